@@ -1,0 +1,105 @@
+package dev.usageledger.stack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.embedded.RedisServer;
+
+/**
+ * A redis-server 6.2 (bundled in {@code embedded-redis}) on 127.0.0.1, persistence off
+ * ({@code save ""}, {@code appendonly no}): data lives only as long as the process. It can be
+ * stopped and started again on the same port, to test what apps do while Redis is down.
+ */
+public final class EmbeddedRedis implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedRedis.class);
+
+    private final int port;
+    private final RedisServer server;
+    private Duration lastStartupTime = Duration.ZERO;
+
+    private EmbeddedRedis(int port, RedisServer server) {
+        this.port = port;
+        this.server = server;
+    }
+
+    /** Starts a server on {@code port} (0 = a free one). */
+    public static EmbeddedRedis start(int port) {
+        int actualPort = port == 0 ? Ports.freePort() : port;
+        RedisServer server;
+        try {
+            server = RedisServer.newRedisServer()
+                    .port(actualPort)
+                    .bind("127.0.0.1")
+                    .setting("save \"\"")
+                    .setting("appendonly no")
+                    .build();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare redis-server on port " + actualPort, e);
+        }
+        EmbeddedRedis redis = new EmbeddedRedis(actualPort, server);
+        redis.start();
+        return redis;
+    }
+
+    /** Starts the (stopped) server again, on the same port and with the same settings; empty. */
+    public synchronized void start() {
+        if (server.isActive()) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("redis-server did not start on 127.0.0.1:" + port, e);
+        }
+        lastStartupTime = Duration.ofNanos(System.nanoTime() - t0);
+        log.info("Redis ready at 127.0.0.1:{} in {} ms", port, lastStartupTime.toMillis());
+    }
+
+    /** Stops the server and waits for the process to exit; the port is free afterwards. */
+    public synchronized void stop() {
+        if (!server.isActive()) {
+            return;
+        }
+        try {
+            server.stop();
+        } catch (IOException e) {
+            throw new UncheckedIOException("redis-server on 127.0.0.1:" + port + " did not stop", e);
+        }
+    }
+
+    public boolean isRunning() {
+        return server.isActive();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    /** {@code redis://127.0.0.1:PORT} */
+    public String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** Duration of the last {@link #start()}. */
+    public Duration startupTime() {
+        return lastStartupTime;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedRedis[" + uri() + (isRunning() ? "" : ", stopped") + "]";
+    }
+}

@@ -1,0 +1,210 @@
+package dev.usageledger.projections.event;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Strict reads of one JSON object's fields, collecting a {@link Violation} per broken rule instead
+ * of throwing. No coercion: {@code "12"} is not a number, {@code 1.5} and {@code 1e3} are not token
+ * counts, {@code "true"} is not a boolean. A JSON {@code null} counts as absent.
+ *
+ * <p>Every reader returns {@code null} (or the stated default) when the field is absent or broken;
+ * callers build a value only when {@link #violations} stayed unchanged.
+ */
+final class JsonFields {
+
+    static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]+");
+    static final Pattern ACCOUNT_TYPE = Pattern.compile("[a-z0-9-]+");
+    static final Pattern SERVICE_TIER = Pattern.compile("[a-z0-9_-]+");
+    static final Pattern PRINTABLE_ASCII = Pattern.compile("[\\x20-\\x7E]+");
+    /** RFC 3339 date-time with an offset, up to millisecond precision. */
+    static final Pattern RFC3339_MILLIS =
+            Pattern.compile("\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,3})?([Zz]|[+-]\\d{2}:\\d{2})");
+    static final Pattern DECIMAL = Pattern.compile("-?\\d{1,16}(\\.\\d{1,10})?");
+    static final int MONEY_FRACTION_DIGITS = 10;
+    private static final BigInteger MAX_TOKENS = BigInteger.valueOf(1_000_000_000L);
+
+    private static final JsonNode EMPTY = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+
+    private final JsonNode node;
+    private final String prefix;
+    private final Integer index;
+    private final List<Violation> violations;
+
+    JsonFields(JsonNode node, String prefix, Integer index, List<Violation> violations) {
+        this.node = node;
+        this.prefix = prefix;
+        this.index = index;
+        this.violations = violations;
+    }
+
+    List<Violation> violations() {
+        return violations;
+    }
+
+    void reject(String field, String message) {
+        violations.add(new Violation(index, prefix + field, message));
+    }
+
+    private JsonNode value(String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? null : v;
+    }
+
+    boolean has(String field) {
+        return value(field) != null;
+    }
+
+    /** A nested object; absent gives an empty object, anything else than an object is a violation. */
+    JsonFields object(String field, boolean required) {
+        JsonNode v = value(field);
+        if (v == null) {
+            if (required) {
+                reject(field, "is required");
+            }
+            return new JsonFields(EMPTY, prefix + field + ".", index, violations);
+        }
+        if (!v.isObject()) {
+            reject(field, "must be an object");
+            return new JsonFields(EMPTY, prefix + field + ".", index, violations);
+        }
+        return new JsonFields(v, prefix + field + ".", index, violations);
+    }
+
+    String string(String field, boolean required, int maxLength, Pattern pattern, String patternDescription) {
+        JsonNode v = value(field);
+        if (v == null) {
+            if (required) {
+                reject(field, "is required");
+            }
+            return null;
+        }
+        if (!v.isString()) {
+            reject(field, "must be a string");
+            return null;
+        }
+        String s = v.stringValue();
+        if (s.isEmpty() || s.length() > maxLength) {
+            reject(field, "must be 1 to " + maxLength + " characters");
+            return null;
+        }
+        if (pattern != null && !pattern.matcher(s).matches()) {
+            reject(field, "must consist of " + patternDescription);
+            return null;
+        }
+        return s;
+    }
+
+    String id(String field, boolean required, int maxLength) {
+        return string(field, required, maxLength, ID, "the characters [A-Za-z0-9._:-]");
+    }
+
+    Instant timestamp(String field, boolean required) {
+        String s = string(field, required, 40, null, null);
+        if (s == null) {
+            return null;
+        }
+        if (!RFC3339_MILLIS.matcher(s).matches()) {
+            reject(field, "must be an RFC 3339 date-time with an offset and at most millisecond precision,"
+                    + " e.g. 2026-11-22T10:15:30.123Z");
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(s.toUpperCase()).toInstant();
+        } catch (DateTimeParseException e) {
+            reject(field, "is not a valid date-time: " + e.getParsedString());
+            return null;
+        }
+    }
+
+    /** A token count: a JSON integer 0 … 1,000,000,000; absent means 0. */
+    long tokens(String field) {
+        JsonNode v = value(field);
+        if (v == null) {
+            return 0;
+        }
+        if (!v.isIntegralNumber()) {
+            reject(field, "must be a JSON integer (no strings, no fractions)");
+            return 0;
+        }
+        BigInteger n = v.bigIntegerValue();
+        if (n.signum() < 0 || n.compareTo(MAX_TOKENS) > 0) {
+            reject(field, "must be between 0 and 1000000000");
+            return 0;
+        }
+        return n.longValue();
+    }
+
+    Long integer(String field, long min, long max) {
+        JsonNode v = value(field);
+        if (v == null) {
+            return null;
+        }
+        if (!v.isIntegralNumber()) {
+            reject(field, "must be a JSON integer");
+            return null;
+        }
+        BigInteger n = v.bigIntegerValue();
+        if (n.compareTo(BigInteger.valueOf(min)) < 0 || n.compareTo(BigInteger.valueOf(max)) > 0) {
+            reject(field, "must be between " + min + " and " + max);
+            return null;
+        }
+        return n.longValue();
+    }
+
+    Boolean bool(String field) {
+        JsonNode v = value(field);
+        if (v == null) {
+            return null;
+        }
+        if (!v.isBoolean()) {
+            reject(field, "must be true or false");
+            return null;
+        }
+        return v.booleanValue();
+    }
+
+    /**
+     * An exact amount of US dollars: a decimal string or a JSON number, read exactly, with at most
+     * 10 fraction digits, within [min, max].
+     */
+    BigDecimal money(String field, boolean required, BigDecimal min, BigDecimal max) {
+        JsonNode v = value(field);
+        if (v == null) {
+            if (required) {
+                reject(field, "is required");
+            }
+            return null;
+        }
+        BigDecimal amount;
+        if (v.isString()) {
+            String s = v.stringValue();
+            if (!DECIMAL.matcher(s).matches()) {
+                reject(field, "must be a decimal number with at most " + MONEY_FRACTION_DIGITS
+                        + " fraction digits, e.g. \"0.0123\"");
+                return null;
+            }
+            amount = new BigDecimal(s);
+        } else if (v.isNumber()) {
+            amount = v.decimalValue();
+        } else {
+            reject(field, "must be a decimal string or a JSON number");
+            return null;
+        }
+        if (amount.stripTrailingZeros().scale() > MONEY_FRACTION_DIGITS) {
+            reject(field, "must have at most " + MONEY_FRACTION_DIGITS + " fraction digits");
+            return null;
+        }
+        if (amount.compareTo(min) < 0 || amount.compareTo(max) > 0) {
+            reject(field, "must be between " + min.toPlainString() + " and " + max.toPlainString());
+            return null;
+        }
+        return amount.setScale(MONEY_FRACTION_DIGITS);
+    }
+}

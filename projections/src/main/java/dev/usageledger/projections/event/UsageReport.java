@@ -1,0 +1,32 @@
+package dev.usageledger.projections.event;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/**
+ * One usage event as a relay reported it, after validation and before pricing (CONTRACT §1).
+ * {@code model} is already normalised; {@code relayRealUsd}/{@code relayRatedUsd} are both present
+ * (the relay priced it) or both {@code null} (the service prices it).
+ */
+public record UsageReport(
+        String requestId,
+        Instant occurredAt,
+        String apiKeyId,
+        String accountId,
+        String accountType,
+        String model,
+        String reportedModel,
+        TokenUsage usage,
+        String serviceTier,
+        boolean longContext,
+        String endpoint,
+        Integer statusCode,
+        Boolean stream,
+        Long durationMs,
+        BigDecimal relayRealUsd,
+        BigDecimal relayRatedUsd) {
+
+    public boolean relayPriced() {
+        return relayRealUsd != null;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.usageledger.projections.fold;
+
+import dev.usageledger.projections.event.CostAdjusted;
+import dev.usageledger.projections.event.UsageRecorded;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Folds events that are known to be new into stats rows, in memory. Pure and deterministic: the
+ * same events give the same rows in the same order.
+ *
+ * <ul>
+ *   <li>{@code usage_stats} (key, model): requests and tokens of usage events;
+ *   <li>{@code cost_stats} (key, model): real and rated cost of usage events and adjustments;
+ *   <li>{@code account_usage_stats} (account, model): both, for events that name an account.
+ * </ul>
+ * Each at hour, day and month granularity.
+ */
+public final class BatchFold {
+
+    private static final Granularity[] GRANULARITIES = Granularity.values();
+
+    private final Buckets buckets;
+
+    public BatchFold(Buckets buckets) {
+        this.buckets = buckets;
+    }
+
+    public FoldedBatch fold(List<UsageRecorded> usage, List<CostAdjusted> adjustments) {
+        Map<StatsKey, Measures> usageStats = new HashMap<>();
+        Map<StatsKey, Measures> costStats = new HashMap<>();
+        Map<StatsKey, Measures> accountStats = new HashMap<>();
+        for (UsageRecorded u : usage) {
+            for (Granularity g : GRANULARITIES) {
+                var start = buckets.start(g, u.occurredAt());
+                var real = u.cost().realUsd();
+                var rated = u.cost().ratedUsd();
+                usageStats.computeIfAbsent(new StatsKey(g, start, u.apiKeyId(), u.model()), k -> new Measures())
+                        .addRequest(u.usage(), real, rated);
+                costStats.computeIfAbsent(new StatsKey(g, start, u.apiKeyId(), u.model()), k -> new Measures())
+                        .addCost(real, rated);
+                if (u.accountId() != null) {
+                    accountStats.computeIfAbsent(new StatsKey(g, start, u.accountId(), u.model()), k -> new Measures())
+                            .addRequest(u.usage(), real, rated);
+                }
+            }
+        }
+        for (CostAdjusted a : adjustments) {
+            for (Granularity g : GRANULARITIES) {
+                var start = buckets.start(g, a.occurredAt());
+                costStats.computeIfAbsent(new StatsKey(g, start, a.apiKeyId(), a.model()), k -> new Measures())
+                        .addCost(a.realUsd(), a.ratedUsd());
+                if (a.accountId() != null) {
+                    accountStats.computeIfAbsent(new StatsKey(g, start, a.accountId(), a.model()), k -> new Measures())
+                            .addCost(a.realUsd(), a.ratedUsd());
+                }
+            }
+        }
+        return new FoldedBatch(sorted(usageStats), sorted(costStats), sorted(accountStats));
+    }
+
+    private static List<Map.Entry<StatsKey, Measures>> sorted(Map<StatsKey, Measures> rows) {
+        List<Map.Entry<StatsKey, Measures>> list = new ArrayList<>(rows.entrySet());
+        list.sort(Map.Entry.comparingByKey(StatsKey.ORDER));
+        return list;
+    }
+}

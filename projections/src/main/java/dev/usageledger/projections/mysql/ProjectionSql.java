@@ -1,0 +1,96 @@
+package dev.usageledger.projections.mysql;
+
+/**
+ * All SQL of the projection: the ledger, the idempotency table, the stats upserts and the stored
+ * offsets. Runs on MySQL 8.0+ and MariaDB 10.11+ alike.
+ *
+ * <p>Upserts use {@code col = col + VALUES(col)}: MariaDB rejects MySQL 8.0.19's {@code INSERT … AS
+ * new} row alias, and {@code VALUES()} still works on MySQL 8.4 (deprecated, with a warning only).
+ * Batched with {@code rewriteBatchedStatements=true}, the driver sends each batch as multi-row
+ * statements, rows in the order they were added, which is primary-key order.
+ */
+public final class ProjectionSql {
+
+    private ProjectionSql() {}
+
+    /** Claims event ids for this attempt; an id already claimed (by anyone, ever) keeps its row. */
+    public static final String INSERT_EVENT_IDS = """
+            INSERT IGNORE INTO ledger_event_ids (event_kind, event_id, occurred_at, batch_token) \
+            VALUES (?, ?, ?, ?)""";
+
+    /** The ids among {@code n} candidates that this attempt's token claimed: the new ones. */
+    public static String selectClaimedEventIds(int n) {
+        return "SELECT event_id FROM ledger_event_ids WHERE event_kind = ? AND batch_token = ? AND event_id IN ("
+                + "?,".repeat(n - 1) + "?)";
+    }
+
+    public static final String INSERT_USAGE_RECORD = """
+            INSERT INTO usage_records (request_id, occurred_at, api_key_id, account_id, account_type, model, \
+            reported_model, input_tokens, output_tokens, cache_create_tokens, cache_read_tokens, \
+            ephemeral_5m_tokens, ephemeral_1h_tokens, real_cost_usd, rated_cost_usd, pricing_source, \
+            pricing_version, service_tier, long_context, endpoint, status_code, stream, duration_ms, relay_id, \
+            received_at) \
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
+    public static final String INSERT_COST_BREAKDOWN = """
+            INSERT INTO usage_cost_breakdowns (request_id, occurred_at, input_cost_usd, output_cost_usd, \
+            cache_write_5m_cost_usd, cache_write_1h_cost_usd, cache_read_cost_usd) \
+            VALUES (?, ?, ?, ?, ?, ?, ?)""";
+
+    public static final String INSERT_COST_ADJUSTMENT = """
+            INSERT INTO cost_adjustments (adjustment_id, occurred_at, api_key_id, account_id, model, \
+            real_cost_usd, rated_cost_usd, reason, requested_by, received_at) \
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
+    public static final String UPSERT_USAGE_STATS = """
+            INSERT INTO usage_stats (granularity, bucket_start, api_key_id, model, requests, input_tokens, \
+            output_tokens, cache_create_tokens, cache_read_tokens, ephemeral_5m_tokens, ephemeral_1h_tokens) \
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+            ON DUPLICATE KEY UPDATE requests = requests + VALUES(requests), \
+            input_tokens = input_tokens + VALUES(input_tokens), \
+            output_tokens = output_tokens + VALUES(output_tokens), \
+            cache_create_tokens = cache_create_tokens + VALUES(cache_create_tokens), \
+            cache_read_tokens = cache_read_tokens + VALUES(cache_read_tokens), \
+            ephemeral_5m_tokens = ephemeral_5m_tokens + VALUES(ephemeral_5m_tokens), \
+            ephemeral_1h_tokens = ephemeral_1h_tokens + VALUES(ephemeral_1h_tokens)""";
+
+    public static final String UPSERT_COST_STATS = """
+            INSERT INTO cost_stats (granularity, bucket_start, api_key_id, model, real_cost_usd, rated_cost_usd) \
+            VALUES (?, ?, ?, ?, ?, ?) \
+            ON DUPLICATE KEY UPDATE real_cost_usd = real_cost_usd + VALUES(real_cost_usd), \
+            rated_cost_usd = rated_cost_usd + VALUES(rated_cost_usd)""";
+
+    public static final String UPSERT_ACCOUNT_USAGE_STATS = """
+            INSERT INTO account_usage_stats (granularity, bucket_start, account_id, model, requests, input_tokens, \
+            output_tokens, cache_create_tokens, cache_read_tokens, ephemeral_5m_tokens, ephemeral_1h_tokens, \
+            real_cost_usd, rated_cost_usd) \
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+            ON DUPLICATE KEY UPDATE requests = requests + VALUES(requests), \
+            input_tokens = input_tokens + VALUES(input_tokens), \
+            output_tokens = output_tokens + VALUES(output_tokens), \
+            cache_create_tokens = cache_create_tokens + VALUES(cache_create_tokens), \
+            cache_read_tokens = cache_read_tokens + VALUES(cache_read_tokens), \
+            ephemeral_5m_tokens = ephemeral_5m_tokens + VALUES(ephemeral_5m_tokens), \
+            ephemeral_1h_tokens = ephemeral_1h_tokens + VALUES(ephemeral_1h_tokens), \
+            real_cost_usd = real_cost_usd + VALUES(real_cost_usd), \
+            rated_cost_usd = rated_cost_usd + VALUES(rated_cost_usd)""";
+
+    /** Registers a partition on first assignment: nothing stored yet, epoch 0 (bumped right after). */
+    public static final String INSERT_OFFSET_IF_ABSENT = """
+            INSERT IGNORE INTO consumer_offsets (consumer_group, topic, partition_id, next_offset, epoch, updated_at) \
+            VALUES (?, ?, ?, -1, 0, ?)""";
+
+    /** A new owner of the partition fences every earlier one by bumping the epoch. */
+    public static final String BUMP_EPOCH = """
+            UPDATE consumer_offsets SET epoch = epoch + 1, updated_at = ? \
+            WHERE consumer_group = ? AND topic = ? AND partition_id = ?""";
+
+    public static final String SELECT_OFFSET = """
+            SELECT next_offset, epoch FROM consumer_offsets \
+            WHERE consumer_group = ? AND topic = ? AND partition_id = ?""";
+
+    /** Stores the next offset, only while the epoch is the one this consumer claimed (0 rows: fenced). */
+    public static final String ADVANCE_OFFSET = """
+            UPDATE consumer_offsets SET next_offset = ?, updated_at = ? \
+            WHERE consumer_group = ? AND topic = ? AND partition_id = ? AND epoch = ?""";
+}

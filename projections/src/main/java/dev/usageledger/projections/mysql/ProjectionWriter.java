@@ -1,0 +1,370 @@
+package dev.usageledger.projections.mysql;
+
+import dev.usageledger.projections.event.CostAdjusted;
+import dev.usageledger.projections.event.LedgerEvent;
+import dev.usageledger.projections.event.TokenUsage;
+import dev.usageledger.projections.event.UsageRecorded;
+import dev.usageledger.projections.fold.BatchFold;
+import dev.usageledger.projections.fold.FoldedBatch;
+import dev.usageledger.projections.fold.Measures;
+import dev.usageledger.projections.fold.StatsKey;
+import dev.usageledger.projections.pricing.CostBreakdown;
+import dev.usageledger.projections.retry.TransactionRetry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+import javax.sql.DataSource;
+
+/**
+ * Projects a batch of events into MySQL in one transaction, exactly once.
+ *
+ * <p>In order, within the transaction:
+ * <ol>
+ *   <li>advance the stored offset of every partition of the batch, only while this consumer's epoch
+ *       is current (otherwise {@link FencedException}, nothing committed); this also serialises
+ *       writers of the same partition;
+ *   <li>claim the batch's event ids in {@code ledger_event_ids} with {@code INSERT IGNORE} and a
+ *       per-attempt token, then read back which ids carry the token: only those are new. The
+ *       database decides, inside the transaction, even against a concurrent consumer of another
+ *       partition carrying the same id;
+ *   <li>insert the new events into the ledger ({@code usage_records}, {@code cost_adjustments});
+ *   <li>fold the new events in memory and upsert the stats rows in primary-key order.
+ * </ol>
+ * The whole transaction is retried on deadlock, lock wait timeout and lost connection.
+ * Within a batch the first occurrence of an id wins, as across batches.
+ */
+public final class ProjectionWriter {
+
+    private static final int JDBC_BATCH = 2000;
+    private static final int ID_QUERY_CHUNK = 1000;
+    private static final String USAGE_KIND = "U";
+    private static final String ADJUSTMENT_KIND = "A";
+
+    private final DataSource dataSource;
+    private final BatchFold fold;
+    private final TransactionRetry retry;
+    private final Clock clock;
+    private final LongSupplier tokens;
+    private final Counter newUsage;
+    private final Counter duplicateUsage;
+    private final Counter newAdjustments;
+    private final Counter duplicateAdjustments;
+
+    /**
+     * @param tokens source of per-attempt batch tokens; must not repeat within the lifetime of a
+     *               consumer's in-flight transactions (a random 64-bit value does)
+     */
+    public ProjectionWriter(DataSource dataSource, BatchFold fold, TransactionRetry retry, Clock clock,
+            LongSupplier tokens, MeterRegistry registry) {
+        this.dataSource = dataSource;
+        this.fold = fold;
+        this.retry = retry;
+        this.clock = clock;
+        this.tokens = tokens;
+        this.newUsage = projected(registry, "usage.recorded", "new");
+        this.duplicateUsage = projected(registry, "usage.recorded", "duplicate");
+        this.newAdjustments = projected(registry, "cost.adjusted", "new");
+        this.duplicateAdjustments = projected(registry, "cost.adjusted", "duplicate");
+    }
+
+    private static Counter projected(MeterRegistry registry, String type, String outcome) {
+        return Counter.builder("ledger.events.projected")
+                .description("Events committed to MySQL; duplicates are resends of ids counted before")
+                .tag("type", type)
+                .tag("outcome", outcome)
+                .register(registry);
+    }
+
+    public WriteResult write(ProjectionBatch batch) {
+        // First occurrence wins within the batch too; keep offset order.
+        Map<String, UsageRecorded> usage = new LinkedHashMap<>();
+        Map<String, CostAdjusted> adjustments = new LinkedHashMap<>();
+        int usageEvents = 0;
+        for (LedgerEvent e : batch.events()) {
+            if (e instanceof UsageRecorded u) {
+                usage.putIfAbsent(u.requestId(), u);
+                usageEvents++;
+            } else if (e instanceof CostAdjusted a) {
+                adjustments.putIfAbsent(a.adjustmentId(), a);
+            }
+        }
+        int adjustmentEvents = batch.events().size() - usageEvents;
+        Counts counts = retry.call(() -> attempt(batch, usage, adjustments));
+        WriteResult result = new WriteResult(counts.newUsage(), usageEvents - counts.newUsage(),
+                counts.newAdjustments(), adjustmentEvents - counts.newAdjustments(), counts.statsRows());
+        newUsage.increment(result.newUsage());
+        duplicateUsage.increment(result.duplicateUsage());
+        newAdjustments.increment(result.newAdjustments());
+        duplicateAdjustments.increment(result.duplicateAdjustments());
+        return result;
+    }
+
+    private record Counts(int newUsage, int newAdjustments, int statsRows) {}
+
+    private Counts attempt(ProjectionBatch batch, Map<String, UsageRecorded> usage,
+            Map<String, CostAdjusted> adjustments) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                advanceOffsets(c, batch);
+                long token = tokens.getAsLong();
+                Set<String> newUsageIds = claim(c, USAGE_KIND, usage, token);
+                Set<String> newAdjustmentIds = claim(c, ADJUSTMENT_KIND, adjustments, token);
+                List<UsageRecorded> freshUsage = usage.values().stream()
+                        .filter(u -> newUsageIds.contains(u.requestId())).toList();
+                List<CostAdjusted> freshAdjustments = adjustments.values().stream()
+                        .filter(a -> newAdjustmentIds.contains(a.adjustmentId())).toList();
+                insertUsageRecords(c, freshUsage);
+                insertAdjustments(c, freshAdjustments);
+                FoldedBatch folded = fold.fold(freshUsage, freshAdjustments);
+                upsertStats(c, folded);
+                c.commit();
+                return new Counts(freshUsage.size(), freshAdjustments.size(), folded.rowCount());
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c, e);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new ProjectionException("projecting a batch of " + batch.events().size() + " events failed", e);
+        }
+    }
+
+    static void rollbackQuietly(Connection c, Exception failure) {
+        try {
+            c.rollback();
+        } catch (SQLException rollbackFailure) {
+            failure.addSuppressed(rollbackFailure);
+        }
+    }
+
+    private void advanceOffsets(Connection c, ProjectionBatch batch) throws SQLException {
+        LocalDateTime now = utc(clock.instant());
+        try (PreparedStatement ps = c.prepareStatement(ProjectionSql.ADVANCE_OFFSET)) {
+            for (Map.Entry<Integer, Long> e : new TreeMap<>(batch.nextOffsets()).entrySet()) {
+                Long epoch = batch.epochs().get(e.getKey());
+                if (epoch == null) {
+                    throw new FencedException(batch.topic(), e.getKey(), -1);
+                }
+                ps.setLong(1, e.getValue());
+                ps.setObject(2, now);
+                ps.setString(3, batch.consumerGroup());
+                ps.setString(4, batch.topic());
+                ps.setInt(5, e.getKey());
+                ps.setLong(6, epoch);
+                if (ps.executeUpdate() != 1) {
+                    throw new FencedException(batch.topic(), e.getKey(), epoch);
+                }
+            }
+        }
+    }
+
+    /** Claims the ids with this attempt's token and returns those it got: the new ones. */
+    private Set<String> claim(Connection c, String kind, Map<String, ? extends LedgerEvent> events, long token)
+            throws SQLException {
+        if (events.isEmpty()) {
+            return Set.of();
+        }
+        // Sorted, so concurrent consumers claiming overlapping ids lock them in the same order.
+        List<LedgerEvent> sorted = new ArrayList<>(events.values());
+        sorted.sort(Comparator.comparing(LedgerEvent::eventId));
+        try (PreparedStatement ps = c.prepareStatement(ProjectionSql.INSERT_EVENT_IDS)) {
+            int n = 0;
+            for (LedgerEvent e : sorted) {
+                ps.setString(1, kind);
+                ps.setString(2, e.eventId());
+                ps.setObject(3, utc(e.occurredAt()));
+                ps.setLong(4, token);
+                ps.addBatch();
+                if (++n % JDBC_BATCH == 0) {
+                    ps.executeBatch();
+                }
+            }
+            if (n % JDBC_BATCH != 0) {
+                ps.executeBatch();
+            }
+        }
+        Set<String> claimed = new HashSet<>();
+        for (int from = 0; from < sorted.size(); from += ID_QUERY_CHUNK) {
+            List<LedgerEvent> chunk = sorted.subList(from, Math.min(sorted.size(), from + ID_QUERY_CHUNK));
+            try (PreparedStatement ps = c.prepareStatement(ProjectionSql.selectClaimedEventIds(chunk.size()))) {
+                ps.setString(1, kind);
+                ps.setLong(2, token);
+                int i = 3;
+                for (LedgerEvent e : chunk) {
+                    ps.setString(i++, e.eventId());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        claimed.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return claimed;
+    }
+
+    private void insertUsageRecords(Connection c, List<UsageRecorded> fresh) throws SQLException {
+        if (fresh.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(ProjectionSql.INSERT_USAGE_RECORD);
+                PreparedStatement breakdowns = c.prepareStatement(ProjectionSql.INSERT_COST_BREAKDOWN)) {
+            int n = 0;
+            int b = 0;
+            for (UsageRecorded u : fresh) {
+                TokenUsage t = u.usage();
+                LocalDateTime occurred = utc(u.occurredAt());
+                ps.setString(1, u.requestId());
+                ps.setObject(2, occurred);
+                ps.setString(3, u.apiKeyId());
+                ps.setString(4, u.accountId());
+                ps.setString(5, u.accountType());
+                ps.setString(6, u.model());
+                ps.setString(7, u.reportedModel());
+                ps.setLong(8, t.input());
+                ps.setLong(9, t.output());
+                ps.setLong(10, t.cacheCreate());
+                ps.setLong(11, t.cacheRead());
+                ps.setLong(12, t.ephemeral5m());
+                ps.setLong(13, t.ephemeral1h());
+                ps.setBigDecimal(14, u.cost().realUsd());
+                ps.setBigDecimal(15, u.cost().ratedUsd());
+                ps.setString(16, u.cost().source().wireName());
+                ps.setString(17, u.cost().pricingVersion());
+                ps.setString(18, u.serviceTier());
+                ps.setBoolean(19, u.longContext());
+                ps.setString(20, u.endpoint());
+                setNullable(ps, 21, u.statusCode() == null ? null : u.statusCode().longValue(), Types.SMALLINT);
+                if (u.stream() == null) {
+                    ps.setNull(22, Types.BOOLEAN);
+                } else {
+                    ps.setBoolean(22, u.stream());
+                }
+                setNullable(ps, 23, u.durationMs(), Types.BIGINT);
+                ps.setString(24, u.relayId());
+                ps.setObject(25, u.receivedAt() == null ? null : utc(u.receivedAt()));
+                ps.addBatch();
+                if (++n % JDBC_BATCH == 0) {
+                    ps.executeBatch();
+                }
+                CostBreakdown cb = u.cost().breakdown();
+                if (cb != null) {
+                    breakdowns.setString(1, u.requestId());
+                    breakdowns.setObject(2, occurred);
+                    breakdowns.setBigDecimal(3, cb.input());
+                    breakdowns.setBigDecimal(4, cb.output());
+                    breakdowns.setBigDecimal(5, cb.cacheWrite5m());
+                    breakdowns.setBigDecimal(6, cb.cacheWrite1h());
+                    breakdowns.setBigDecimal(7, cb.cacheRead());
+                    breakdowns.addBatch();
+                    if (++b % JDBC_BATCH == 0) {
+                        breakdowns.executeBatch();
+                    }
+                }
+            }
+            if (n % JDBC_BATCH != 0) {
+                ps.executeBatch();
+            }
+            if (b % JDBC_BATCH != 0) {
+                breakdowns.executeBatch();
+            }
+        }
+    }
+
+    private void insertAdjustments(Connection c, List<CostAdjusted> fresh) throws SQLException {
+        if (fresh.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(ProjectionSql.INSERT_COST_ADJUSTMENT)) {
+            for (CostAdjusted a : fresh) {
+                ps.setString(1, a.adjustmentId());
+                ps.setObject(2, utc(a.occurredAt()));
+                ps.setString(3, a.apiKeyId());
+                ps.setString(4, a.accountId());
+                ps.setString(5, a.model());
+                ps.setBigDecimal(6, a.realUsd());
+                ps.setBigDecimal(7, a.ratedUsd());
+                ps.setString(8, a.reason());
+                ps.setString(9, a.requestedBy());
+                ps.setObject(10, a.receivedAt() == null ? null : utc(a.receivedAt()));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Always in the same table order, each table's rows in primary-key order. */
+    private void upsertStats(Connection c, FoldedBatch folded) throws SQLException {
+        upsert(c, ProjectionSql.UPSERT_USAGE_STATS, folded.usageStats(), true, false);
+        upsert(c, ProjectionSql.UPSERT_COST_STATS, folded.costStats(), false, true);
+        upsert(c, ProjectionSql.UPSERT_ACCOUNT_USAGE_STATS, folded.accountStats(), true, true);
+    }
+
+    private static void upsert(Connection c, String sql, List<Map.Entry<StatsKey, Measures>> rows, boolean tokens,
+            boolean cost) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int n = 0;
+            for (Map.Entry<StatsKey, Measures> row : rows) {
+                StatsKey k = row.getKey();
+                Measures m = row.getValue();
+                int i = 1;
+                ps.setString(i++, k.granularity().sqlName());
+                ps.setObject(i++, k.bucketStart());
+                ps.setString(i++, k.subjectId());
+                ps.setString(i++, k.model());
+                if (tokens) {
+                    ps.setLong(i++, m.requests());
+                    ps.setLong(i++, m.inputTokens());
+                    ps.setLong(i++, m.outputTokens());
+                    ps.setLong(i++, m.cacheCreateTokens());
+                    ps.setLong(i++, m.cacheReadTokens());
+                    ps.setLong(i++, m.ephemeral5mTokens());
+                    ps.setLong(i++, m.ephemeral1hTokens());
+                }
+                if (cost) {
+                    ps.setBigDecimal(i++, m.realCostUsd());
+                    ps.setBigDecimal(i, m.ratedCostUsd());
+                }
+                ps.addBatch();
+                if (++n % JDBC_BATCH == 0) {
+                    ps.executeBatch();
+                }
+            }
+            if (n % JDBC_BATCH != 0) {
+                ps.executeBatch();
+            }
+        }
+    }
+
+    private static void setNullable(PreparedStatement ps, int index, Long value, int sqlType) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, sqlType);
+        } else {
+            ps.setLong(index, value);
+        }
+    }
+
+    static LocalDateTime utc(Instant instant) {
+        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.usageledger.projections.pricing;
+
+import dev.usageledger.projections.event.TokenUsage;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.math.BigDecimal;
+import java.util.Objects;
+
+/**
+ * Real and rated cost of a request in one call, counting requests whose model has no price.
+ *
+ * <p>Every request priced {@link PricingSource#UNPRICED} increments the counter {@value #UNPRICED_METRIC} (Prometheus:
+ * {@code ledger_pricing_unpriced_total}) tagged {@code model} with the normalised name ({@code "none"} when absent).
+ * The tag takes whatever model names clients send, so its cardinality is bounded only by the relay's model allow-list.
+ * Thread-safe.
+ */
+public final class Pricer {
+
+    /** Micrometer name of the unpriced-request counter. */
+    public static final String UNPRICED_METRIC = "ledger.pricing.unpriced";
+
+    private final CostCalculator calculator;
+    private final ServiceRates rates;
+    private final MeterRegistry registry;
+
+    /**
+     * @param catalog prices
+     * @param rates service multipliers
+     * @param registry where the unpriced counter goes; {@code null} counts nothing
+     */
+    public Pricer(PricingCatalog catalog, ServiceRates rates, MeterRegistry registry) {
+        this.calculator = new CostCalculator(catalog);
+        this.rates = Objects.requireNonNull(rates, "rates");
+        this.registry = registry;
+    }
+
+    /** The catalog in use. */
+    public PricingCatalog catalog() {
+        return calculator.catalog();
+    }
+
+    /**
+     * Prices one request and applies the service rates.
+     *
+     * @param apiKeyId the API key, for its per-key rates
+     * @param accountType the upstream account type (CRS names), mapped to a service by {@link ServiceRates#serviceOf}
+     * @param normalisedModel the model after {@link ModelNames#normalise}
+     * @param usage token counts
+     * @param serviceTier upstream service tier, or {@code null}
+     * @param longContext whether the request used the long-context window
+     */
+    public Assessment assess(
+            String apiKeyId,
+            String accountType,
+            String normalisedModel,
+            TokenUsage usage,
+            String serviceTier,
+            boolean longContext) {
+        PricedCost cost = calculator.price(normalisedModel, usage, serviceTier, longContext);
+        if (cost.source() == PricingSource.UNPRICED && registry != null) {
+            Counter.builder(UNPRICED_METRIC)
+                    .description("Requests whose model has no price in the pricing catalog; priced 0")
+                    .tag("model", normalisedModel == null ? "none" : normalisedModel)
+                    .register(registry)
+                    .increment();
+        }
+        String service = ServiceRates.serviceOf(accountType, normalisedModel);
+        BigDecimal rated = rates.rated(cost.realUsd(), apiKeyId, service);
+        return new Assessment(cost.realUsd(), rated, cost.breakdown(), cost.source(), cost.pricingVersion());
+    }
+}

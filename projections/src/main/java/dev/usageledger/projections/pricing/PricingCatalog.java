@@ -1,0 +1,235 @@
+package dev.usageledger.projections.pricing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * An immutable price list in the format of LiteLLM's {@code model_prices_and_context_window.json}: an object whose keys
+ * are model names and whose values carry per-token USD prices ({@code input_cost_per_token}, {@code
+ * output_cost_per_token}, {@code cache_creation_input_token_cost}, {@code cache_creation_input_token_cost_above_1hr},
+ * {@code cache_read_input_token_cost}, their {@code *_above_200k_tokens}, {@code *_priority} and {@code
+ * *_above_200k_tokens_priority} variants), {@code litellm_provider} and {@code mode}. Every other field is ignored, and
+ * so is LiteLLM's {@code sample_spec} entry.
+ *
+ * <p>Prices are parsed exactly, as {@link BigDecimal} from the JSON text ({@code 3e-06} is exactly 0.000003), never
+ * through {@code double}. A price that is not a number, or is negative, makes the whole catalog invalid: the loader
+ * throws {@link InvalidPricingCatalogException} naming the model and the field, so a bad file fails at start-up
+ * rather than mis-pricing later. {@code null} counts as absent.
+ *
+ * <p>A snapshot ships as the classpath resource {@value #BUNDLED_RESOURCE}; {@link #loadOrBundled(Path)} lets a file
+ * replace it at run time (the whole file replaces the snapshot; the two are never merged).
+ *
+ * <p>Lookup ({@link #find}) is deterministic and never fuzzy: an exact key match, then, for a dated Claude name such as
+ * {@code claude-opus-4-1-20250805}, its undated alias {@code claude-opus-4-1}. Substring matching, as CRS does it,
+ * picks wrong prices and is deliberately absent.
+ */
+public final class PricingCatalog {
+
+    /** Classpath location of the bundled snapshot. */
+    public static final String BUNDLED_RESOURCE = "/pricing/model_prices_and_context_window.json";
+
+    private static final Logger log = LoggerFactory.getLogger(PricingCatalog.class);
+    private static final Pattern DATED_CLAUDE = Pattern.compile("^(claude-.+)-(\\d{8})$");
+    private static final String SAMPLE_SPEC = "sample_spec";
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
+
+    private final Map<String, ModelPrice> prices;
+    private final String version;
+    private final String origin;
+
+    private PricingCatalog(Map<String, ModelPrice> prices, String version, String origin) {
+        this.prices = prices;
+        this.version = version;
+        this.origin = origin;
+    }
+
+    /** The snapshot bundled with this build. */
+    public static PricingCatalog bundled() {
+        try (InputStream in = PricingCatalog.class.getResourceAsStream(BUNDLED_RESOURCE)) {
+            if (in == null) {
+                throw new InvalidPricingCatalogException("bundled pricing catalog missing: classpath:" + BUNDLED_RESOURCE);
+            }
+            return parse(in.readAllBytes(), "classpath:" + BUNDLED_RESOURCE);
+        } catch (IOException e) {
+            throw new InvalidPricingCatalogException("cannot read classpath:" + BUNDLED_RESOURCE, e);
+        }
+    }
+
+    /** The catalog in {@code path}. */
+    public static PricingCatalog fromFile(Path path) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(path);
+        } catch (IOException e) {
+            throw new InvalidPricingCatalogException("cannot read pricing catalog " + path, e);
+        }
+        return parse(bytes, path.toString());
+    }
+
+    /** The catalog in {@code path} when it is given, which then replaces the snapshot; otherwise the snapshot. */
+    public static PricingCatalog loadOrBundled(Path path) {
+        return path == null ? bundled() : fromFile(path);
+    }
+
+    /**
+     * Parses catalog JSON.
+     *
+     * @param json the raw bytes; {@link #version()} is computed from exactly these bytes
+     * @param origin where the bytes came from, for messages and {@link #origin()}
+     */
+    public static PricingCatalog parse(byte[] json, String origin) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (JacksonException e) {
+            throw new InvalidPricingCatalogException("pricing catalog " + origin + " is not valid JSON", e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidPricingCatalogException("pricing catalog " + origin + " must be a JSON object keyed by model");
+        }
+        Map<String, ModelPrice> prices = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> entry : root.properties()) {
+            String model = entry.getKey();
+            if (SAMPLE_SPEC.equals(model)) {
+                continue;
+            }
+            prices.put(model, entry(origin, model, entry.getValue()));
+        }
+        PricingCatalog catalog = new PricingCatalog(Collections.unmodifiableMap(prices), versionOf(json), origin);
+        log.info("pricing catalog loaded: {} models, version {}, from {}", prices.size(), catalog.version, origin);
+        return catalog;
+    }
+
+    /** {@code "sha256:"} and the first 16 hex digits of the SHA-256 of the raw catalog bytes. */
+    public String version() {
+        return version;
+    }
+
+    /** Where the catalog was loaded from: {@code classpath:/pricing/…} or a file path. */
+    public String origin() {
+        return origin;
+    }
+
+    /** All catalog keys, in file order. */
+    public Set<String> models() {
+        return prices.keySet();
+    }
+
+    /**
+     * The price of a normalised model name (see {@link ModelNames#normalise}): the exact key, else for a dated Claude
+     * name {@code claude-…-YYYYMMDD} the undated alias {@code claude-…}; otherwise empty.
+     */
+    public Optional<ModelPrice> find(String normalisedModel) {
+        if (normalisedModel == null) {
+            return Optional.empty();
+        }
+        ModelPrice exact = prices.get(normalisedModel);
+        if (exact != null) {
+            return Optional.of(exact);
+        }
+        Matcher dated = DATED_CLAUDE.matcher(normalisedModel);
+        if (dated.matches()) {
+            return Optional.ofNullable(prices.get(dated.group(1)));
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public String toString() {
+        return "PricingCatalog[" + prices.size() + " models, " + version + ", " + origin + "]";
+    }
+
+    private static ModelPrice entry(String origin, String model, JsonNode node) {
+        if (node == null || !node.isObject()) {
+            throw new InvalidPricingCatalogException(
+                    "pricing catalog " + origin + ": entry '" + model + "' must be a JSON object");
+        }
+        Fields fields = new Fields(origin, model, node);
+        return new ModelPrice(
+                model,
+                fields.text("litellm_provider"),
+                fields.text("mode"),
+                fields.prices(""),
+                fields.prices("_above_200k_tokens"),
+                fields.prices("_priority"),
+                fields.prices("_above_200k_tokens_priority"));
+    }
+
+    private static String versionOf(byte[] bytes) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
+            return "sha256:" + HexFormat.of().formatHex(digest).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+
+    /** Reads the fields of one entry, naming the entry in every error. */
+    private record Fields(String origin, String model, JsonNode node) {
+
+        /**
+         * The five classes with a variant suffix. LiteLLM puts the 1-hour suffix before the tier suffix:
+         * {@code cache_creation_input_token_cost_above_1hr_above_200k_tokens}.
+         */
+        TokenPrices prices(String variant) {
+            return new TokenPrices(
+                    price("input_cost_per_token" + variant),
+                    price("output_cost_per_token" + variant),
+                    price("cache_creation_input_token_cost" + variant),
+                    price("cache_creation_input_token_cost_above_1hr" + variant),
+                    price("cache_read_input_token_cost" + variant));
+        }
+
+        BigDecimal price(String field) {
+            JsonNode value = node.get(field);
+            if (value == null || value.isNull()) {
+                return null;
+            }
+            if (!value.isNumber()) {
+                throw invalid(field, "must be a number, was " + value);
+            }
+            BigDecimal price = value.decimalValue();
+            if (price.signum() < 0) {
+                throw invalid(field, "must not be negative, was " + price.toPlainString());
+            }
+            return price;
+        }
+
+        String text(String field) {
+            JsonNode value = node.get(field);
+            if (value == null || value.isNull()) {
+                return null;
+            }
+            if (!value.isString()) {
+                throw invalid(field, "must be a string, was " + value);
+            }
+            return value.stringValue();
+        }
+
+        private InvalidPricingCatalogException invalid(String field, String problem) {
+            return new InvalidPricingCatalogException(
+                    "pricing catalog " + origin + ": " + model + "." + field + " " + problem);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.usageledger.consumer;
+
+import dev.usageledger.projections.event.EventCodec;
+import dev.usageledger.projections.fold.BatchFold;
+import dev.usageledger.projections.fold.Buckets;
+import dev.usageledger.projections.mysql.ConsumerOffsets;
+import dev.usageledger.projections.mysql.ProjectionWriter;
+import dev.usageledger.projections.retry.TransactionRetry;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.MicrometerConsumerListener;
+import org.springframework.kafka.core.MicrometerProducerListener;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.util.backoff.FixedBackOff;
+
+/** Wires the framework-free projection ({@code projections} module) into Spring Kafka and JDBC. */
+@Configuration(proxyBeanMethods = false)
+class ConsumerConfiguration {
+
+    static final String CONTAINER_FACTORY = "ledgerBatchContainerFactory";
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    EventCodec eventCodec() {
+        return new EventCodec();
+    }
+
+    @Bean
+    TransactionRetry transactionRetry(ConsumerSettings settings, MeterRegistry registry) {
+        return new TransactionRetry("projection", settings.projection().retry().toSettings(), registry);
+    }
+
+    @Bean
+    ProjectionWriter projectionWriter(DataSource dataSource, ConsumerSettings settings, TransactionRetry retry,
+            Clock clock, MeterRegistry registry) {
+        SecureRandom random = new SecureRandom();
+        return new ProjectionWriter(dataSource, new BatchFold(new Buckets(settings.reporting().zoneId())), retry,
+                clock, random::nextLong, registry);
+    }
+
+    @Bean
+    ConsumerOffsets consumerOffsets(DataSource dataSource, Clock clock, TransactionRetry retry) {
+        return new ConsumerOffsets(dataSource, clock, retry);
+    }
+
+    @Bean
+    NewTopic eventsTopic(ConsumerSettings settings) {
+        return TopicBuilder.name(settings.kafka().topic())
+                .partitions(settings.kafka().partitions())
+                .replicas(settings.kafka().replicationFactor())
+                .build();
+    }
+
+    @Bean
+    NewTopic deadLetterTopic(ConsumerSettings settings) {
+        return TopicBuilder.name(settings.kafka().deadLetterTopic())
+                .partitions(settings.kafka().partitions())
+                .replicas(settings.kafka().replicationFactor())
+                .build();
+    }
+
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<String, byte[]> ledgerBatchContainerFactory(KafkaProperties kafka,
+            ConsumerSettings settings, MeterRegistry registry) {
+        Map<String, Object> props = new HashMap<>(kafka.buildConsumerProperties());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.consumer().group());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // relay-api publishes in transactions: never project an aborted or open batch.
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.consumer().maxPollRecords());
+        props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
+        props.putIfAbsent(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 * 1024);
+        props.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+        props.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
+        DefaultKafkaConsumerFactory<String, byte[]> consumerFactory = new DefaultKafkaConsumerFactory<>(props);
+        consumerFactory.addListener(new MicrometerConsumerListener<>(registry));
+
+        ConcurrentKafkaListenerContainerFactory<String, byte[]> factory = new ConcurrentKafkaListenerContainerFactory<>();
+        factory.setConsumerFactory(consumerFactory);
+        factory.setBatchListener(true);
+        factory.setConcurrency(settings.consumer().concurrency());
+        // Offsets live in MySQL with the projections; committing them to Kafka as well (after the
+        // MySQL commit) only serves lag monitoring.
+        factory.getContainerProperties().setAckMode(ContainerProperties.AckMode.BATCH);
+        // A batch that failed (MySQL down, retries exhausted) is tried again, forever: never skipped.
+        factory.setCommonErrorHandler(new DefaultErrorHandler(
+                new FixedBackOff(settings.consumer().retryBackoff().toMillis(), FixedBackOff.UNLIMITED_ATTEMPTS)));
+        return factory;
+    }
+
+    @Bean
+    DeadLetterPublishingRecoverer deadLetterRecoverer(KafkaProperties kafka, ConsumerSettings settings,
+            MeterRegistry registry) {
+        Map<String, Object> props = new HashMap<>(kafka.buildProducerProperties());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        DefaultKafkaProducerFactory<Object, Object> producerFactory = new DefaultKafkaProducerFactory<>(props);
+        producerFactory.addListener(new MicrometerProducerListener<>(registry));
+        KafkaTemplate<Object, Object> template = new KafkaTemplate<>(producerFactory);
+        String topic = settings.kafka().deadLetterTopic();
+        // Partition -1: let the producer's partitioner place it by key, whatever the DLT's partition count.
+        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(template,
+                (record, exception) -> new TopicPartition(topic, -1));
+        recoverer.setFailIfSendResultIsError(true);
+        return recoverer;
+    }
+}
