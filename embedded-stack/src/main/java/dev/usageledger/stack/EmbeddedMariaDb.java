@@ -96,6 +96,9 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        if (OrphanGuard.guardChild("mariadbd", OrphanGuard.hasArgument("--port=" + actualPort)).isEmpty()) {
+            log.warn("mariadbd on port {} not found among this JVM's children: it will outlive a killed JVM", actualPort);
+        }
         Duration startup = Duration.ofNanos(System.nanoTime() - t0);
         log.info("MariaDB ready at 127.0.0.1:{} in {} ms (data {})", actualPort, startup.toMillis(), dataDir);
         return new EmbeddedMariaDb(db, binaries, actualPort, dataDir, startup);

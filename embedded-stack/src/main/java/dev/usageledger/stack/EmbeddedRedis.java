@@ -55,6 +55,9 @@ public final class EmbeddedRedis implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("redis-server did not start on 127.0.0.1:" + port, e);
         }
+        if (OrphanGuard.guardChild("redis-server", OrphanGuard.mentions(":" + port)).isEmpty()) {
+            log.warn("redis-server on port {} not found among this JVM's children: it will outlive a killed JVM", port);
+        }
         lastStartupTime = Duration.ofNanos(System.nanoTime() - t0);
         log.info("Redis ready at 127.0.0.1:{} in {} ms", port, lastStartupTime.toMillis());
     }

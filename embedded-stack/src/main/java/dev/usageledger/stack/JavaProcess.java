@@ -27,9 +27,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Guarantees: every child gets {@code -XX:+ExitOnOutOfMemoryError}; every child still alive
  * when this JVM exits normally or on SIGTERM/SIGINT is sent SIGTERM, then SIGKILL after
- * {@link #EXIT_GRACE} (one shutdown hook for all children). A SIGKILLed parent cannot do that:
- * children that must not outlive it have to watch the parent themselves
- * (see {@code LocalKafkaBroker --parent-pid}).
+ * {@link #EXIT_GRACE} (one shutdown hook for all children); if this JVM is SIGKILLed, an
+ * {@link OrphanGuard} sends the child SIGTERM within about a second.
  *
  * <pre>{@code
  * JavaProcess app = JavaProcess.builder("relay-api")
@@ -385,6 +384,7 @@ public final class JavaProcess implements AutoCloseable {
             Process process = pb.start();
             JavaProcess child = new JavaProcess(name, process, logPath, logStart, command);
             LIVE.add(child);
+            OrphanGuard.guard(process.toHandle());
             log.debug("started {}: {}", child, command);
             return child;
         }

@@ -48,7 +48,11 @@ import javax.sql.DataSource;
  *   <li>fold the new events in memory and upsert the stats rows in primary-key order.
  * </ol>
  * The whole transaction is retried on deadlock, lock wait timeout and lost connection.
- * Within a batch the first occurrence of an id wins, as across batches.
+ * The first version of a request to be projected wins. Within a batch that is the one relay-api
+ * accepted first ({@code receivedAt}, then offset order); across batches it is commit order, which
+ * for resends on the same key (same partition) is acceptance order. A resend under another
+ * {@code apiKeyId} travels on another partition and can only win if it is projected before the
+ * original, i.e. if it was sent while the original was still in flight.
  */
 public final class ProjectionWriter {
 
@@ -99,7 +103,7 @@ public final class ProjectionWriter {
         int usageEvents = 0;
         for (LedgerEvent e : batch.events()) {
             if (e instanceof UsageRecorded u) {
-                usage.putIfAbsent(u.requestId(), u);
+                usage.merge(u.requestId(), u, ProjectionWriter::firstAccepted);
                 usageEvents++;
             } else if (e instanceof CostAdjusted a) {
                 adjustments.putIfAbsent(a.adjustmentId(), a);
@@ -114,6 +118,14 @@ public final class ProjectionWriter {
         newAdjustments.increment(result.newAdjustments());
         duplicateAdjustments.increment(result.duplicateAdjustments());
         return result;
+    }
+
+    /** Of two versions of one request in a batch, the one relay-api accepted first (then batch order). */
+    private static UsageRecorded firstAccepted(UsageRecorded kept, UsageRecorded other) {
+        if (kept.receivedAt() != null && other.receivedAt() != null && other.receivedAt().isBefore(kept.receivedAt())) {
+            return other;
+        }
+        return kept;
     }
 
     private record Counts(int newUsage, int newAdjustments, int statsRows) {}

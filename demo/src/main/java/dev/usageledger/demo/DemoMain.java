@@ -1,0 +1,212 @@
+package dev.usageledger.demo;
+
+import dev.usageledger.stack.EmbeddedStack;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The one-command embedded run: real Kafka (KRaft), MariaDB and Redis, relay-api and
+ * usage-consumer as their own processes, a demo relay sending realistic traffic, and the totals
+ * read back from MySQL. Stays up until Ctrl-C.
+ */
+@Command(name = "usage-ledger-demo", mixinStandardHelpOptions = true,
+        description = "Runs usage-ledger on embedded Kafka, MariaDB and Redis with a demo relay.")
+public final class DemoMain implements Callable<Integer> {
+
+    @Option(names = "--events", defaultValue = "5000", description = "Distinct requests the demo relay reports (default ${DEFAULT-VALUE}).")
+    int events;
+
+    @Option(names = "--keys", defaultValue = "60", description = "API keys (default ${DEFAULT-VALUE}).")
+    int keys;
+
+    @Option(names = "--days", defaultValue = "3", description = "Days the traffic is spread over (default ${DEFAULT-VALUE}).")
+    int days;
+
+    @Option(names = "--resend-percent", defaultValue = "10", description = "Share of resends (default ${DEFAULT-VALUE}).")
+    int resendPercent;
+
+    @Option(names = "--batch", defaultValue = "100", description = "Events per ingest request (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--relay-port", defaultValue = "8080", description = "relay-api port, 0 for any (default ${DEFAULT-VALUE}).")
+    int relayPort;
+
+    @Option(names = "--consumer-port", defaultValue = "8081", description = "usage-consumer port, 0 for any (default ${DEFAULT-VALUE}).")
+    int consumerPort;
+
+    @Option(names = "--dir", defaultValue = ".demo", description = "Working directory for data and logs (default ${DEFAULT-VALUE}).")
+    Path dir;
+
+    @Option(names = "--exit", description = "Stop everything after printing the result instead of waiting for Ctrl-C.")
+    boolean exitWhenDone;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new DemoMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        long t0 = System.nanoTime();
+        Path base = dir.toAbsolutePath().resolve("run-" + ProcessHandle.current().pid());
+        Files.createDirectories(base);
+        say("usage-ledger demo: starting Kafka (KRaft), MariaDB and Redis under " + base);
+        EmbeddedStack stack = EmbeddedStack.start(base);
+        LedgerApps apps = new LedgerApps(stack, base, relayPort, consumerPort);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            say("stopping apps and servers ...");
+            apps.stop();
+            stack.close();
+            stopped.countDown();
+        }, "demo-shutdown"));
+        long stackMs = elapsedMs(t0);
+        say("servers up in " + stackMs + " ms; starting relay-api and usage-consumer");
+        long t1 = System.nanoTime();
+        Thread relayStart = new Thread(() -> {
+            try {
+                apps.startRelayApi();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        relayStart.start();
+        apps.startConsumer();
+        relayStart.join();
+        long appsMs = elapsedMs(t1);
+        say("apps ready in " + appsMs + " ms (total start-up " + elapsedMs(t0) + " ms)");
+
+        RelayClient relay = new RelayClient(apps.relayUrl());
+        DemoTraffic traffic = new DemoTraffic(relay.mapper(), 42, Clock.systemUTC().instant(),
+                Duration.ofDays(days), keys).generate(events, resendPercent, 20);
+        List<ObjectNode> stream = traffic.interleaved();
+        say("demo relay: sending " + stream.size() + " usage events (" + events + " distinct requests, "
+                + (stream.size() - events) + " resends) in batches of " + batch + ", and 20 cost adjustments (5 posted twice)");
+        long t2 = System.nanoTime();
+        for (int from = 0; from < stream.size(); from += batch) {
+            ArrayNode array = relay.mapper().createArrayNode();
+            stream.subList(from, Math.min(stream.size(), from + batch)).forEach(array::add);
+            relay.postUsage(array, LedgerApps.RELAY_TOKEN);
+        }
+        for (int i = 0; i < traffic.adjustments.size(); i++) {
+            relay.postAdjustment(traffic.adjustments.get(i), LedgerApps.ADMIN_TOKEN);
+            if (i < 5) {
+                relay.postAdjustment(traffic.adjustments.get(i), LedgerApps.ADMIN_TOKEN);
+            }
+        }
+        long sendMs = elapsedMs(t2);
+        say("all accepted (202) in " + sendMs + " ms; waiting for usage-consumer to project them");
+        try (Connection c = DriverManager.getConnection(stack.jdbcUrl(), "root", "")) {
+            awaitProjected(c, events, traffic.adjustments.size());
+            long doneMs = elapsedMs(t2);
+            say("projected " + events + " requests and " + traffic.adjustments.size() + " adjustments, "
+                    + doneMs + " ms after the first send");
+            printTotals(c);
+        }
+        say("");
+        say("Look around:");
+        say("  ingest            POST " + apps.relayUrl() + "/v1/usage-events   (Authorization: Bearer " + LedgerApps.RELAY_TOKEN + ")");
+        say("  adjustments       POST " + apps.relayUrl() + "/v1/cost-adjustments (Authorization: Bearer " + LedgerApps.ADMIN_TOKEN + ")");
+        say("  relay-api         " + apps.relayUrl() + "/actuator/health   " + apps.relayUrl() + "/actuator/prometheus");
+        say("  usage-consumer    " + apps.consumerUrl() + "/actuator/health   " + apps.consumerUrl() + "/actuator/prometheus");
+        say("  MySQL (MariaDB)   " + stack.jdbcUrl() + "  user root, no password");
+        say("  Kafka             " + stack.bootstrapServers() + "  topic usage-events, dead letters usage-events.DLT");
+        say("  Redis             " + stack.redisUri());
+        say("  logs              " + base);
+        say(String.format("  memory (RSS)      relay-api %d MB, usage-consumer %d MB, Kafka broker %d MB",
+                apps.relayApi().rssBytes() >> 20, apps.consumer().rssBytes() >> 20,
+                stack.kafka().process().rssBytes() >> 20));
+        if (exitWhenDone) {
+            return 0;
+        }
+        say("");
+        say("Running. Press Ctrl-C to stop.");
+        stopped.await();
+        return 0;
+    }
+
+    private static void awaitProjected(Connection c, int requests, int adjustments) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (count(c, "SELECT COUNT(*) FROM usage_records") >= requests
+                    && count(c, "SELECT COUNT(*) FROM cost_adjustments") >= adjustments) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("usage-consumer did not project everything within 5 minutes");
+    }
+
+    private static long count(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void printTotals(Connection c) throws SQLException {
+        say("");
+        say("Per model and day (usage_stats + cost_stats, granularity 'day', UTC):");
+        table(c, """
+                SELECT DATE_FORMAT(u.bucket_start, '%Y-%m-%d') AS day, u.model, SUM(u.requests) AS requests,
+                       SUM(u.input_tokens) AS input, SUM(u.output_tokens) AS output,
+                       SUM(u.cache_create_tokens) AS cache_create, SUM(u.cache_read_tokens) AS cache_read,
+                       SUM(c.real_cost_usd) AS real_usd, SUM(c.rated_cost_usd) AS rated_usd
+                FROM usage_stats u JOIN cost_stats c USING (granularity, bucket_start, api_key_id, model)
+                WHERE u.granularity = 'day'
+                GROUP BY day, u.model ORDER BY day, u.model""");
+        say("");
+        say("Per API key and day, top 15 by rated cost (cost_stats includes adjustments):");
+        table(c, """
+                SELECT DATE_FORMAT(c.bucket_start, '%Y-%m-%d') AS day, c.api_key_id,
+                       COALESCE(SUM(u.requests), 0) AS requests,
+                       COALESCE(SUM(u.input_tokens + u.output_tokens + u.cache_create_tokens + u.cache_read_tokens), 0) AS all_tokens,
+                       SUM(c.real_cost_usd) AS real_usd, SUM(c.rated_cost_usd) AS rated_usd
+                FROM cost_stats c LEFT JOIN usage_stats u USING (granularity, bucket_start, api_key_id, model)
+                WHERE c.granularity = 'day'
+                GROUP BY day, c.api_key_id ORDER BY rated_usd DESC LIMIT 15""");
+        say("");
+        say("Ledger: " + count(c, "SELECT COUNT(*) FROM usage_records") + " requests, "
+                + count(c, "SELECT COUNT(*) FROM cost_adjustments") + " adjustments; resends counted once.");
+    }
+
+    private static void table(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            StringBuilder header = new StringBuilder();
+            for (int i = 1; i <= n; i++) {
+                header.append(String.format(i <= 2 ? "%-28s" : "%16s", rs.getMetaData().getColumnLabel(i)));
+            }
+            say(header.toString());
+            while (rs.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int i = 1; i <= n; i++) {
+                    row.append(String.format(i <= 2 ? "%-28s" : "%16s", rs.getString(i)));
+                }
+                say(row.toString());
+            }
+        }
+    }
+
+    private static long elapsedMs(long since) {
+        return (System.nanoTime() - since) / 1_000_000;
+    }
+
+    private static void say(String line) {
+        System.out.println(line);
+    }
+}

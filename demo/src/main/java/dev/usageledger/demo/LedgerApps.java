@@ -1,0 +1,134 @@
+package dev.usageledger.demo;
+
+import dev.usageledger.stack.EmbeddedStack;
+import dev.usageledger.stack.JavaProcess;
+import dev.usageledger.stack.Ports;
+import dev.usageledger.stack.RepoLayout;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts relay-api and usage-consumer from their executable jars, each in its own JVM, wired to
+ * an {@link EmbeddedStack}. Separate processes keep the apps' classpaths apart, let a test SIGKILL
+ * the consumer, and let memory be measured per app.
+ */
+public final class LedgerApps {
+
+    public static final String RELAY_NAME = "demo-relay";
+    public static final String RELAY_TOKEN = "demo-relay-token-0123456789abcdef";
+    public static final String ADMIN_NAME = "demo-admin";
+    public static final String ADMIN_TOKEN = "demo-admin-token-0123456789abcdef";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+
+    private final EmbeddedStack stack;
+    private final Path logDir;
+    private final RepoLayout repo = RepoLayout.find();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final int relayPort;
+    private final int consumerPort;
+    private final List<String> extraConsumerArgs = new ArrayList<>();
+    private JavaProcess relayApi;
+    private JavaProcess consumer;
+    private int consumerStarts;
+
+    public LedgerApps(EmbeddedStack stack, Path logDir, int relayPort, int consumerPort) {
+        this.stack = stack;
+        this.logDir = logDir;
+        this.relayPort = relayPort == 0 ? Ports.freePort() : relayPort;
+        this.consumerPort = consumerPort == 0 ? Ports.freePort() : consumerPort;
+    }
+
+    /** Extra {@code --key=value} arguments for every consumer start (e.g. a smaller poll size in tests). */
+    public LedgerApps consumerArgs(String... args) {
+        extraConsumerArgs.addAll(List.of(args));
+        return this;
+    }
+
+    public String relayUrl() {
+        return "http://127.0.0.1:" + relayPort;
+    }
+
+    public String consumerUrl() {
+        return "http://127.0.0.1:" + consumerPort;
+    }
+
+    public JavaProcess relayApi() {
+        return relayApi;
+    }
+
+    public JavaProcess consumer() {
+        return consumer;
+    }
+
+    public void startRelayApi() throws IOException, InterruptedException {
+        relayApi = JavaProcess.builder("relay-api")
+                .jar(repo.require("relay-api/target/relay-api-exec.jar"))
+                .jvmArgs("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+                .env("LEDGER_SECURITY_RELAYTOKENS", RELAY_NAME + ":" + RELAY_TOKEN)
+                .env("LEDGER_SECURITY_ADMINTOKENS", ADMIN_NAME + ":" + ADMIN_TOKEN)
+                .args("--server.port=" + relayPort,
+                        "--spring.kafka.bootstrap-servers=" + stack.bootstrapServers())
+                .logFile(logDir.resolve("relay-api.log"))
+                .start();
+        awaitReady(relayApi, relayUrl());
+    }
+
+    public void startConsumer() throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of(
+                "--server.port=" + consumerPort,
+                "--spring.kafka.bootstrap-servers=" + stack.bootstrapServers(),
+                "--spring.datasource.url=" + stack.jdbcUrl(),
+                "--spring.datasource.username=root",
+                "--spring.datasource.password="));
+        args.addAll(extraConsumerArgs);
+        consumer = JavaProcess.builder("usage-consumer")
+                .jar(repo.require("usage-consumer/target/usage-consumer-exec.jar"))
+                .jvmArgs("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC")
+                .args(args.toArray(String[]::new))
+                .logFile(logDir.resolve("usage-consumer-" + (++consumerStarts) + ".log"))
+                .start();
+        awaitReady(consumer, consumerUrl());
+    }
+
+    /** SIGKILL: no shutdown hook, no rollback from the app's side; MySQL rolls back its open transaction. */
+    public void killConsumer() {
+        consumer.kill();
+    }
+
+    private void awaitReady(JavaProcess process, String baseUrl) throws InterruptedException {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health/readiness"))
+                .timeout(Duration.ofSeconds(5)).GET().build();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(process.name() + " exited during start-up:\n" + process.logTail(60));
+            }
+            try {
+                if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException(process.name() + " not ready after " + READY_TIMEOUT + ":\n"
+                + process.logTail(60));
+    }
+
+    public void stop() {
+        if (relayApi != null) {
+            relayApi.stop(Duration.ofSeconds(10));
+        }
+        if (consumer != null) {
+            consumer.stop(Duration.ofSeconds(10));
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package dev.usageledger.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.usageledger.projections.event.AssessedCost;
+import dev.usageledger.projections.event.CostAdjusted;
+import dev.usageledger.projections.event.EventCodec;
+import dev.usageledger.projections.event.LedgerEvent;
+import dev.usageledger.projections.event.TokenUsage;
+import dev.usageledger.projections.event.UsageRecorded;
+import dev.usageledger.projections.pricing.PricingSource;
+import dev.usageledger.stack.EmbeddedStack;
+import dev.usageledger.stack.SharedStack;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** usage-consumer in-process against a real Kafka broker and a real MariaDB. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class UsageConsumerIT {
+
+    private static final String TOPIC = "usage-events-consumer-it";
+    private static final String DLT = TOPIC + ".DLT";
+    private static final String DATABASE = "consumer_it";
+    private static EmbeddedStack stack;
+
+    @Autowired
+    EventCodec codec;
+
+    @BeforeAll
+    static void database() {
+        stack().mariaDb().createDatabase(DATABASE);
+    }
+
+    private static EmbeddedStack stack() {
+        if (stack == null) {
+            stack = SharedStack.get();
+        }
+        return stack;
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("spring.kafka.bootstrap-servers", () -> stack().bootstrapServers());
+        registry.add("spring.datasource.url", () -> {
+            stack().mariaDb().createDatabase(DATABASE);
+            return stack().mariaDb().jdbcUrl(DATABASE);
+        });
+        registry.add("ledger.kafka.topic", () -> TOPIC);
+        registry.add("ledger.kafka.dead-letter-topic", () -> DLT);
+        registry.add("ledger.kafka.partitions", () -> "3");
+        registry.add("ledger.consumer.group", () -> "consumer-it");
+        registry.add("ledger.reporting.zone", () -> "Asia/Shanghai");
+    }
+
+    @Test
+    void projectsEachRequestOnceAndDeadLettersPoisonWithItsReason() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        List<LedgerEvent> events = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            events.add(usage("it_req_" + i, now.minusSeconds(i * 600L), "key_" + (i % 7), 100 + i));
+        }
+        // Resends: same id, other counts, other key — never counted again.
+        events.add(usage("it_req_1", now, "key_1", 999_999));
+        events.add(usage("it_req_2", now, "key_other", 5));
+        events.add(adjustment("it_adj_1", now, "key_1", "-1.25"));
+        events.add(adjustment("it_adj_1", now, "key_1", "-1.25"));
+
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            for (LedgerEvent e : events) {
+                producer.send(new ProducerRecord<>(TOPIC, e.apiKeyId(), codec.encode(e)));
+            }
+            producer.send(new ProducerRecord<>(TOPIC, "key_1", "not json".getBytes(StandardCharsets.UTF_8)));
+            producer.send(new ProducerRecord<>(TOPIC, "key_2",
+                    "{\"type\":\"usage.recorded\",\"schemaVersion\":99}".getBytes(StandardCharsets.UTF_8)));
+            producer.commitTransaction();
+        }
+
+        try (Connection c = DriverManager.getConnection(stack().mariaDb().jdbcUrl(DATABASE), "root", "")) {
+            awaitCount(c, "SELECT COUNT(*) FROM usage_records", 300);
+            awaitCount(c, "SELECT COALESCE(SUM(next_offset), 0) FROM consumer_offsets WHERE topic = '" + TOPIC + "'",
+                    events.size() + 2);
+            assertThat(count(c, "SELECT COUNT(*) FROM cost_adjustments")).isEqualTo(1);
+            assertThat(count(c, "SELECT input_tokens FROM usage_records WHERE request_id = 'it_req_1'"))
+                    .isEqualTo(101);
+            assertThat(count(c, "SELECT COUNT(*) FROM usage_records WHERE api_key_id = 'key_other'")).isZero();
+            long expectedInput = 0;
+            for (int i = 0; i < 300; i++) {
+                expectedInput += 100 + i;
+            }
+            for (String g : List.of("hour", "day", "month")) {
+                assertThat(count(c, "SELECT SUM(input_tokens) FROM usage_stats WHERE granularity = '" + g + "'"))
+                        .as(g).isEqualTo(expectedInput);
+                assertThat(count(c, "SELECT SUM(requests) FROM usage_stats WHERE granularity = '" + g + "'"))
+                        .as(g).isEqualTo(300);
+            }
+            // Day buckets follow the reporting zone (UTC+8): they start at 16:00 UTC.
+            assertThat(count(c, "SELECT COUNT(*) FROM usage_stats WHERE granularity = 'day' "
+                    + "AND TIME(bucket_start) <> '16:00:00'")).isZero();
+        }
+
+        Map<String, String> reasons = deadLetterReasons(2);
+        assertThat(reasons).hasSize(2);
+        assertThat(String.join("|", reasons.values())).contains("not JSON").contains("schemaVersion 99");
+    }
+
+    private static UsageRecorded usage(String id, Instant at, String key, long input) {
+        return new UsageRecorded(1, id, at, key, "acc_1", "claude-official", "claude-sonnet-4-5-20250929",
+                "claude-sonnet-4-5-20250929", new TokenUsage(input, 10, 0, 0, 0, 0), "standard", false,
+                "/v1/messages", 200, true, 1000L, "relay-it", at,
+                new AssessedCost(new BigDecimal("0.0012300000"), new BigDecimal("0.0012300000"), null,
+                        PricingSource.RELAY, "sha256:test"));
+    }
+
+    private static CostAdjusted adjustment(String id, Instant at, String key, String amount) {
+        return new CostAdjusted(1, id, at, key, null, CostAdjusted.ANY_MODEL, new BigDecimal(amount),
+                new BigDecimal(amount), "it", "admin", at);
+    }
+
+    private static KafkaProducer<String, byte[]> producer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack().bootstrapServers());
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "consumer-it-" + UUID.randomUUID());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return new KafkaProducer<>(p);
+    }
+
+    private static Map<String, String> deadLetterReasons(int expected) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack().bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "dlt-reader-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        Map<String, String> reasons = new HashMap<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
+            consumer.subscribe(List.of(DLT));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (reasons.size() < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    var h = r.headers().lastHeader(UsageEventsListener.REASON_HEADER);
+                    reasons.put(new String(r.value(), StandardCharsets.UTF_8),
+                            h == null ? "" : new String(h.value(), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return reasons;
+    }
+
+    private static void awaitCount(Connection c, String sql, long expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long last = -1;
+        while (System.nanoTime() < deadline) {
+            last = count(c, sql);
+            if (last >= expected) {
+                assertThat(last).as(sql).isEqualTo(expected);
+                return;
+            }
+            Thread.sleep(200);
+        }
+        assertThat(last).as(sql).isEqualTo(expected);
+    }
+
+    private static long count(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
