@@ -1,0 +1,152 @@
+package dev.usageledger.projections.mysql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The MySQL-specific SQL text, asserted as strings: it must run on MySQL 8.0+ and MariaDB 10.11+
+ * alike (the IT runs it on MariaDB).
+ */
+class ProjectionSqlTest {
+
+    private static final Pattern INSERT = Pattern.compile(
+            "INSERT (?:IGNORE )?INTO (\\w+) \\(([^)]*)\\)\\s*VALUES \\(([^)]*)\\)(.*)", Pattern.DOTALL);
+
+    private static String normalised(String sql) {
+        return sql.replaceAll("\\s+", " ").trim();
+    }
+
+    private static List<String> columns(String sql) {
+        Matcher m = INSERT.matcher(normalised(sql));
+        assertThat(m.matches()).as("an INSERT statement: %s", sql).isTrue();
+        return Arrays.stream(m.group(2).split(",")).map(String::trim).toList();
+    }
+
+    private static int placeholders(String sql) {
+        return (int) sql.chars().filter(c -> c == '?').count();
+    }
+
+    static Stream<Arguments> upserts() {
+        return Stream.of(
+                Arguments.of("usage_stats", ProjectionSql.UPSERT_USAGE_STATS, List.of("requests", "input_tokens",
+                        "output_tokens", "cache_create_tokens", "cache_read_tokens", "ephemeral_5m_tokens",
+                        "ephemeral_1h_tokens")),
+                Arguments.of("cost_stats", ProjectionSql.UPSERT_COST_STATS, List.of("real_cost_usd", "rated_cost_usd")),
+                Arguments.of("account_usage_stats", ProjectionSql.UPSERT_ACCOUNT_USAGE_STATS, List.of("requests",
+                        "input_tokens", "output_tokens", "cache_create_tokens", "cache_read_tokens",
+                        "ephemeral_5m_tokens", "ephemeral_1h_tokens", "real_cost_usd", "rated_cost_usd")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("upserts")
+    void upsertsAddEveryMeasureWithValuesNeverTheRowAlias(String table, String sql, List<String> measures) {
+        String s = normalised(sql);
+        Matcher m = INSERT.matcher(s);
+        assertThat(m.matches()).isTrue();
+        assertThat(m.group(1)).isEqualTo(table);
+        List<String> columns = columns(sql);
+        String subject = table.equals("account_usage_stats") ? "account_id" : "api_key_id";
+
+        assertThat(columns.subList(0, 4)).containsExactly("granularity", "bucket_start", subject, "model");
+        assertThat(columns.subList(4, columns.size())).containsExactlyElementsOf(measures);
+        assertThat(placeholders(sql)).isEqualTo(columns.size());
+
+        String update = m.group(4).trim();
+        assertThat(update).startsWith("ON DUPLICATE KEY UPDATE ");
+        List<String> assignments = Arrays.stream(update.substring("ON DUPLICATE KEY UPDATE ".length()).split(","))
+                .map(String::trim).toList();
+        assertThat(assignments).containsExactlyElementsOf(
+                measures.stream().map(c -> c + " = " + c + " + VALUES(" + c + ")").toList());
+        // MySQL 8.0.19's row alias is a syntax error (1064) on MariaDB
+        assertThat(s.toUpperCase(Locale.ROOT)).doesNotContainPattern("\\)\\s+AS\\s+\\w+")
+                .doesNotContain("NEW.");
+        // the key columns are never updated
+        assertThat(update).doesNotContain("granularity =").doesNotContain("bucket_start =")
+                .doesNotContain(subject + " =").doesNotContain("model =");
+    }
+
+    @Test
+    void eventIdsAreClaimedWithInsertIgnore() {
+        String s = normalised(ProjectionSql.INSERT_EVENT_IDS);
+
+        assertThat(s).isEqualTo("INSERT IGNORE INTO ledger_event_ids (event_kind, event_id, occurred_at, batch_token)"
+                + " VALUES (?, ?, ?, ?)");
+    }
+
+    @Test
+    void claimedIdsAreReadBackByToken() {
+        assertThat(ProjectionSql.selectClaimedEventIds(1)).isEqualTo(
+                "SELECT event_id FROM ledger_event_ids WHERE event_kind = ? AND batch_token = ? AND event_id IN (?)");
+        assertThat(ProjectionSql.selectClaimedEventIds(3)).endsWith("AND event_id IN (?,?,?)");
+        assertThat(placeholders(ProjectionSql.selectClaimedEventIds(1000))).isEqualTo(1002);
+    }
+
+    @Test
+    void ledgerInsertsAreInsertsNeverUpserts() {
+        for (String sql : List.of(ProjectionSql.INSERT_USAGE_RECORD, ProjectionSql.INSERT_COST_BREAKDOWN,
+                ProjectionSql.INSERT_COST_ADJUSTMENT)) {
+            String s = normalised(sql);
+            assertThat(s).startsWith("INSERT INTO ").doesNotContain("IGNORE").doesNotContain("DUPLICATE")
+                    .doesNotContain("REPLACE");
+            assertThat(placeholders(sql)).isEqualTo(columns(sql).size());
+        }
+        assertThat(columns(ProjectionSql.INSERT_USAGE_RECORD)).startsWith("request_id", "occurred_at", "api_key_id",
+                "account_id", "account_type", "model");
+        assertThat(columns(ProjectionSql.INSERT_COST_ADJUSTMENT)).startsWith("adjustment_id", "occurred_at",
+                "api_key_id", "account_id", "model", "real_cost_usd", "rated_cost_usd", "reason");
+    }
+
+    @Test
+    void offsetsAdvanceOnlyWhileTheEpochIsCurrent() {
+        assertThat(normalised(ProjectionSql.ADVANCE_OFFSET)).isEqualTo(
+                "UPDATE consumer_offsets SET next_offset = ?, updated_at = ? "
+                        + "WHERE consumer_group = ? AND topic = ? AND partition_id = ? AND epoch = ?");
+    }
+
+    @Test
+    void aClaimBumpsTheEpoch() {
+        assertThat(normalised(ProjectionSql.INSERT_OFFSET_IF_ABSENT)).startsWith("INSERT IGNORE INTO consumer_offsets")
+                .contains("VALUES (?, ?, ?, -1, 0, ?)");
+        assertThat(normalised(ProjectionSql.BUMP_EPOCH)).isEqualTo("UPDATE consumer_offsets SET epoch = epoch + 1, "
+                + "updated_at = ? WHERE consumer_group = ? AND topic = ? AND partition_id = ?");
+        assertThat(normalised(ProjectionSql.SELECT_OFFSET)).isEqualTo("SELECT next_offset, epoch FROM consumer_offsets "
+                + "WHERE consumer_group = ? AND topic = ? AND partition_id = ?");
+    }
+
+    /** Every column the SQL names exists in the migration (the sql module is on the test classpath). */
+    @Test
+    void everyColumnWrittenExistsInTheMigration() throws IOException {
+        String migration;
+        try (InputStream in = getClass().getResourceAsStream("/db/migration/V1__ledger_and_projections.sql")) {
+            assertThat(in).as("migration on the classpath").isNotNull();
+            migration = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        for (String sql : List.of(ProjectionSql.INSERT_EVENT_IDS, ProjectionSql.INSERT_USAGE_RECORD,
+                ProjectionSql.INSERT_COST_BREAKDOWN, ProjectionSql.INSERT_COST_ADJUSTMENT,
+                ProjectionSql.UPSERT_USAGE_STATS, ProjectionSql.UPSERT_COST_STATS,
+                ProjectionSql.UPSERT_ACCOUNT_USAGE_STATS)) {
+            Matcher m = INSERT.matcher(normalised(sql));
+            assertThat(m.matches()).isTrue();
+            String table = m.group(1);
+            Matcher def = Pattern.compile("CREATE TABLE " + table + " \\((.*?)\\) ENGINE", Pattern.DOTALL)
+                    .matcher(migration);
+            assertThat(def.find()).as("table %s in the migration", table).isTrue();
+            for (String column : columns(sql)) {
+                assertThat(def.group(1)).as("%s.%s", table, column).containsPattern("(?m)^\\s+" + column + "\\s");
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.usageledger.relayapi.config;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Limits and timing of {@code POST /v1/usage-events} and {@code POST /v1/cost-adjustments}.
+ *
+ * @param maxBodyBytes        largest request body, counted while it is read (413 above it)
+ * @param maxEvents           most events in one ingest request (413 above it)
+ * @param maxEventAge         how far in the past {@code occurredAt} may be (400 beyond it)
+ * @param publishTimeout      how long a request waits for Kafka to commit its events (503 after it)
+ * @param publishConcurrency  how many Kafka transactions run at once; each holds one producer
+ */
+@ConfigurationProperties("ledger.ingest")
+public record IngestProperties(
+        @DefaultValue("1048576") long maxBodyBytes,
+        @DefaultValue("1000") int maxEvents,
+        @DefaultValue("30d") Duration maxEventAge,
+        @DefaultValue("10s") Duration publishTimeout,
+        @DefaultValue("16") int publishConcurrency) {
+
+    /** How far in the future {@code occurredAt} may be: fixed by CONTRACT §1. */
+    public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+
+    public IngestProperties {
+        Settings.require(maxBodyBytes >= 1024 && maxBodyBytes <= 64L * 1024 * 1024,
+                "ledger.ingest.max-body-bytes", "must be between 1024 and 67108864, was " + maxBodyBytes);
+        Settings.require(maxEvents >= 1 && maxEvents <= 100_000,
+                "ledger.ingest.max-events", "must be between 1 and 100000, was " + maxEvents);
+        Settings.requirePositive(maxEventAge, "ledger.ingest.max-event-age");
+        Settings.requirePositive(publishTimeout, "ledger.ingest.publish-timeout");
+        Settings.require(publishTimeout.compareTo(Duration.ofMillis(500)) >= 0
+                        && publishTimeout.compareTo(Duration.ofMinutes(5)) <= 0,
+                "ledger.ingest.publish-timeout", "must be between 500ms and 5m, was " + publishTimeout);
+        Settings.require(publishConcurrency >= 1 && publishConcurrency <= 256,
+                "ledger.ingest.publish-concurrency", "must be between 1 and 256, was " + publishConcurrency);
+    }
+}

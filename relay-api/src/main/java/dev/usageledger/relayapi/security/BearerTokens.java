@@ -1,0 +1,67 @@
+package dev.usageledger.relayapi.security;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Resolves {@code Authorization: Bearer <token>} to a {@link Caller}. Tokens are held only as SHA-256 digests and
+ * looked up by digest, so the time a lookup takes says nothing about how much of a wrong token was right.
+ * Immutable and thread-safe.
+ */
+public final class BearerTokens {
+
+    private static final String SCHEME = "bearer";
+
+    private final Map<String, Caller> byDigest;
+
+    public BearerTokens(List<TokenEntry> relays, List<TokenEntry> admins) {
+        Map<String, Caller> map = new HashMap<>();
+        relays.forEach(e -> add(map, e, TokenKind.RELAY));
+        admins.forEach(e -> add(map, e, TokenKind.ADMIN));
+        this.byDigest = Map.copyOf(map);
+    }
+
+    private static void add(Map<String, Caller> map, TokenEntry entry, TokenKind kind) {
+        Caller previous = map.putIfAbsent(digest(entry.token()), new Caller(kind, entry.name()));
+        if (previous != null) {
+            throw new IllegalArgumentException("token of '" + entry.name() + "' is configured twice");
+        }
+    }
+
+    /**
+     * The caller whose token of kind {@code required} the header carries; empty when the header is missing,
+     * malformed, names an unknown token, or a token of the other kind.
+     */
+    public Optional<Caller> authenticate(String authorizationHeader, TokenKind required) {
+        if (authorizationHeader == null) {
+            return Optional.empty();
+        }
+        String header = authorizationHeader.strip();
+        int space = header.indexOf(' ');
+        if (space <= 0 || !header.substring(0, space).toLowerCase(Locale.ROOT).equals(SCHEME)) {
+            return Optional.empty();
+        }
+        String token = header.substring(space + 1).strip();
+        if (token.isEmpty() || token.length() > 256) {
+            return Optional.empty();
+        }
+        Caller caller = byDigest.get(digest(token));
+        return caller != null && caller.kind() == required ? Optional.of(caller) : Optional.empty();
+    }
+
+    private static String digest(String token) {
+        try {
+            return HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.usageledger.relayapi.web;
+
+import dev.usageledger.projections.event.EventCodec;
+import dev.usageledger.projections.event.Violation;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads request bodies within the size limit and parses them to a {@link JsonNode} that keeps raw JSON types (numbers
+ * exactly, strings as strings), so that validation can tell {@code 12} from {@code "12"} and {@code 1.5} from
+ * {@code 1}. Duplicate keys and trailing content are rejected: both make a body mean two things.
+ */
+public final class RequestBodies {
+
+    private static final int CHUNK = 8192;
+
+    private final long maxBytes;
+    private final JsonMapper mapper;
+
+    public RequestBodies(long maxBytes) {
+        this.maxBytes = maxBytes;
+        this.mapper = EventCodec.newMapper().rebuild()
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
+    }
+
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    /** The body, or a 413 as soon as more than {@code maxBytes} arrive (Content-Length is checked, never trusted). */
+    public byte[] read(HttpServletRequest request) {
+        long declared = request.getContentLengthLong();
+        if (declared > maxBytes) {
+            throw tooLarge();
+        }
+        try {
+            return read(request.getInputStream(), maxBytes);
+        } catch (BodyTooLargeException e) {
+            throw tooLarge();
+        } catch (IOException e) {
+            throw Rejection.invalid("the body could not be read",
+                    List.of(new Violation(null, "body", "could not be read: " + e.getMessage())), -1);
+        }
+    }
+
+    /** Reads {@code in} to its end; throws {@link BodyTooLargeException} once more than {@code maxBytes} arrived. */
+    static byte[] read(InputStream in, long maxBytes) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(CHUNK);
+        byte[] buffer = new byte[CHUNK];
+        long total = 0;
+        int n;
+        while ((n = in.read(buffer)) != -1) {
+            total += n;
+            if (total > maxBytes) {
+                throw new BodyTooLargeException();
+            }
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    /** The JSON tree of {@code body}, or a 400 naming the field {@code body}. */
+    public JsonNode parse(byte[] body) {
+        if (body.length == 0) {
+            throw notJson("is empty");
+        }
+        JsonNode root;
+        try {
+            root = mapper.readTree(body);
+        } catch (JacksonException e) {
+            String where = e.getLocation() == null ? ""
+                    : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+            throw notJson("is not valid JSON: " + e.getOriginalMessage() + where);
+        }
+        if (root == null || root.isMissingNode()) {
+            throw notJson("is empty");
+        }
+        return root;
+    }
+
+    private Rejection tooLarge() {
+        return Rejection.tooLarge("the body is larger than " + maxBytes + " bytes", -1);
+    }
+
+    private static Rejection notJson(String problem) {
+        return Rejection.invalid("the body " + problem, List.of(new Violation(null, "body", problem)), -1);
+    }
+
+    /** The body went over the limit while it was read. */
+    static final class BodyTooLargeException extends IOException {
+        BodyTooLargeException() {
+            super("body too large", null);
+        }
+    }
+}
