@@ -56,6 +56,9 @@ class UsageConsumerIT {
     @Autowired
     EventCodec codec;
 
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int port;
+
     @BeforeAll
     static void database() {
         stack().mariaDb().createDatabase(DATABASE);
@@ -125,6 +128,14 @@ class UsageConsumerIT {
                 assertThat(count(c, "SELECT SUM(requests) FROM usage_stats WHERE granularity = '" + g + "'"))
                         .as(g).isEqualTo(300);
             }
+            // Stored as the UTC instant, whatever the JVM's default zone (America/Los_Angeles here).
+            assertThat(java.util.TimeZone.getDefault().getRawOffset()).isNotZero();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT DATE_FORMAT(occurred_at, '%Y-%m-%dT%H:%i:%s.%f') FROM usage_records WHERE request_id = 'it_req_0'")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo(java.time.LocalDateTime.ofInstant(now, java.time.ZoneOffset.UTC)
+                        .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'000'")));
+            }
             // Day buckets follow the reporting zone (UTC+8): they start at 16:00 UTC.
             assertThat(count(c, "SELECT COUNT(*) FROM usage_stats WHERE granularity = 'day' "
                     + "AND TIME(bucket_start) <> '16:00:00'")).isZero();
@@ -133,6 +144,24 @@ class UsageConsumerIT {
         Map<String, String> reasons = deadLetterReasons(2);
         assertThat(reasons).hasSize(2);
         assertThat(String.join("|", reasons.values())).contains("not JSON").contains("schemaVersion 99");
+
+        assertThat(get("/actuator/health/readiness")).contains("\"status\":\"UP\"");
+        assertThat(get("/actuator/prometheus"))
+                .contains("ledger_events_projected_total{application=\"usage-consumer\",outcome=\"new\",type=\"usage.recorded\"} 300.0")
+                .contains("ledger_events_projected_total{application=\"usage-consumer\",outcome=\"duplicate\",type=\"usage.recorded\"} 2.0")
+                .contains("ledger_consumer_dead_lettered_total{application=\"usage-consumer\"} 2.0")
+                .contains("ledger_consumer_batch_seconds_count")
+                .contains("ledger_projection_retries_total")
+                .contains("hikaricp_connections_active")
+                .contains("kafka_consumer_fetch_manager_records_consumed_total");
+    }
+
+    private String get(String path) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var response = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + path)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        return response.body();
     }
 
     private static UsageRecorded usage(String id, Instant at, String key, long input) {

@@ -214,12 +214,16 @@ public final class EventCodec {
         if (c.has("breakdown")) {
             JsonFields b = c.object("breakdown", false);
             BigDecimal min = MAX_ABS_USD.negate();
-            breakdown = new CostBreakdown(
-                    b.money("inputUsd", true, min, MAX_ABS_USD),
-                    b.money("outputUsd", true, min, MAX_ABS_USD),
-                    b.money("cacheWrite5mUsd", true, min, MAX_ABS_USD),
-                    b.money("cacheWrite1hUsd", true, min, MAX_ABS_USD),
-                    b.money("cacheReadUsd", true, min, MAX_ABS_USD));
+            BigDecimal inputUsd = b.money("inputUsd", true, min, MAX_ABS_USD);
+            BigDecimal outputUsd = b.money("outputUsd", true, min, MAX_ABS_USD);
+            BigDecimal write5mUsd = b.money("cacheWrite5mUsd", true, min, MAX_ABS_USD);
+            BigDecimal write1hUsd = b.money("cacheWrite1hUsd", true, min, MAX_ABS_USD);
+            BigDecimal readUsd = b.money("cacheReadUsd", true, min, MAX_ABS_USD);
+            // A broken part is a violation (null here), never a NullPointerException from CostBreakdown.
+            if (inputUsd != null && outputUsd != null && write5mUsd != null && write1hUsd != null
+                    && readUsd != null) {
+                breakdown = new CostBreakdown(inputUsd, outputUsd, write5mUsd, write1hUsd, readUsd);
+            }
         }
         if (!f.violations().isEmpty()) {
             return null;

@@ -1,0 +1,156 @@
+package dev.usageledger.relayapi.kafka;
+
+import dev.usageledger.projections.event.EventCodec;
+import dev.usageledger.projections.event.LedgerEvent;
+import dev.usageledger.relayapi.ingest.IngestMetrics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.kafka.KafkaException;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.SendResult;
+
+/**
+ * Publishes the events of one request atomically: one Kafka transaction, key {@code apiKeyId}, value
+ * {@link EventCodec#encode}, header {@code type}. {@link #publish} returns only after the transaction committed,
+ * so every event is acknowledged by all in-sync replicas, and throws {@link PublishFailedException} otherwise.
+ *
+ * <p>The caller never waits longer than the publish timeout: the transaction runs on a bounded pool while the caller
+ * waits for it with that deadline. The transaction checks the same deadline before it commits and aborts when it
+ * passed; a transaction that fails is aborted and its producer discarded by Spring Kafka (a producer whose begin,
+ * commit or abort failed is closed, not returned to the cache), so the next request gets a fresh producer once Kafka
+ * is back.
+ */
+public final class EventPublisher implements DisposableBean {
+
+    /** Record header naming the event type, so consumers can route without parsing. */
+    public static final String TYPE_HEADER = "type";
+
+    private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
+
+    private final KafkaTemplate<String, byte[]> template;
+    private final EventCodec codec;
+    private final String topic;
+    private final Duration timeout;
+    private final TopicProvisioner topics;
+    private final IngestMetrics metrics;
+    private final ThreadPoolExecutor pool;
+
+    public EventPublisher(KafkaTemplate<String, byte[]> template, EventCodec codec, String topic, Duration timeout,
+            int concurrency, TopicProvisioner topics, IngestMetrics metrics) {
+        this.template = template;
+        this.codec = codec;
+        this.topic = topic;
+        this.timeout = timeout;
+        this.topics = topics;
+        this.metrics = metrics;
+        AtomicInteger threads = new AtomicInteger();
+        this.pool = new ThreadPoolExecutor(concurrency, concurrency, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "kafka-publish-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        this.pool.allowCoreThreadTimeOut(true);
+    }
+
+    /**
+     * Publishes {@code events} in one transaction and waits for its commit.
+     *
+     * @throws PublishFailedException when Kafka did not commit within the publish timeout or refused the events
+     */
+    public void publish(List<? extends LedgerEvent> events) {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(events.size());
+        for (LedgerEvent event : events) {
+            records.add(record(event));
+        }
+        Future<?> transaction;
+        try {
+            transaction = pool.submit(() -> publishInOneTransaction(records, deadline));
+        } catch (RejectedExecutionException e) {
+            throw failed(start, "the service is shutting down", e);
+        }
+        try {
+            transaction.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw failed(start, "Kafka did not acknowledge within " + timeout.toMillis() + " ms", null);
+        } catch (ExecutionException e) {
+            throw failed(start, "Kafka did not acknowledge: " + Failures.describe(e.getCause()), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failed(start, "interrupted while waiting for Kafka", e);
+        }
+        metrics.published(Duration.ofNanos(System.nanoTime() - start), true);
+    }
+
+    private ProducerRecord<String, byte[]> record(LedgerEvent event) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, event.apiKeyId(), codec.encode(event));
+        record.headers().add(TYPE_HEADER, event.type().getBytes(StandardCharsets.UTF_8));
+        return record;
+    }
+
+    private void publishInOneTransaction(List<ProducerRecord<String, byte[]>> records, long deadline) {
+        if (deadline - System.nanoTime() <= 0) {
+            throw new KafkaException("the publish timeout passed before a producer was free");
+        }
+        topics.ensure();
+        template.executeInTransaction(operations -> {
+            List<CompletableFuture<SendResult<String, byte[]>>> acks = new ArrayList<>(records.size());
+            for (ProducerRecord<String, byte[]> record : records) {
+                acks.add(operations.send(record));
+            }
+            for (CompletableFuture<SendResult<String, byte[]>> ack : acks) {
+                awaitAck(ack, deadline);
+            }
+            if (deadline - System.nanoTime() <= 0) {
+                // Aborting keeps "503 means not published" true in all but a commit already in flight.
+                throw new KafkaException("the publish timeout passed before the commit");
+            }
+            return null;
+        });
+    }
+
+    private static void awaitAck(CompletableFuture<SendResult<String, byte[]>> ack, long deadline) {
+        try {
+            ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new KafkaException("the publish timeout passed before Kafka acknowledged every event", e);
+        } catch (ExecutionException e) {
+            throw new KafkaException("Kafka refused an event: " + Failures.describe(e.getCause()), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted while waiting for Kafka", e);
+        }
+    }
+
+    private PublishFailedException failed(long start, String message, Throwable cause) {
+        metrics.published(Duration.ofNanos(System.nanoTime() - start), false);
+        log.warn("publish failed: {}", message);
+        return new PublishFailedException(message, cause);
+    }
+
+    /** Lets transactions in flight finish (each bounded by the producer's timeouts), then stops the pool. */
+    @Override
+    public void destroy() throws InterruptedException {
+        pool.shutdown();
+        if (!pool.awaitTermination(timeout.toMillis() * 2, TimeUnit.MILLISECONDS)) {
+            pool.shutdownNow();
+        }
+    }
+}
