@@ -96,7 +96,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (OrphanGuard.guardChild("mariadbd", OrphanGuard.hasArgument("--port=" + actualPort)).isEmpty()) {
+        if (OrphanGuard.guardChild("mariadbd", "--port=" + actualPort + " ").isEmpty()) {
             log.warn("mariadbd on port {} not found among this JVM's children: it will outlive a killed JVM", actualPort);
         }
         Duration startup = Duration.ofNanos(System.nanoTime() - t0);

@@ -2,10 +2,14 @@ package dev.usageledger.stack;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
+import redis.embedded.core.ExecutableProvider;
+import redis.embedded.core.RedisServerBuilder;
 
 /**
  * A redis-server 6.2 (bundled in {@code embedded-redis}) on 127.0.0.1, persistence off
@@ -25,12 +29,29 @@ public final class EmbeddedRedis implements AutoCloseable {
         this.server = server;
     }
 
-    /** Starts a server on {@code port} (0 = a free one). */
+    /**
+     * Starts a server on {@code port} (0 = a free one); embedded-redis copies its 9 MB binary to a
+     * new {@code java.io.tmpdir/redis-*} directory each time, which nobody deletes.
+     */
     public static EmbeddedRedis start(int port) {
+        return start(null, port);
+    }
+
+    /**
+     * Starts a server on {@code port} (0 = a free one), its binary copied into {@code workDir}
+     * (a directory of its own: the binary is overwritten at every call, which fails while a
+     * redis-server from that directory runs).
+     */
+    public static EmbeddedRedis start(Path workDir, int port) {
         int actualPort = port == 0 ? Ports.freePort() : port;
         RedisServer server;
         try {
-            server = RedisServer.newRedisServer()
+            RedisServerBuilder builder = RedisServer.newRedisServer();
+            if (workDir != null) {
+                Files.createDirectories(workDir);
+                builder.executableProvider(ExecutableProvider.newJarResourceProvider(workDir.toFile()));
+            }
+            server = builder
                     .port(actualPort)
                     .bind("127.0.0.1")
                     .setting("save \"\"")
@@ -55,7 +76,7 @@ public final class EmbeddedRedis implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("redis-server did not start on 127.0.0.1:" + port, e);
         }
-        if (OrphanGuard.guardChild("redis-server", OrphanGuard.mentions(":" + port)).isEmpty()) {
+        if (OrphanGuard.guardChild("redis-server", ":" + port).isEmpty()) {
             log.warn("redis-server on port {} not found among this JVM's children: it will outlive a killed JVM", port);
         }
         lastStartupTime = Duration.ofNanos(System.nanoTime() - t0);

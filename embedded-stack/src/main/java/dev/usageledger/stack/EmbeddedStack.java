@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * MariaDB, Redis and Kafka for one app run or one test JVM, all on 127.0.0.1 with free ports,
- * their files under one base dir ({@code mariadb/}, {@code kafka/}), and the database
+ * their files under one base dir ({@code mariadb/}, {@code kafka/}, {@code redis/}), and the database
  * {@value #DATABASE} created. Started in parallel: MariaDB's unpack and install overlap with the
  * broker JVM's start-up.
  */
@@ -67,7 +67,7 @@ public final class EmbeddedStack implements AutoCloseable {
             EmbeddedRedis redis = null;
             RuntimeException failure = null;
             try {
-                redis = EmbeddedRedis.start(0);
+                redis = EmbeddedRedis.start(base.resolve("redis"), 0);
             } catch (RuntimeException e) {
                 failure = e;
             }

@@ -4,9 +4,11 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
-import java.util.function.Predicate;
 
 /**
  * Makes a child process die with this JVM even when this JVM is SIGKILLed (a failsafe timeout, a
@@ -38,24 +40,27 @@ public final class OrphanGuard {
     }
 
     /**
-     * Guards the first direct child of this JVM whose command contains {@code executable} and whose
-     * arguments match: for servers started by libraries that do not expose their {@link Process}.
+     * Guards the first direct child of this JVM whose command line ({@code /proc/<pid>/cmdline},
+     * which redis-server rewrites to {@code path 127.0.0.1:PORT}) contains all {@code fragments}:
+     * for servers started by libraries that do not expose their {@link Process}.
      */
-    static Optional<ProcessHandle> guardChild(String executable, Predicate<String[]> arguments) {
+    static Optional<ProcessHandle> guardChild(String... fragments) {
         Optional<ProcessHandle> child = ProcessHandle.current().children()
-                .filter(p -> p.info().command().map(c -> c.contains(executable)).orElse(false))
-                .filter(p -> p.info().arguments().map(arguments::test).orElse(false))
+                .filter(p -> {
+                    String commandLine = commandLine(p.pid());
+                    return Arrays.stream(fragments).allMatch(commandLine::contains);
+                })
                 .findFirst();
         child.ifPresent(OrphanGuard::guard);
         return child;
     }
 
-    static Predicate<String[]> hasArgument(String argument) {
-        return args -> Arrays.asList(args).contains(argument);
-    }
-
-    /** For processes that rewrite their command line (redis-server shows {@code 127.0.0.1:PORT}). */
-    static Predicate<String[]> mentions(String text) {
-        return args -> String.join(" ", args).contains(text);
+    private static String commandLine(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8)
+                    .replace('\0', ' ');
+        } catch (IOException e) {
+            return "";
+        }
     }
 }

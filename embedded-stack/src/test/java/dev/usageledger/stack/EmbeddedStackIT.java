@@ -45,7 +45,7 @@ class EmbeddedStackIT {
 
     @BeforeAll
     static void startStack() throws Exception {
-        stack = EmbeddedStack.start(Path.of("target").toAbsolutePath().resolve("it-stack-" + UUID.randomUUID()));
+        stack = EmbeddedStack.start(SharedStack.newBaseDir());
         JavaProcess broker = stack.kafka().process();
         log.info("broker pid {}: RSS {} MB after start", broker.pid(), broker.rssBytes() >> 20);
     }

@@ -5,119 +5,259 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import javax.sql.DataSource;
 
 /**
- * Checks the invariants of CONTRACT §3 against a live database: at every granularity,
- * {@code usage_stats} sums equal {@code usage_records} sums; {@code cost_stats} sums equal
- * {@code usage_records} costs plus {@code cost_adjustments}; {@code account_usage_stats} likewise
- * for the requests and adjustments that name an account. Compared per (subject, model) at each
- * granularity, and per UTC hour bucket as well (hours need no reporting zone to recompute).
- *
- * <p>Read-only; meant for tests and for operators verifying a rebuild. Returns the mismatches in
- * words, empty when everything holds.
+ * CONTRACT §3 invariants, checked against the tables themselves (plain JDBC, no test framework,
+ * so it can be copied into any test):
+ * <ul>
+ *   <li>at every granularity, per (api key, model): {@code usage_stats} sums = {@code usage_records} sums;
+ *   <li>at every granularity, per (api key, model): {@code cost_stats} = request costs + {@code cost_adjustments};
+ *   <li>at every granularity, per (account, model): {@code account_usage_stats} = the same, for the requests
+ *       and adjustments that name an account;
+ *   <li>per bucket as well: hours (always UTC hours) and, when the reporting zone has a fixed offset,
+ *       days and months;
+ *   <li>{@code request_id} and {@code adjustment_id} never appear twice, and each has its idempotency row.
+ * </ul>
+ * {@link #mismatches} returns one human-readable line per broken invariant; empty means all hold.
  */
 public final class LedgerInvariants {
 
-    private static final String[] GRANULARITIES = {"hour", "day", "month"};
-    private static final String TOKENS = "COUNT(*), SUM(input_tokens), SUM(output_tokens), SUM(cache_create_tokens), "
-            + "SUM(cache_read_tokens), SUM(ephemeral_5m_tokens), SUM(ephemeral_1h_tokens)";
-    private static final String STATS_TOKENS = "SUM(requests), SUM(input_tokens), SUM(output_tokens), "
+    private static final List<String> GRANULARITIES = List.of("hour", "day", "month");
+    private static final List<String> TOKENS = List.of("requests", "input_tokens", "output_tokens",
+            "cache_create_tokens", "cache_read_tokens", "ephemeral_5m_tokens", "ephemeral_1h_tokens");
+    private static final List<String> COSTS = List.of("real_cost_usd", "rated_cost_usd");
+    private static final List<String> ALL = concat(TOKENS, COSTS);
+    /** usage_records measures in the order of {@link #ALL}: requests is COUNT(*). */
+    private static final String RECORD_SUMS = "COUNT(*), SUM(input_tokens), SUM(output_tokens), "
+            + "SUM(cache_create_tokens), SUM(cache_read_tokens), SUM(ephemeral_5m_tokens), SUM(ephemeral_1h_tokens), "
+            + "SUM(real_cost_usd), SUM(rated_cost_usd)";
+    private static final String STATS_TOKEN_SUMS = "SUM(requests), SUM(input_tokens), SUM(output_tokens), "
             + "SUM(cache_create_tokens), SUM(cache_read_tokens), SUM(ephemeral_5m_tokens), SUM(ephemeral_1h_tokens)";
-    private static final String HOUR = "DATE_FORMAT(occurred_at, '%Y-%m-%d %H:00:00')";
+    private static final String COST_SUMS = "SUM(real_cost_usd), SUM(rated_cost_usd)";
 
     private LedgerInvariants() {}
 
-    public static List<String> check(Connection c) throws SQLException {
-        List<String> mismatches = new ArrayList<>();
-        Map<String, List<String>> usageByKey = query(c,
-                "SELECT api_key_id, model, " + TOKENS + " FROM usage_records GROUP BY api_key_id, model");
-        Map<String, List<String>> costByKey = add(
-                query(c, "SELECT api_key_id, model, SUM(real_cost_usd), SUM(rated_cost_usd) FROM usage_records "
-                        + "GROUP BY api_key_id, model"),
-                query(c, "SELECT api_key_id, model, SUM(real_cost_usd), SUM(rated_cost_usd) FROM cost_adjustments "
-                        + "GROUP BY api_key_id, model"));
-        Map<String, List<String>> accountByKey = add(
-                query(c, "SELECT account_id, model, " + TOKENS + ", SUM(real_cost_usd), SUM(rated_cost_usd) "
-                        + "FROM usage_records WHERE account_id IS NOT NULL GROUP BY account_id, model"),
-                query(c, "SELECT account_id, model, 0, 0, 0, 0, 0, 0, 0, SUM(real_cost_usd), SUM(rated_cost_usd) "
-                        + "FROM cost_adjustments WHERE account_id IS NOT NULL GROUP BY account_id, model"));
-        for (String g : GRANULARITIES) {
-            String where = " WHERE granularity = '" + g + "'";
-            compare(mismatches, "usage_stats/" + g, usageByKey, query(c,
-                    "SELECT api_key_id, model, " + STATS_TOKENS + " FROM usage_stats" + where + " GROUP BY api_key_id, model"));
-            compare(mismatches, "cost_stats/" + g, costByKey, query(c,
-                    "SELECT api_key_id, model, SUM(real_cost_usd), SUM(rated_cost_usd) FROM cost_stats" + where
-                            + " GROUP BY api_key_id, model"));
-            compare(mismatches, "account_usage_stats/" + g, accountByKey, query(c,
-                    "SELECT account_id, model, " + STATS_TOKENS + ", SUM(real_cost_usd), SUM(rated_cost_usd) "
-                            + "FROM account_usage_stats" + where + " GROUP BY account_id, model"));
-        }
-        compare(mismatches, "usage_stats/hour buckets",
-                query(c, "SELECT CONCAT(" + HOUR + ", ' ', api_key_id), model, " + TOKENS
-                        + " FROM usage_records GROUP BY " + HOUR + ", api_key_id, model"),
-                query(c, "SELECT CONCAT(DATE_FORMAT(bucket_start, '%Y-%m-%d %H:%i:%s'), ' ', api_key_id), model, "
-                        + STATS_TOKENS + " FROM usage_stats WHERE granularity = 'hour' "
-                        + "GROUP BY bucket_start, api_key_id, model"));
-        return mismatches;
+    /** The invariants for the default reporting zone, UTC. */
+    public static List<String> mismatches(DataSource dataSource) {
+        return mismatches(dataSource, ZoneOffset.UTC);
     }
 
-    /** Rows keyed by "subject model", values normalised (decimals stripped of trailing zeros). */
-    private static Map<String, List<String>> query(Connection c, String sql) throws SQLException {
-        Map<String, List<String>> rows = new TreeMap<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<String> values = new ArrayList<>(n - 2);
-                for (int i = 3; i <= n; i++) {
-                    BigDecimal v = rs.getBigDecimal(i);
-                    values.add(v == null ? "0" : v.stripTrailingZeros().toPlainString());
+    public static List<String> mismatches(DataSource dataSource, ZoneId reportingZone) {
+        try (Connection c = dataSource.getConnection()) {
+            return mismatches(c, reportingZone);
+        } catch (SQLException e) {
+            throw new IllegalStateException("checking the ledger invariants failed", e);
+        }
+    }
+
+    /** Throws an {@link AssertionError} listing every mismatch. */
+    public static void assertHold(DataSource dataSource, ZoneId reportingZone) {
+        List<String> mismatches = mismatches(dataSource, reportingZone);
+        if (!mismatches.isEmpty()) {
+            throw new AssertionError(mismatches.size() + " ledger invariant(s) broken:\n  "
+                    + String.join("\n  ", mismatches));
+        }
+    }
+
+    public static void assertHold(DataSource dataSource) {
+        assertHold(dataSource, ZoneOffset.UTC);
+    }
+
+    /**
+     * The invariants on an open connection when the reporting zone is not known: totals at every
+     * granularity and hour buckets (always UTC hours), not day and month buckets.
+     */
+    public static List<String> check(Connection c) throws SQLException {
+        return mismatches(c, null);
+    }
+
+    /** {@code reportingZone} may be {@code null} (unknown): then day and month buckets are checked in total only. */
+    public static List<String> mismatches(Connection c, ZoneId reportingZone) throws SQLException {
+        List<String> out = new ArrayList<>();
+        uniqueness(c, out);
+
+        // Totals per (subject, model), at every granularity.
+        var records = sums(c, "SELECT api_key_id, model, " + RECORD_SUMS
+                + " FROM usage_records GROUP BY api_key_id, model", 2);
+        var adjustments = sums(c, "SELECT api_key_id, model, " + COST_SUMS
+                + " FROM cost_adjustments GROUP BY api_key_id, model", 2);
+        var accountRecords = sums(c, "SELECT account_id, model, " + RECORD_SUMS
+                + " FROM usage_records WHERE account_id IS NOT NULL GROUP BY account_id, model", 2);
+        var accountAdjustments = sums(c, "SELECT account_id, model, " + COST_SUMS
+                + " FROM cost_adjustments WHERE account_id IS NOT NULL GROUP BY account_id, model", 2);
+        var expectedUsage = project(records, 0, TOKENS.size());
+        var expectedCost = add(project(records, TOKENS.size(), COSTS.size()), adjustments);
+        var expectedAccount = add(accountRecords, widen(accountAdjustments, TOKENS.size()));
+        for (String g : GRANULARITIES) {
+            String where = " WHERE granularity = '" + g + "'";
+            compare(out, "usage_stats[" + g + "]", TOKENS, sums(c, "SELECT api_key_id, model, " + STATS_TOKEN_SUMS
+                    + " FROM usage_stats" + where + " GROUP BY api_key_id, model", 2), expectedUsage,
+                    "usage_records");
+            compare(out, "cost_stats[" + g + "]", COSTS, sums(c, "SELECT api_key_id, model, " + COST_SUMS
+                    + " FROM cost_stats" + where + " GROUP BY api_key_id, model", 2), expectedCost,
+                    "usage_records + cost_adjustments");
+            compare(out, "account_usage_stats[" + g + "]", ALL, sums(c, "SELECT account_id, model, "
+                    + STATS_TOKEN_SUMS + ", " + COST_SUMS + " FROM account_usage_stats" + where
+                    + " GROUP BY account_id, model", 2), expectedAccount,
+                    "usage_records + cost_adjustments naming an account");
+        }
+
+        // Per bucket: hours are UTC hours whatever the zone; days and months when the zone has a fixed offset.
+        perBucket(out, c, "hour", "DATE_FORMAT(occurred_at, '%Y-%m-%d %H:00:00')");
+        if (reportingZone != null && reportingZone.getRules().isFixedOffset()) {
+            int offset = reportingZone.getRules().getOffset(java.time.Instant.EPOCH).getTotalSeconds();
+            String local = "(occurred_at + INTERVAL " + offset + " SECOND)";
+            perBucket(out, c, "day", "DATE_FORMAT(TIMESTAMP(DATE(" + local + ")) - INTERVAL " + offset
+                    + " SECOND, '%Y-%m-%d %H:%i:%s')");
+            perBucket(out, c, "month", "DATE_FORMAT(TIMESTAMP(DATE_FORMAT(" + local + ", '%Y-%m-01')) - INTERVAL "
+                    + offset + " SECOND, '%Y-%m-%d %H:%i:%s')");
+        }
+        return out;
+    }
+
+    private static void perBucket(List<String> out, Connection c, String g, String bucketOfOccurredAt)
+            throws SQLException {
+        String bucket = "DATE_FORMAT(bucket_start, '%Y-%m-%d %H:%i:%s')";
+        String where = " WHERE granularity = '" + g + "'";
+        var records = sums(c, "SELECT " + bucketOfOccurredAt + ", api_key_id, model, " + RECORD_SUMS
+                + " FROM usage_records GROUP BY 1, 2, 3", 3);
+        var adjustments = sums(c, "SELECT " + bucketOfOccurredAt + ", api_key_id, model, " + COST_SUMS
+                + " FROM cost_adjustments GROUP BY 1, 2, 3", 3);
+        var accountRecords = sums(c, "SELECT " + bucketOfOccurredAt + ", account_id, model, " + RECORD_SUMS
+                + " FROM usage_records WHERE account_id IS NOT NULL GROUP BY 1, 2, 3", 3);
+        var accountAdjustments = sums(c, "SELECT " + bucketOfOccurredAt + ", account_id, model, " + COST_SUMS
+                + " FROM cost_adjustments WHERE account_id IS NOT NULL GROUP BY 1, 2, 3", 3);
+        compare(out, "usage_stats[" + g + " buckets]", TOKENS, sums(c, "SELECT " + bucket + ", api_key_id, model, "
+                + STATS_TOKEN_SUMS + " FROM usage_stats" + where + " GROUP BY 1, 2, 3", 3),
+                project(records, 0, TOKENS.size()), "usage_records");
+        compare(out, "cost_stats[" + g + " buckets]", COSTS, sums(c, "SELECT " + bucket + ", api_key_id, model, "
+                + COST_SUMS + " FROM cost_stats" + where + " GROUP BY 1, 2, 3", 3),
+                add(project(records, TOKENS.size(), COSTS.size()), adjustments), "usage_records + cost_adjustments");
+        compare(out, "account_usage_stats[" + g + " buckets]", ALL, sums(c, "SELECT " + bucket
+                + ", account_id, model, " + STATS_TOKEN_SUMS + ", " + COST_SUMS + " FROM account_usage_stats" + where
+                + " GROUP BY 1, 2, 3", 3), add(accountRecords, widen(accountAdjustments, TOKENS.size())),
+                "usage_records + cost_adjustments naming an account");
+    }
+
+    private static void uniqueness(Connection c, List<String> out) throws SQLException {
+        for (String[] q : new String[][] {
+                {"usage_records", "SELECT request_id, COUNT(*) FROM usage_records GROUP BY request_id HAVING COUNT(*) > 1"},
+                {"cost_adjustments",
+                        "SELECT adjustment_id, COUNT(*) FROM cost_adjustments GROUP BY adjustment_id HAVING COUNT(*) > 1"}}) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(q[1])) {
+                while (rs.next()) {
+                    out.add(q[0] + ": id " + rs.getString(1) + " appears " + rs.getLong(2) + " times");
                 }
-                rows.put(rs.getString(1) + " " + rs.getString(2), values);
+            }
+        }
+        for (String[] q : new String[][] {
+                {"usage_records", "SELECT r.request_id FROM usage_records r LEFT JOIN ledger_event_ids i "
+                        + "ON i.event_kind = 'U' AND i.event_id = r.request_id WHERE i.event_id IS NULL"},
+                {"cost_adjustments", "SELECT a.adjustment_id FROM cost_adjustments a LEFT JOIN ledger_event_ids i "
+                        + "ON i.event_kind = 'A' AND i.event_id = a.adjustment_id WHERE i.event_id IS NULL"}}) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(q[1])) {
+                while (rs.next()) {
+                    out.add(q[0] + ": id " + rs.getString(1) + " has no row in ledger_event_ids");
+                }
+            }
+        }
+    }
+
+    /** Rows of (key columns..., measures...) keyed by the key columns, measures as exact decimals. */
+    private static Map<List<String>, BigDecimal[]> sums(Connection c, String sql, int keyColumns)
+            throws SQLException {
+        Map<List<String>, BigDecimal[]> rows = new TreeMap<>(LedgerInvariants::compareKeys);
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<String> key = new ArrayList<>(keyColumns);
+                for (int i = 1; i <= keyColumns; i++) {
+                    key.add(rs.getString(i));
+                }
+                BigDecimal[] measures = new BigDecimal[columns - keyColumns];
+                for (int i = keyColumns + 1; i <= columns; i++) {
+                    BigDecimal v = rs.getBigDecimal(i);
+                    measures[i - keyColumns - 1] = v == null ? BigDecimal.ZERO : v;
+                }
+                rows.put(List.copyOf(key), measures);
             }
         }
         return rows;
     }
 
-    private static Map<String, List<String>> add(Map<String, List<String>> a, Map<String, List<String>> b) {
-        Map<String, List<String>> sum = new TreeMap<>(a);
-        b.forEach((k, v) -> sum.merge(k, v, (x, y) -> {
-            List<String> out = new ArrayList<>(x.size());
-            for (int i = 0; i < x.size(); i++) {
-                out.add(new BigDecimal(x.get(i)).add(new BigDecimal(y.get(i))).stripTrailingZeros().toPlainString());
+    private static int compareKeys(List<String> a, List<String> b) {
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            int c = String.valueOf(a.get(i)).compareTo(String.valueOf(b.get(i)));
+            if (c != 0) {
+                return c;
             }
-            return out;
+        }
+        return Integer.compare(a.size(), b.size());
+    }
+
+    private static Map<List<String>, BigDecimal[]> project(Map<List<String>, BigDecimal[]> rows, int from, int n) {
+        Map<List<String>, BigDecimal[]> out = new TreeMap<>(LedgerInvariants::compareKeys);
+        rows.forEach((k, v) -> out.put(k, Arrays.copyOfRange(v, from, from + n)));
+        return out;
+    }
+
+    /** Cost-only rows as full rows: zero requests and tokens in front. */
+    private static Map<List<String>, BigDecimal[]> widen(Map<List<String>, BigDecimal[]> rows, int zeros) {
+        Map<List<String>, BigDecimal[]> out = new TreeMap<>(LedgerInvariants::compareKeys);
+        rows.forEach((k, v) -> {
+            BigDecimal[] wide = new BigDecimal[zeros + v.length];
+            Arrays.fill(wide, BigDecimal.ZERO);
+            System.arraycopy(v, 0, wide, zeros, v.length);
+            out.put(k, wide);
+        });
+        return out;
+    }
+
+    private static Map<List<String>, BigDecimal[]> add(Map<List<String>, BigDecimal[]> a,
+            Map<List<String>, BigDecimal[]> b) {
+        Map<List<String>, BigDecimal[]> out = new TreeMap<>(LedgerInvariants::compareKeys);
+        a.forEach((k, v) -> out.put(k, v.clone()));
+        b.forEach((k, v) -> out.merge(k, v.clone(), (x, y) -> {
+            BigDecimal[] sum = new BigDecimal[x.length];
+            for (int i = 0; i < x.length; i++) {
+                sum[i] = x[i].add(y[i]);
+            }
+            return sum;
         }));
-        return sum;
+        return out;
     }
 
-    private static void compare(List<String> mismatches, String what, Map<String, List<String>> expected,
-            Map<String, List<String>> actual) {
-        for (String key : new TreeSet<>(union(expected, actual))) {
-            List<String> e = expected.get(key);
-            List<String> a = actual.get(key);
-            if (!Objects.equals(normalise(e), normalise(a))) {
-                mismatches.add(what + " [" + key + "]: ledger " + e + " but projection " + a);
+    private static void compare(List<String> out, String table, List<String> measures,
+            Map<List<String>, BigDecimal[]> actual, Map<List<String>, BigDecimal[]> expected, String source) {
+        TreeSet<List<String>> keys = new TreeSet<>(LedgerInvariants::compareKeys);
+        keys.addAll(actual.keySet());
+        keys.addAll(expected.keySet());
+        for (List<String> key : keys) {
+            BigDecimal[] a = actual.get(key);
+            BigDecimal[] e = expected.get(key);
+            for (int i = 0; i < measures.size(); i++) {
+                BigDecimal av = a == null ? BigDecimal.ZERO : a[i];
+                BigDecimal ev = e == null ? BigDecimal.ZERO : e[i];
+                if (av.compareTo(ev) != 0) {
+                    out.add(table + " " + key + ": " + measures.get(i) + " = " + av.toPlainString()
+                            + ", expected " + ev.toPlainString() + " from " + source);
+                }
             }
         }
     }
 
-    private static java.util.Set<String> union(Map<String, ?> a, Map<String, ?> b) {
-        java.util.Set<String> keys = new TreeSet<>(a.keySet());
-        keys.addAll(b.keySet());
-        return keys;
-    }
-
-    /** A row of zeros is the same as no row (a stats row may exist with nothing in it, e.g. cost only). */
-    private static List<String> normalise(List<String> values) {
-        if (values == null || values.stream().allMatch(v -> new BigDecimal(v).signum() == 0)) {
-            return null;
-        }
-        return values.stream().map(v -> new BigDecimal(v).stripTrailingZeros().toPlainString()).toList();
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
     }
 }

@@ -95,6 +95,7 @@ class TransactionRetryTest {
 
         assertThat(script.attempts).hasValue(1);
         assertThat(retry.retryCount()).isZero();
+        assertThat(exhausted()).as("a fatal failure is not an exhausted retry").isZero();
     }
 
     @Test

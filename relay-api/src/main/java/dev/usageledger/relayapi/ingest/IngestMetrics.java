@@ -17,7 +17,8 @@ import java.util.Map;
  *       {@code rejected}) and {@code reason} ({@code none} when accepted, else {@code invalid}, {@code too_large},
  *       {@code unavailable}): usage events whose batch was counted (not those of a 401 or of an unreadable body);</li>
  *   <li>{@value #PUBLISH} ({@code ledger_ingest_publish_seconds}) tagged {@code outcome} ({@code success},
- *       {@code failure}): one Kafka transaction, from submission to commit or give-up, with a histogram.</li>
+ *       {@code failure}): one Kafka transaction, from submission to commit or give-up, with histogram buckets
+ *       ({@code histogram_quantile} gives percentiles across instances).</li>
  * </ul>
  */
 public final class IngestMetrics {
@@ -75,7 +76,6 @@ public final class IngestMetrics {
                 .description("Time to publish one request's events in one Kafka transaction")
                 .tag("outcome", outcome)
                 .publishPercentileHistogram()
-                .publishPercentiles(0.5, 0.95, 0.99)
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(30))
                 .register(registry);

@@ -109,7 +109,9 @@ public final class EventPublisher implements DisposableBean {
         if (deadline - System.nanoTime() <= 0) {
             throw new KafkaException("the publish timeout passed before a producer was free");
         }
-        topics.ensure();
+        if (!topics.ensure()) {
+            throw new KafkaException("the topics are not in place yet (Kafka unreachable at the last check)");
+        }
         template.executeInTransaction(operations -> {
             List<CompletableFuture<SendResult<String, byte[]>>> acks = new ArrayList<>(records.size());
             for (ProducerRecord<String, byte[]> record : records) {

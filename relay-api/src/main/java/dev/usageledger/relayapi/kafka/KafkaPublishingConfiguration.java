@@ -7,6 +7,7 @@ import dev.usageledger.relayapi.ingest.IngestMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -27,8 +28,8 @@ import org.springframework.kafka.core.ProducerFactory;
  * are fixed here and override anything set there: idempotent, transactional, {@code acks=all}, and every blocking
  * call of the producer bounded by {@code ledger.ingest.publish-timeout}.
  *
- * <p>Boot's {@link KafkaAdmin} creates the two topics at start-up from the {@link NewTopic} beans; it does not fail
- * the start when Kafka is down ({@code spring.kafka.admin.fail-fast=false}), and {@link TopicProvisioner} retries.
+ * <p>{@link TopicProvisioner} creates the two {@link NewTopic}s through Boot's {@link KafkaAdmin} at start-up and,
+ * when Kafka was down then, later; the start never fails for want of Kafka.
  */
 @Configuration(proxyBeanMethods = false)
 public class KafkaPublishingConfiguration {
@@ -89,8 +90,8 @@ public class KafkaPublishingConfiguration {
     }
 
     @Bean
-    TopicProvisioner topicProvisioner(KafkaAdmin kafkaAdmin, LedgerKafkaProperties kafka) {
-        return new TopicProvisioner(kafkaAdmin, kafka.healthCacheTtl().isZero() ? Duration.ofSeconds(1)
+    TopicProvisioner topicProvisioner(KafkaAdmin kafkaAdmin, LedgerKafkaProperties kafka, List<NewTopic> topics) {
+        return new TopicProvisioner(kafkaAdmin, topics, kafka.healthCacheTtl().isZero() ? Duration.ofSeconds(1)
                 : kafka.healthCacheTtl());
     }
 

@@ -1,31 +1,41 @@
 package dev.usageledger.relayapi.kafka;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.kafka.core.KafkaAdmin;
 
 /**
- * Makes sure the topics declared as {@code NewTopic} beans exist, through Spring Kafka's {@link KafkaAdmin}.
- *
- * <p>The admin creates them at start-up, but the service starts even when Kafka is down, and then nothing would
- * create them until a restart. So publishing and the readiness check call {@link #ensure()} until it succeeds once;
- * attempts are at least {@code retryInterval} apart, so an outage costs one slow attempt per interval, not one per
- * request. Never throws.
+ * Makes sure the given topics exist with at least their partitions, through Spring Kafka's {@link KafkaAdmin}: first at
+ * start-up, then, because the service starts even when Kafka is down, from publishing and the readiness check until
+ * it succeeds once. Attempts are at least {@code retryInterval} apart, so an outage costs one slow attempt per
+ * interval, not one per request. Nothing is published before the topics are in place: a broker that auto-creates
+ * topics would otherwise create ours with its own partition count. Never throws.
  */
-public final class TopicProvisioner {
+public final class TopicProvisioner implements SmartInitializingSingleton {
 
     private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
 
     private final KafkaAdmin admin;
+    private final NewTopic[] topics;
     private final long retryIntervalNanos;
     private volatile boolean ready;
     private long lastAttempt;
     private boolean attempted;
 
-    public TopicProvisioner(KafkaAdmin admin, Duration retryInterval) {
+    public TopicProvisioner(KafkaAdmin admin, List<NewTopic> topics, Duration retryInterval) {
         this.admin = admin;
+        this.topics = topics.toArray(NewTopic[]::new);
         this.retryIntervalNanos = retryInterval.toNanos();
+    }
+
+    @Override
+    public void afterSingletonsInstantiated() {
+        ensure();
     }
 
     /** True once the topics were created or found; otherwise tries again if the last attempt is old enough. */
@@ -41,12 +51,11 @@ public final class TopicProvisioner {
             attempted = true;
             lastAttempt = now;
             try {
-                ready = admin.initialize();
-                if (ready) {
-                    log.info("Kafka topics are in place");
-                }
+                admin.createOrModifyTopics(topics);
+                ready = true;
+                log.info("Kafka topics in place: {}", Arrays.stream(topics).map(NewTopic::name).toList());
             } catch (RuntimeException e) {
-                log.warn("Kafka topics not checked yet: {}", Failures.describe(e));
+                log.warn("Kafka topics not in place yet (will retry): {}", Failures.describe(e));
             }
             return ready;
         }

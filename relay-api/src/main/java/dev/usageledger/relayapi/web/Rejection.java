@@ -48,6 +48,13 @@ public final class Rejection extends RuntimeException {
                 Outcome.INVALID, events);
     }
 
+    /** 400 for {@code subject} ("batch", "adjustment") with every broken rule. */
+    public static Rejection brokenRules(String subject, List<Violation> violations, int events) {
+        int n = violations.size();
+        return invalid("the " + subject + " was rejected and nothing of it was accepted: " + n
+                + (n == 1 ? " rule is" : " rules are") + " broken", violations, events);
+    }
+
     /** 503: Kafka did not commit the events in time; a retry with the same ids is always safe. */
     public static Rejection unavailable(String message, int events) {
         return new Rejection(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", message, null, Outcome.UNAVAILABLE,

@@ -1,0 +1,644 @@
+package dev.usageledger.projections.mysql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.usageledger.projections.Events;
+import dev.usageledger.projections.event.CostAdjusted;
+import dev.usageledger.projections.event.LedgerEvent;
+import dev.usageledger.projections.event.TokenUsage;
+import dev.usageledger.projections.event.UsageRecorded;
+import dev.usageledger.projections.fold.BatchFold;
+import dev.usageledger.projections.fold.Buckets;
+import dev.usageledger.projections.retry.RetrySettings;
+import dev.usageledger.projections.retry.TransactionRetry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TimeZone;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The projection writer against a real MariaDB: exactly once, fencing, concurrency, UTC storage. */
+class ProjectionWriterIT {
+
+    private static final String GROUP = "usage-projector";
+    private static final String TOPIC = "usage-events";
+    private static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
+    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+    /** Batch tokens must never repeat across consumers: random 64-bit values, as in production. */
+    private static final LongSupplier TOKENS = () -> ThreadLocalRandom.current().nextLong();
+
+    private static HikariDataSource ds;
+
+    private SimpleMeterRegistry registry;
+    private ProjectionWriter writer;
+    private ConsumerOffsets offsets;
+
+    @BeforeAll
+    static void database() {
+        ds = TestDatabase.pool(TestDatabase.freshDatabase("writer_it"), 10);
+    }
+
+    @AfterAll
+    static void closePool() {
+        if (ds != null) {
+            ds.close();
+        }
+    }
+
+    @BeforeEach
+    void emptyTables() {
+        TestDatabase.truncateAll(ds);
+        registry = new SimpleMeterRegistry();
+        writer = writer(ds, ZoneOffset.UTC);
+        offsets = new ConsumerOffsets(ds, CLOCK, new TransactionRetry("offsets-it", RetrySettings.DEFAULTS, registry));
+    }
+
+    private ProjectionWriter writer(DataSource dataSource, ZoneId reportingZone) {
+        return new ProjectionWriter(dataSource, new BatchFold(new Buckets(reportingZone)),
+                new TransactionRetry("writer-it", RetrySettings.DEFAULTS, registry), CLOCK, TOKENS, registry);
+    }
+
+    /** A consumer that claimed some partitions and hands batches with advancing offsets to a writer. */
+    private final class Consumer {
+        final Map<Integer, Long> epochs = new HashMap<>();
+        final Map<Integer, Long> next = new HashMap<>();
+        final ProjectionWriter writer;
+
+        Consumer(ProjectionWriter writer, Integer... partitions) {
+            this.writer = writer;
+            for (PartitionClaim claim : offsets.claim(GROUP, TOPIC, List.of(partitions))) {
+                epochs.put(claim.partition(), claim.epoch());
+                next.put(claim.partition(), Math.max(0, claim.nextOffset()));
+            }
+        }
+
+        Consumer(Integer... partitions) {
+            this(ProjectionWriterIT.this.writer, partitions);
+        }
+
+        ProjectionBatch batch(int partition, List<? extends LedgerEvent> events) {
+            long nextOffset = next.merge(partition, (long) Math.max(1, events.size()), Long::sum);
+            return new ProjectionBatch(GROUP, TOPIC, List.copyOf(events), Map.of(partition, nextOffset),
+                    Map.copyOf(epochs));
+        }
+
+        WriteResult write(int partition, LedgerEvent... events) {
+            return writer.write(batch(partition, List.of(events)));
+        }
+
+        WriteResult write(int partition, List<? extends LedgerEvent> events) {
+            return writer.write(batch(partition, events));
+        }
+    }
+
+    // ---- reading back ------------------------------------------------------------------------
+
+    private static List<List<String>> rows(String sql) {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            List<List<String>> rows = new ArrayList<>();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>(n);
+                for (int i = 1; i <= n; i++) {
+                    row.add(rs.getString(i));
+                }
+                rows.add(row);
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    private static String string(String sql) {
+        List<List<String>> rows = rows(sql);
+        assertThat(rows).as(sql).hasSize(1);
+        return rows.get(0).get(0);
+    }
+
+    private static long number(String sql) {
+        return Long.parseLong(string(sql));
+    }
+
+    private static BigDecimal decimal(String sql) {
+        String s = string(sql);
+        return s == null ? BigDecimal.ZERO : new BigDecimal(s);
+    }
+
+    /** Every row of every ledger and stats table (not the offsets, which advance with each batch). */
+    private static Map<String, List<List<String>>> snapshot() {
+        Map<String, List<List<String>>> all = new LinkedHashMap<>();
+        for (String table : TestDatabase.TABLES) {
+            if (!table.equals("consumer_offsets")) {
+                all.put(table, rows("SELECT * FROM " + table + " ORDER BY 1, 2, 3"));
+            }
+        }
+        return all;
+    }
+
+    private double projected(String type, String outcome) {
+        return registry.get("ledger.events.projected").tag("type", type).tag("outcome", outcome).counter().count();
+    }
+
+    // ---- exactly once ------------------------------------------------------------------------
+
+    private static List<LedgerEvent> mixedEvents() {
+        return List.of(
+                Events.usage("req_1").withAllOptionals().account("acc_1").build(),
+                Events.usage("req_2").key("key_b").tokens(10, 1).cost("0.1", "0.2").build(),
+                Events.usage("req_3").at("2026-11-21T23:59:59.999Z").account("acc_2").tokens(5, 5).build(),
+                Events.usage("req_4").at("2026-10-31T23:00:00Z").model("gpt-5").build(),
+                Events.adjustment("adj_1").account("acc_1").build(),
+                Events.usage("req_5").key("key_b").tokens(1, 1).build(),
+                Events.adjustment("adj_2").key("key_b").model("gpt-5").amounts("0.5", "0.75").build());
+    }
+
+    @Test
+    void aBatchWrittenTwiceAddsNothingTheSecondTime() {
+        Consumer consumer = new Consumer(0);
+
+        WriteResult first = consumer.write(0, mixedEvents());
+        Map<String, List<List<String>>> afterFirst = snapshot();
+        WriteResult second = consumer.write(0, mixedEvents());
+
+        assertThat(first).isEqualTo(new WriteResult(5, 0, 2, 0, first.statsRows()));
+        assertThat(first.statsRows()).isPositive();
+        assertThat(second).isEqualTo(new WriteResult(0, 5, 0, 2, 0));
+        assertThat(snapshot()).isEqualTo(afterFirst);
+        assertThat(number("SELECT COUNT(*) FROM usage_records")).isEqualTo(5);
+        assertThat(number("SELECT COUNT(*) FROM usage_cost_breakdowns")).isEqualTo(1);
+        assertThat(number("SELECT COUNT(*) FROM cost_adjustments")).isEqualTo(2);
+        assertThat(projected("usage.recorded", "new")).isEqualTo(5);
+        assertThat(projected("usage.recorded", "duplicate")).isEqualTo(5);
+        assertThat(projected("cost.adjusted", "duplicate")).isEqualTo(2);
+        LedgerInvariants.assertHold(ds);
+    }
+
+    @Test
+    void storesTheStatsOfABatchExactly() {
+        new Consumer(0).write(0, mixedEvents());
+
+        // key_a / sonnet, hour 10:00 on 22 Nov: req_1 only (1200 input tokens)
+        assertThat(rows("SELECT requests, input_tokens, output_tokens, cache_create_tokens, cache_read_tokens, "
+                + "ephemeral_5m_tokens, ephemeral_1h_tokens FROM usage_stats WHERE granularity = 'hour' "
+                + "AND bucket_start = '2026-11-22 10:00:00' AND api_key_id = 'key_a' AND model = '" + Events.MODEL + "'"))
+                .containsExactly(List.of("1", "1200", "350", "4000", "20000", "3000", "1000"));
+        // key_a / sonnet, November: req_1 and req_3 (req_4 is October, another model)
+        assertThat(rows("SELECT requests, input_tokens FROM usage_stats WHERE granularity = 'month' "
+                + "AND bucket_start = '2026-11-01 00:00:00' AND api_key_id = 'key_a' AND model = '" + Events.MODEL + "'"))
+                .containsExactly(List.of("2", "1205"));
+        // key_a, model '*', November: adj_1 alone
+        assertThat(rows("SELECT real_cost_usd, rated_cost_usd FROM cost_stats WHERE granularity = 'month' "
+                + "AND api_key_id = 'key_a' AND model = '*'"))
+                .containsExactly(List.of("-1.2500000000", "-1.5000000000"));
+        // key_b / gpt-5: only the adjustment, no request
+        assertThat(rows("SELECT real_cost_usd FROM cost_stats WHERE granularity = 'day' AND api_key_id = 'key_b' "
+                + "AND model = 'gpt-5'")).containsExactly(List.of("0.5000000000"));
+        assertThat(number("SELECT COUNT(*) FROM usage_stats WHERE api_key_id = 'key_b' AND model = 'gpt-5'"))
+                .isZero();
+        // acc_1: req_1's usage and cost plus adj_1's cost
+        assertThat(rows("SELECT requests, input_tokens, real_cost_usd, rated_cost_usd FROM account_usage_stats "
+                + "WHERE granularity = 'day' AND account_id = 'acc_1' ORDER BY model"))
+                .containsExactly(List.of("0", "0", "-1.2500000000", "-1.5000000000"),
+                        List.of("1", "1200", "0.0010000000", "0.0012000000"));
+        assertThat(number("SELECT COUNT(*) FROM account_usage_stats")).isEqualTo(9);
+    }
+
+    @Test
+    void aResendIsNeverCountedAgainWhateverItCarries() {
+        Consumer consumer = new Consumer(0);
+        consumer.write(0, Events.usage("req_1").key("key_a").tokens(100, 10).cost("0.001", "0.002").build());
+
+        WriteResult resend = consumer.write(0, Events.usage("req_1").key("key_b").account("acc_9").model("gpt-5")
+                .at("2026-11-20T08:00:00Z").tokens(999, 99).cost("9", "9").build());
+
+        assertThat(resend).isEqualTo(new WriteResult(0, 1, 0, 0, 0));
+        assertThat(rows("SELECT api_key_id, model, input_tokens, real_cost_usd, account_id FROM usage_records"))
+                .containsExactly(java.util.Arrays.asList("key_a", Events.MODEL, "100", "0.0010000000", null));
+        assertThat(number("SELECT COUNT(*) FROM usage_stats WHERE api_key_id = 'key_b'")).isZero();
+        assertThat(number("SELECT COUNT(*) FROM account_usage_stats")).isZero();
+        assertThat(number("SELECT SUM(input_tokens) FROM usage_stats WHERE granularity = 'month'")).isEqualTo(100);
+        LedgerInvariants.assertHold(ds);
+    }
+
+    @Test
+    void aRepeatInsideOneBatchIsCountedOnceAndTheFirstWins() {
+        WriteResult result = new Consumer(0).write(0,
+                Events.usage("req_1").tokens(100, 10).build(),
+                Events.usage("req_2").tokens(1, 1).build(),
+                Events.usage("req_1").key("key_b").tokens(999, 99).build(),
+                Events.adjustment("adj_1").amounts("-1", "-2").build(),
+                Events.adjustment("adj_1").amounts("-5", "-5").build());
+
+        assertThat(result).isEqualTo(new WriteResult(2, 1, 1, 1, result.statsRows()));
+        assertThat(rows("SELECT api_key_id, input_tokens FROM usage_records WHERE request_id = 'req_1'"))
+                .containsExactly(List.of("key_a", "100"));
+        assertThat(rows("SELECT real_cost_usd FROM cost_adjustments")).containsExactly(List.of("-1.0000000000"));
+        assertThat(number("SELECT requests FROM usage_stats WHERE granularity = 'day'")).isEqualTo(2);
+        LedgerInvariants.assertHold(ds);
+    }
+
+    @Test
+    void anAdjustmentIsCountedOnce() {
+        Consumer consumer = new Consumer(0);
+        consumer.write(0, Events.adjustment("adj_1").account("acc_1").amounts("-1.25", "-1.5").build());
+        WriteResult again = consumer.write(0,
+                Events.adjustment("adj_1").account("acc_1").amounts("-1.25", "-1.5").build(),
+                Events.adjustment("adj_1").key("key_z").amounts("100", "100").build());
+
+        assertThat(again).isEqualTo(new WriteResult(0, 0, 0, 2, 0));
+        assertThat(number("SELECT COUNT(*) FROM cost_adjustments")).isEqualTo(1);
+        assertThat(decimal("SELECT SUM(rated_cost_usd) FROM cost_stats WHERE granularity = 'hour'"))
+                .isEqualByComparingTo("-1.5");
+        assertThat(decimal("SELECT SUM(real_cost_usd) FROM account_usage_stats WHERE granularity = 'month'"))
+                .isEqualByComparingTo("-1.25");
+        LedgerInvariants.assertHold(ds);
+    }
+
+    @Test
+    void anIdOfAUsageEventAndOfAnAdjustmentAreDistinctKinds() {
+        WriteResult result = new Consumer(0).write(0, Events.usage("same_id").build(),
+                Events.adjustment("same_id").build());
+
+        assertThat(result).isEqualTo(new WriteResult(1, 0, 1, 0, result.statsRows()));
+    }
+
+    @Test
+    void idsAreCaseSensitive() {
+        WriteResult result = new Consumer(0).write(0, Events.usage("req_a").build(), Events.usage("REQ_A").build(),
+                Events.usage("Req_A").key("KEY_A").build());
+
+        assertThat(result.newUsage()).isEqualTo(3);
+        assertThat(number("SELECT COUNT(*) FROM usage_stats WHERE granularity = 'hour'")).isEqualTo(2);
+        LedgerInvariants.assertHold(ds);
+    }
+
+    @Test
+    void aBatchWithoutValidEventsStillAdvancesTheOffset() {
+        Consumer consumer = new Consumer(3);
+
+        WriteResult result = writer.write(new ProjectionBatch(GROUP, TOPIC, List.of(), Map.of(3, 42L),
+                Map.copyOf(consumer.epochs)));
+
+        assertThat(result).isEqualTo(new WriteResult(0, 0, 0, 0, 0));
+        assertThat(number("SELECT next_offset FROM consumer_offsets WHERE partition_id = 3")).isEqualTo(42);
+    }
+
+    @Test
+    void aLargeBatchIsCountedOnceAcrossJdbcBatchesAndIdChunks() {
+        List<LedgerEvent> events = new ArrayList<>();
+        for (int i = 0; i < 2_500; i++) {
+            events.add(Events.usage(String.format("req_%05d", i)).key("key_" + i % 7)
+                    .at(Events.T0.minusSeconds(i * 97L)).account(i % 3 == 0 ? "acc_" + i % 5 : null)
+                    .cost("0.3333333333", "0.0000000001").build());
+        }
+        for (int i = 0; i < 2_100; i++) {
+            events.add(Events.adjustment(String.format("adj_%05d", i)).key("key_" + i % 7)
+                    .amounts("0.0000000001", "-0.0000000001").build());
+        }
+        Consumer consumer = new Consumer(0);
+
+        WriteResult first = consumer.write(0, events);
+        WriteResult second = consumer.write(0, events);
+
+        assertThat(first.newUsage()).isEqualTo(2_500);
+        assertThat(first.newAdjustments()).isEqualTo(2_100);
+        assertThat(second).isEqualTo(new WriteResult(0, 2_500, 0, 2_100, 0));
+        assertThat(decimal("SELECT SUM(real_cost_usd) FROM cost_stats WHERE granularity = 'month'"))
+                .isEqualTo(new BigDecimal("833.3333334600"));
+        assertThat(decimal("SELECT SUM(rated_cost_usd) FROM cost_stats WHERE granularity = 'day'"))
+                .isEqualTo(new BigDecimal("0.0000000400"));
+        LedgerInvariants.assertHold(ds);
+    }
+
+    @Test
+    void theInvariantsHoldAfterAMixOfBatches() {
+        Random random = new Random(20261122);
+        Consumer consumer = new Consumer(0, 1, 2);
+        Map<String, UsageRecorded> firstUsage = new LinkedHashMap<>();
+        Map<String, CostAdjusted> firstAdjustments = new LinkedHashMap<>();
+        List<LedgerEvent> sent = new ArrayList<>();
+        String[] keys = {"key_a", "key_b", "Key_a", "key_c:1", "key.d"};
+        String[] models = {Events.MODEL, "claude-opus-4-1-20250805", "gpt-5"};
+        int newUsage = 0;
+        int newAdjustments = 0;
+        int events = 0;
+        for (int b = 0; b < 30; b++) {
+            List<LedgerEvent> batch = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                int dice = random.nextInt(100);
+                LedgerEvent e;
+                if (dice < 15 && !sent.isEmpty()) {
+                    e = resend(sent.get(random.nextInt(sent.size())), random);
+                } else if (dice < 20 && !batch.isEmpty()) {
+                    e = batch.get(random.nextInt(batch.size()));
+                } else if (dice < 30) {
+                    e = Events.adjustment("adj_" + b + "_" + i).key(keys[random.nextInt(keys.length)])
+                            .model(random.nextBoolean() ? "*" : models[random.nextInt(models.length)])
+                            .account(random.nextBoolean() ? "acc_" + random.nextInt(3) : null)
+                            .at(randomInstant(random)).amounts(money(random, true), money(random, true)).build();
+                } else {
+                    long cacheCreate = random.nextInt(5000);
+                    long eph1h = random.nextInt((int) cacheCreate + 1);
+                    long eph5m = random.nextInt((int) (cacheCreate - eph1h) + 1);
+                    Events.UsageBuilder u = Events.usage("req_" + b + "_" + i)
+                            .key(keys[random.nextInt(keys.length)]).model(models[random.nextInt(models.length)])
+                            .account(random.nextInt(4) == 0 ? null : "acc_" + random.nextInt(3))
+                            .at(randomInstant(random))
+                            .tokens(new TokenUsage(random.nextInt(100_000), random.nextInt(10_000), cacheCreate,
+                                    eph5m, eph1h, random.nextInt(1_000_000)))
+                            .cost(money(random, false), money(random, false));
+                    if (random.nextBoolean()) {
+                        u.breakdown("0.1", "0.2", "0.3", "0.4", "0.5");
+                    }
+                    e = u.build();
+                }
+                batch.add(e);
+                if (e instanceof UsageRecorded u) {
+                    firstUsage.putIfAbsent(u.requestId(), u);
+                } else if (e instanceof CostAdjusted a) {
+                    firstAdjustments.putIfAbsent(a.adjustmentId(), a);
+                }
+            }
+            WriteResult result = consumer.write(b % 3, batch);
+            newUsage += result.newUsage();
+            newAdjustments += result.newAdjustments();
+            events += batch.size();
+            assertThat(result.newUsage() + result.duplicateUsage() + result.newAdjustments()
+                    + result.duplicateAdjustments()).isEqualTo(batch.size());
+            sent.addAll(batch);
+        }
+
+        assertThat(newUsage).isEqualTo(firstUsage.size());
+        assertThat(newAdjustments).isEqualTo(firstAdjustments.size());
+        assertThat(events).isGreaterThan(newUsage + newAdjustments);
+        assertThat(LedgerInvariants.mismatches(ds)).isEmpty();
+        // and the ledger holds exactly the first version of each id
+        long input = firstUsage.values().stream().mapToLong(u -> u.usage().input()).sum();
+        BigDecimal real = firstUsage.values().stream().map(u -> u.cost().realUsd()).reduce(BigDecimal.ZERO,
+                BigDecimal::add);
+        BigDecimal adjusted = firstAdjustments.values().stream().map(CostAdjusted::realUsd).reduce(BigDecimal.ZERO,
+                BigDecimal::add);
+        assertThat(number("SELECT SUM(input_tokens) FROM usage_records")).isEqualTo(input);
+        for (String g : List.of("hour", "day", "month")) {
+            assertThat(number("SELECT SUM(input_tokens) FROM usage_stats WHERE granularity = '" + g + "'"))
+                    .isEqualTo(input);
+            assertThat(decimal("SELECT SUM(real_cost_usd) FROM cost_stats WHERE granularity = '" + g + "'"))
+                    .isEqualByComparingTo(real.add(adjusted));
+        }
+        assertThat(number("SELECT next_offset FROM consumer_offsets WHERE partition_id = 0"))
+                .isEqualTo(consumer.next.get(0));
+    }
+
+    private static Instant randomInstant(Random random) {
+        // 25 Oct to 22 Nov: crosses a month boundary and many days
+        return Instant.parse("2026-10-25T00:00:00Z").plusMillis((long) (random.nextDouble() * 28 * 86_400_000L));
+    }
+
+    private static String money(Random random, boolean signed) {
+        BigDecimal v = BigDecimal.valueOf(random.nextLong(10_000_000_000_000L), 10);
+        return (signed && random.nextBoolean() ? v.negate() : v).toPlainString();
+    }
+
+    /** The same id with different content: must never count. */
+    private static LedgerEvent resend(LedgerEvent original, Random random) {
+        if (original instanceof UsageRecorded u) {
+            return Events.usage(u.requestId()).key(random.nextBoolean() ? u.apiKeyId() : "key_other")
+                    .at(u.occurredAt().plusSeconds(random.nextInt(3600))).tokens(777_777, 7).cost("7", "7").build();
+        }
+        CostAdjusted a = (CostAdjusted) original;
+        return Events.adjustment(a.adjustmentId()).key(a.apiKeyId()).amounts("777", "777").build();
+    }
+
+    // ---- fencing -----------------------------------------------------------------------------
+
+    @Test
+    void aZombieConsumerIsFencedAndCommitsNothing() {
+        Consumer a = new Consumer(0);
+        Consumer b = new Consumer(0);
+        assertThat(b.epochs.get(0)).isGreaterThan(a.epochs.get(0));
+        List<LedgerEvent> events = mixedEvents();
+
+        assertThatThrownBy(() -> a.write(0, events)).isInstanceOf(FencedException.class)
+                .hasMessageContaining(TOPIC + "-0");
+
+        assertThat(snapshot().values()).allSatisfy(rows -> assertThat(rows).isEmpty());
+        assertThat(rows("SELECT next_offset, epoch FROM consumer_offsets"))
+                .containsExactly(List.of("-1", String.valueOf(b.epochs.get(0))));
+        assertThat(registry.get("ledger.projection.retries").counters())
+                .allSatisfy(c -> assertThat(c.count()).isZero());
+
+        WriteResult committed = b.write(0, events);
+        assertThat(committed.newUsage()).isEqualTo(5);
+        assertThat(number("SELECT next_offset FROM consumer_offsets WHERE partition_id = 0")).isEqualTo(7);
+        b.write(0, Events.usage("req_6").build());
+        assertThat(number("SELECT next_offset FROM consumer_offsets WHERE partition_id = 0")).isEqualTo(8);
+        LedgerInvariants.assertHold(ds);
+
+        // the next owner starts where b stopped, and fences b in turn
+        List<PartitionClaim> claims = offsets.claim(GROUP, TOPIC, List.of(0));
+        assertThat(claims).containsExactly(new PartitionClaim(TOPIC, 0, 8, b.epochs.get(0) + 1));
+        assertThat(claims.get(0).hasStoredOffset()).isTrue();
+        assertThatThrownBy(() -> b.write(0, Events.usage("req_7").build())).isInstanceOf(FencedException.class);
+        assertThat(number("SELECT COUNT(*) FROM usage_records WHERE request_id = 'req_7'")).isZero();
+    }
+
+    @Test
+    void aFirstClaimHasNoStoredOffset() {
+        List<PartitionClaim> claims = offsets.claim(GROUP, "other-topic", List.of(2, 0, 1));
+
+        assertThat(claims).containsExactly(new PartitionClaim("other-topic", 0, -1, 1),
+                new PartitionClaim("other-topic", 1, -1, 1), new PartitionClaim("other-topic", 2, -1, 1));
+        assertThat(claims).noneMatch(PartitionClaim::hasStoredOffset);
+    }
+
+    @Test
+    void aBatchFencedOnOneOfItsPartitionsCommitsNothingOnAnyOther() {
+        Consumer a = new Consumer(0, 1);
+        new Consumer(1);
+
+        ProjectionBatch batch = new ProjectionBatch(GROUP, TOPIC, List.of(Events.usage("req_1").build()),
+                Map.of(0, 10L, 1, 10L), Map.copyOf(a.epochs));
+
+        assertThatThrownBy(() -> writer.write(batch)).isInstanceOf(FencedException.class)
+                .hasMessageContaining(TOPIC + "-1");
+        assertThat(rows("SELECT partition_id, next_offset FROM consumer_offsets ORDER BY partition_id"))
+                .containsExactly(List.of("0", "-1"), List.of("1", "-1"));
+        assertThat(number("SELECT COUNT(*) FROM ledger_event_ids")).isZero();
+    }
+
+    @Test
+    void aBatchForAPartitionNeverClaimedIsFenced() {
+        Consumer a = new Consumer(0);
+
+        assertThatThrownBy(() -> writer.write(new ProjectionBatch(GROUP, TOPIC, List.of(Events.usage("req_1").build()),
+                Map.of(5, 1L), Map.copyOf(a.epochs)))).isInstanceOf(FencedException.class);
+        assertThatThrownBy(() -> writer.write(new ProjectionBatch(GROUP, TOPIC, List.of(Events.usage("req_1").build()),
+                Map.of(5, 1L), Map.of(5, 1L)))).isInstanceOf(FencedException.class);
+        assertThat(number("SELECT COUNT(*) FROM usage_records")).isZero();
+    }
+
+    // ---- concurrency -------------------------------------------------------------------------
+
+    @Test
+    void writersOfTwoPartitionsCountAnIdTheyBothCarryOnce() throws Exception {
+        Consumer[] consumers = {new Consumer(writer(ds, ZoneOffset.UTC), 0), new Consumer(writer(ds, ZoneOffset.UTC), 1)};
+        int batches = 15;
+        int perBatch = 60;
+        CyclicBarrier start = new CyclicBarrier(consumers.length);
+        ExecutorService pool = Executors.newFixedThreadPool(consumers.length);
+        try {
+            List<Future<int[]>> futures = new ArrayList<>();
+            for (int t = 0; t < consumers.length; t++) {
+                int partition = t;
+                Consumer consumer = consumers[t];
+                futures.add(pool.submit(() -> {
+                    Random random = new Random(partition);
+                    start.await(10, TimeUnit.SECONDS);
+                    int fresh = 0;
+                    int duplicates = 0;
+                    for (int b = 0; b < batches; b++) {
+                        List<LedgerEvent> batch = new ArrayList<>();
+                        for (int i = 0; i < perBatch; i++) {
+                            // 400 ids shared by both partitions; each partition carries its own version
+                            int id = random.nextInt(400);
+                            batch.add(Events.usage("req_" + id).key("key_" + id % 4)
+                                    .at(Events.T0.plusSeconds(id * 60L))
+                                    .account(id % 2 == 0 ? "acc_" + partition : null)
+                                    .tokens(1 + partition, 10 * (1 + partition))
+                                    .cost(partition == 0 ? "0.1" : "0.2", "0.3").build());
+                            if (i % 20 == 0) {
+                                batch.add(Events.adjustment("adj_" + random.nextInt(50)).key("key_" + i % 4)
+                                        .amounts(partition == 0 ? "-1" : "-2", "-1").build());
+                            }
+                        }
+                        WriteResult r = consumer.write(partition, batch);
+                        fresh += r.newUsage();
+                        duplicates += r.duplicateUsage();
+                    }
+                    return new int[] {fresh, duplicates};
+                }));
+            }
+            int fresh = 0;
+            for (Future<int[]> f : futures) {
+                fresh += f.get(60, TimeUnit.SECONDS)[0];
+            }
+
+            long distinct = number("SELECT COUNT(*) FROM usage_records");
+            assertThat(fresh).isEqualTo(distinct);
+            assertThat(number("SELECT COUNT(*) FROM ledger_event_ids WHERE event_kind = 'U'")).isEqualTo(distinct);
+            assertThat(number("SELECT SUM(requests) FROM usage_stats WHERE granularity = 'month'")).isEqualTo(distinct);
+            assertThat(LedgerInvariants.mismatches(ds)).isEmpty();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    // ---- time ---------------------------------------------------------------------------------
+
+    @Test
+    void storesUtcWhateverTheJvmDefaultZone() {
+        TimeZone original = TimeZone.getDefault();
+        TimeZone.setDefault(TimeZone.getTimeZone("Asia/Tokyo"));
+        // a pool opened under the Tokyo default, so the driver's session set-up sees it as well
+        try (HikariDataSource tokyo = TestDatabase.pool(ds.getJdbcUrl(), 2)) {
+            ProjectionWriter tokyoWriter = writer(tokyo, ZoneOffset.UTC);
+            Consumer consumer = new Consumer(tokyoWriter, 0);
+
+            consumer.write(0,
+                    Events.usage("req_1").at("2026-11-22T23:30:15.123Z").account("acc_1")
+                            .relay("relay-1", Instant.parse("2026-11-22T23:30:16.456Z")).build(),
+                    Events.adjustment("adj_1").at("2026-11-30T20:00:00.007Z").withAllOptionals().build());
+
+            assertThat(string("SELECT DATE_FORMAT(occurred_at, '%Y-%m-%dT%H:%i:%s.%f') FROM usage_records"))
+                    .isEqualTo("2026-11-22T23:30:15.123000");
+            assertThat(string("SELECT DATE_FORMAT(received_at, '%Y-%m-%dT%H:%i:%s.%f') FROM usage_records"))
+                    .isEqualTo("2026-11-22T23:30:16.456000");
+            assertThat(string("SELECT CAST(occurred_at AS CHAR) FROM ledger_event_ids WHERE event_kind = 'U'"))
+                    .isEqualTo("2026-11-22 23:30:15.123");
+            assertThat(string("SELECT CAST(occurred_at AS CHAR) FROM cost_adjustments"))
+                    .isEqualTo("2026-11-30 20:00:00.007");
+            assertThat(rows("SELECT granularity, CAST(bucket_start AS CHAR) FROM usage_stats ORDER BY granularity"))
+                    .containsExactly(List.of("day", "2026-11-22 00:00:00"), List.of("hour", "2026-11-22 23:00:00"),
+                            List.of("month", "2026-11-01 00:00:00"));
+            assertThat(rows("SELECT granularity, CAST(bucket_start AS CHAR) FROM cost_stats WHERE model = '*' "
+                    + "ORDER BY granularity")).containsExactly(List.of("day", "2026-11-30 00:00:00"),
+                    List.of("hour", "2026-11-30 20:00:00"), List.of("month", "2026-11-01 00:00:00"));
+            assertThat(rows("SELECT DISTINCT CAST(updated_at AS CHAR) FROM consumer_offsets"))
+                    .containsExactly(List.of("2026-11-22 12:00:00.000"));
+            LedgerInvariants.assertHold(tokyo);
+        } finally {
+            TimeZone.setDefault(original);
+        }
+    }
+
+    @Test
+    void daysAndMonthsOfTheReportingZoneAreStoredAsUtcInstants() {
+        ZoneId shanghai = ZoneId.of("Asia/Shanghai");
+        Consumer consumer = new Consumer(writer(ds, shanghai), 0);
+
+        consumer.write(0, Events.usage("req_1").at("2026-11-22T17:00:00Z").account("acc_1").build(),
+                Events.usage("req_2").at("2026-11-22T15:59:59.999Z").build(),
+                Events.adjustment("adj_1").at("2026-11-30T16:30:00Z").build());
+
+        assertThat(rows("SELECT granularity, CAST(bucket_start AS CHAR), requests FROM usage_stats "
+                + "ORDER BY granularity, bucket_start")).containsExactly(
+                List.of("day", "2026-11-21 16:00:00", "1"),
+                List.of("day", "2026-11-22 16:00:00", "1"),
+                List.of("hour", "2026-11-22 15:00:00", "1"),
+                List.of("hour", "2026-11-22 17:00:00", "1"),
+                List.of("month", "2026-10-31 16:00:00", "2"));
+        assertThat(rows("SELECT granularity, CAST(bucket_start AS CHAR) FROM cost_stats WHERE model = '*' "
+                + "ORDER BY granularity")).containsExactly(List.of("day", "2026-11-30 16:00:00"),
+                List.of("hour", "2026-11-30 16:00:00"), List.of("month", "2026-11-30 16:00:00"));
+        LedgerInvariants.assertHold(ds, shanghai);
+        LedgerInvariants.assertHold(ds, ZoneOffset.ofHours(8));
+    }
+
+    @Test
+    void theInvariantCheckFindsATamperedRow() {
+        new Consumer(0).write(0, mixedEvents());
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE usage_stats SET input_tokens = input_tokens + 1 WHERE granularity = 'day' "
+                    + "AND api_key_id = 'key_b'");
+            s.executeUpdate("UPDATE cost_stats SET real_cost_usd = real_cost_usd + 0.0000000001 "
+                    + "WHERE granularity = 'hour' AND api_key_id = 'key_a' AND model = '*'");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+
+        List<String> mismatches = LedgerInvariants.mismatches(ds);
+
+        assertThat(mismatches).anySatisfy(m -> assertThat(m).startsWith("usage_stats[day]").contains("key_b")
+                .contains("input_tokens"));
+        assertThat(mismatches).anySatisfy(m -> assertThat(m).startsWith("usage_stats[day buckets]"));
+        assertThat(mismatches).anySatisfy(m -> assertThat(m).startsWith("cost_stats[hour]").contains("real_cost_usd"));
+        assertThat(mismatches).noneSatisfy(m -> assertThat(m).startsWith("usage_stats[hour]"));
+    }
+}

@@ -1,0 +1,75 @@
+package dev.usageledger.relayapi;
+
+import dev.usageledger.projections.event.EventCodec;
+import dev.usageledger.projections.event.InputParser;
+import dev.usageledger.projections.event.InputRules;
+import dev.usageledger.projections.pricing.InvalidPricingCatalogException;
+import dev.usageledger.projections.pricing.Pricer;
+import dev.usageledger.projections.pricing.PricingCatalog;
+import dev.usageledger.projections.pricing.ServiceRates;
+import dev.usageledger.relayapi.config.IngestProperties;
+import dev.usageledger.relayapi.config.InvalidSettingException;
+import dev.usageledger.relayapi.config.PricingProperties;
+import dev.usageledger.relayapi.config.SecurityProperties;
+import dev.usageledger.relayapi.ingest.IngestMetrics;
+import dev.usageledger.relayapi.ingest.UsageEvents;
+import dev.usageledger.relayapi.security.BearerTokens;
+import dev.usageledger.relayapi.web.RequestBodies;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The framework-free domain pieces from {@code projections}, wired with the typed settings. */
+@Configuration(proxyBeanMethods = false)
+public class RelayApiConfiguration {
+
+    /** The service's only source of time; tests replace it. */
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    EventCodec eventCodec() {
+        return new EventCodec();
+    }
+
+    @Bean
+    InputParser inputParser(IngestProperties ingest) {
+        return new InputParser(new InputRules(ingest.maxEventAge(), IngestProperties.MAX_CLOCK_SKEW, ingest.maxEvents()));
+    }
+
+    @Bean
+    Pricer pricer(PricingProperties pricing, MeterRegistry registry) {
+        PricingCatalog catalog;
+        try {
+            catalog = PricingCatalog.loadOrBundled(pricing.catalogFile());
+        } catch (InvalidPricingCatalogException e) {
+            throw new InvalidSettingException("ledger.pricing.catalog-path", "holds an invalid catalog: " + e.getMessage());
+        }
+        return new Pricer(catalog, new ServiceRates(pricing.serviceRates(), pricing.keyRates()), registry);
+    }
+
+    @Bean
+    UsageEvents usageEvents(Pricer pricer) {
+        return new UsageEvents(pricer);
+    }
+
+    @Bean
+    BearerTokens bearerTokens(SecurityProperties security) {
+        return new BearerTokens(security.relays(), security.admins());
+    }
+
+    @Bean
+    RequestBodies requestBodies(IngestProperties ingest) {
+        return new RequestBodies(ingest.maxBodyBytes());
+    }
+
+    @Bean
+    IngestMetrics ingestMetrics(MeterRegistry registry) {
+        return new IngestMetrics(registry);
+    }
+}
