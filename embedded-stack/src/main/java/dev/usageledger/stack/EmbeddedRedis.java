@@ -31,16 +31,16 @@ public final class EmbeddedRedis implements AutoCloseable {
 
     /**
      * Starts a server on {@code port} (0 = a free one); embedded-redis copies its 9 MB binary to a
-     * new {@code java.io.tmpdir/redis-*} directory each time, which nobody deletes.
+     * new {@code java.io.tmpdir/redis-*} directory (the binary is deleted at JVM exit, the
+     * directory is not).
      */
     public static EmbeddedRedis start(int port) {
         return start(null, port);
     }
 
     /**
-     * Starts a server on {@code port} (0 = a free one), its binary copied into {@code workDir}
-     * (a directory of its own: the binary is overwritten at every call, which fails while a
-     * redis-server from that directory runs).
+     * Starts a server on {@code port} (0 = a free one), its binary copied into {@code workDir} and
+     * deleted at JVM exit. One server per directory: a second copy into the same place fails.
      */
     public static EmbeddedRedis start(Path workDir, int port) {
         int actualPort = port == 0 ? Ports.freePort() : port;

@@ -40,6 +40,8 @@ import org.springframework.test.context.DynamicPropertySource;
         "ledger.kafka.health-cache-ttl=0s",
         "ledger.ingest.publish-timeout=2s",
         "spring.kafka.admin.operation-timeout=2s",
+        "spring.kafka.admin.properties.default.api.timeout.ms=2000",
+        "spring.kafka.admin.properties.request.timeout.ms=2000",
 })
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KafkaOutageIT {
