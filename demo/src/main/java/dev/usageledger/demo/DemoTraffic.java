@@ -103,16 +103,21 @@ public final class DemoTraffic {
         return this;
     }
 
-    /** All usage events in the order a relay fleet would send them: resends shortly after their original. */
+    /** All usage events in the order a relay fleet would send them: each resend 200–1000 events after its original. */
     public List<ObjectNode> interleaved() {
-        List<ObjectNode> all = new ArrayList<>(originals);
         List<ObjectNode> resends = new ArrayList<>(resendsSameKey);
         resends.addAll(resendsOtherKey);
         Collections.shuffle(resends, new java.util.Random(random.nextLong()));
+        java.util.Map<Integer, List<ObjectNode>> after = new java.util.HashMap<>();
         for (ObjectNode r : resends) {
             int originalIndex = Integer.parseInt(r.get("requestId").asString().substring(4));
-            int at = Math.min(all.size(), originalIndex + 200 + random.nextInt(800));
-            all.add(at, r);
+            int at = Math.min(originals.size() - 1, originalIndex + 200 + random.nextInt(800));
+            after.computeIfAbsent(at, k -> new ArrayList<>()).add(r);
+        }
+        List<ObjectNode> all = new ArrayList<>(originals.size() + resends.size());
+        for (int i = 0; i < originals.size(); i++) {
+            all.add(originals.get(i));
+            all.addAll(after.getOrDefault(i, List.of()));
         }
         return all;
     }
