@@ -7,7 +7,8 @@
 --     at which the bucket starts, computed by the consumer from the event's own instant;
 --   * token counts are BIGINT, money is DECIMAL(20,10) US dollars (each request rounded once to 10
 --     fraction digits before anything is summed, so every sum is exact);
---   * constraints are named.
+--   * constraints are named (ck_*, and ix_* for indexes); primary keys are not, because MySQL and
+--     MariaDB always call them PRIMARY (a name there is ignored with a warning).
 
 -- The ledger: one row per counted request. request_id never appears twice: that is decided by
 -- ledger_event_ids in the same transaction, so this table can later be partitioned by month on
@@ -38,7 +39,7 @@ CREATE TABLE usage_records (
     duration_ms             BIGINT        NULL,
     relay_id                VARCHAR(256) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,
     received_at             DATETIME(3)   NULL,
-    CONSTRAINT pk_usage_records PRIMARY KEY (request_id, occurred_at),
+    PRIMARY KEY (request_id, occurred_at),
     KEY ix_usage_records_key_time (api_key_id, occurred_at),
     KEY ix_usage_records_account_time (account_id, occurred_at),
     CONSTRAINT ck_usage_records_tokens CHECK (input_tokens >= 0 AND output_tokens >= 0
@@ -57,7 +58,7 @@ CREATE TABLE usage_cost_breakdowns (
     cache_write_5m_cost_usd DECIMAL(20,10) NOT NULL,
     cache_write_1h_cost_usd DECIMAL(20,10) NOT NULL,
     cache_read_cost_usd     DECIMAL(20,10) NOT NULL,
-    CONSTRAINT pk_usage_cost_breakdowns PRIMARY KEY (request_id, occurred_at)
+    PRIMARY KEY (request_id, occurred_at)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
 
 -- Cost corrections: one row per counted adjustment, signed amounts, never updated.
@@ -72,7 +73,7 @@ CREATE TABLE cost_adjustments (
     reason                  VARCHAR(512) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,
     requested_by            VARCHAR(256) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,
     received_at             DATETIME(3)   NULL,
-    CONSTRAINT pk_cost_adjustments PRIMARY KEY (adjustment_id, occurred_at),
+    PRIMARY KEY (adjustment_id, occurred_at),
     KEY ix_cost_adjustments_key_time (api_key_id, occurred_at)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
 
@@ -85,7 +86,7 @@ CREATE TABLE ledger_event_ids (
     event_id                VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
     occurred_at             DATETIME(3)   NOT NULL,
     batch_token             BIGINT        NOT NULL,
-    CONSTRAINT pk_ledger_event_ids PRIMARY KEY (event_kind, event_id),
+    PRIMARY KEY (event_kind, event_id),
     CONSTRAINT ck_ledger_event_ids_kind CHECK (event_kind IN ('U', 'A'))
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
 
@@ -102,7 +103,7 @@ CREATE TABLE usage_stats (
     cache_read_tokens       BIGINT        NOT NULL DEFAULT 0,
     ephemeral_5m_tokens     BIGINT        NOT NULL DEFAULT 0,
     ephemeral_1h_tokens     BIGINT        NOT NULL DEFAULT 0,
-    CONSTRAINT pk_usage_stats PRIMARY KEY (granularity, bucket_start, api_key_id, model),
+    PRIMARY KEY (granularity, bucket_start, api_key_id, model),
     CONSTRAINT ck_usage_stats_granularity CHECK (granularity IN ('hour', 'day', 'month'))
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
 
@@ -114,7 +115,7 @@ CREATE TABLE cost_stats (
     model                   VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
     real_cost_usd           DECIMAL(20,10) NOT NULL DEFAULT 0,
     rated_cost_usd          DECIMAL(20,10) NOT NULL DEFAULT 0,
-    CONSTRAINT pk_cost_stats PRIMARY KEY (granularity, bucket_start, api_key_id, model),
+    PRIMARY KEY (granularity, bucket_start, api_key_id, model),
     CONSTRAINT ck_cost_stats_granularity CHECK (granularity IN ('hour', 'day', 'month'))
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
 
@@ -133,7 +134,7 @@ CREATE TABLE account_usage_stats (
     ephemeral_1h_tokens     BIGINT        NOT NULL DEFAULT 0,
     real_cost_usd           DECIMAL(20,10) NOT NULL DEFAULT 0,
     rated_cost_usd          DECIMAL(20,10) NOT NULL DEFAULT 0,
-    CONSTRAINT pk_account_usage_stats PRIMARY KEY (granularity, bucket_start, account_id, model),
+    PRIMARY KEY (granularity, bucket_start, account_id, model),
     CONSTRAINT ck_account_usage_stats_granularity CHECK (granularity IN ('hour', 'day', 'month'))
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
 
@@ -147,5 +148,5 @@ CREATE TABLE consumer_offsets (
     next_offset             BIGINT        NOT NULL,
     epoch                   BIGINT        NOT NULL,
     updated_at              DATETIME(3)   NOT NULL,
-    CONSTRAINT pk_consumer_offsets PRIMARY KEY (consumer_group, topic, partition_id)
+    PRIMARY KEY (consumer_group, topic, partition_id)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;

@@ -52,6 +52,10 @@ public final class DemoMain implements Callable<Integer> {
     @Option(names = "--dir", defaultValue = ".demo", description = "Working directory for data and logs (default ${DEFAULT-VALUE}).")
     Path dir;
 
+    @Option(names = "--consumer-after-ingest", description = "Start usage-consumer only once every event is in Kafka, "
+            + "and report the rate at which it drains the backlog (events/s).")
+    boolean consumerAfterIngest;
+
     @Option(names = "--exit", description = "Stop everything after printing the result instead of waiting for Ctrl-C.")
     boolean exitWhenDone;
 
@@ -85,7 +89,9 @@ public final class DemoMain implements Callable<Integer> {
             }
         });
         relayStart.start();
-        apps.startConsumer();
+        if (!consumerAfterIngest) {
+            apps.startConsumer();
+        }
         relayStart.join();
         long appsMs = elapsedMs(t1);
         say("apps ready in " + appsMs + " ms (total start-up " + elapsedMs(t0) + " ms)");
@@ -109,12 +115,21 @@ public final class DemoMain implements Callable<Integer> {
             }
         }
         long sendMs = elapsedMs(t2);
-        say("all accepted (202) in " + sendMs + " ms; waiting for usage-consumer to project them");
+        say(String.format("all accepted (202) in %d ms (%.0f events/s over HTTP); waiting for usage-consumer",
+                sendMs, stream.size() * 1000.0 / Math.max(1, sendMs)));
+        long t3 = System.nanoTime();
+        if (consumerAfterIngest) {
+            apps.startConsumer();
+            say("usage-consumer ready in " + elapsedMs(t3) + " ms; draining the backlog");
+            t3 = System.nanoTime();
+        }
         try (Connection c = DriverManager.getConnection(stack.jdbcUrl(), "root", "")) {
             awaitProjected(c, events, traffic.adjustments.size());
-            long doneMs = elapsedMs(t2);
-            say("projected " + events + " requests and " + traffic.adjustments.size() + " adjustments, "
-                    + doneMs + " ms after the first send");
+            long drainMs = elapsedMs(t3);
+            say(String.format("projected %d requests and %d adjustments (%d messages with resends and repeats) "
+                    + "in %d ms: %.0f messages/s", events, traffic.adjustments.size(),
+                    stream.size() + traffic.adjustments.size() + 5, drainMs,
+                    (stream.size() + traffic.adjustments.size() + 5) * 1000.0 / Math.max(1, drainMs)));
             printTotals(c);
         }
         say("");
@@ -130,6 +145,9 @@ public final class DemoMain implements Callable<Integer> {
         say(String.format("  memory (RSS)      relay-api %d MB, usage-consumer %d MB, Kafka broker %d MB",
                 apps.relayApi().rssBytes() >> 20, apps.consumer().rssBytes() >> 20,
                 stack.kafka().process().rssBytes() >> 20));
+        say(String.format("  peak memory       relay-api %d MB, usage-consumer %d MB, Kafka broker %d MB",
+                apps.relayApi().peakRssBytes() >> 20, apps.consumer().peakRssBytes() >> 20,
+                stack.kafka().process().peakRssBytes() >> 20));
         if (exitWhenDone) {
             return 0;
         }

@@ -35,8 +35,8 @@ public final class LedgerApps {
     private final int consumerPort;
     private final List<String> extraConsumerArgs = new ArrayList<>();
     private JavaProcess relayApi;
+    private final List<JavaProcess> consumers = new ArrayList<>();
     private JavaProcess consumer;
-    private int consumerStarts;
 
     public LedgerApps(EmbeddedStack stack, Path logDir, int relayPort, int consumerPort) {
         this.stack = stack;
@@ -70,7 +70,7 @@ public final class LedgerApps {
     public void startRelayApi() throws IOException, InterruptedException {
         relayApi = JavaProcess.builder("relay-api")
                 .jar(repo.require("relay-api/target/relay-api-exec.jar"))
-                .jvmArgs("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+                .jvmArgs("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC")
                 .env("LEDGER_SECURITY_RELAYTOKENS", RELAY_NAME + ":" + RELAY_TOKEN)
                 .env("LEDGER_SECURITY_ADMINTOKENS", ADMIN_NAME + ":" + ADMIN_TOKEN)
                 .args("--server.port=" + relayPort,
@@ -80,24 +80,42 @@ public final class LedgerApps {
         awaitReady(relayApi, relayUrl());
     }
 
+    /** Starts usage-consumer on the configured port; see {@link #startAnotherConsumer()} for more instances. */
     public void startConsumer() throws IOException, InterruptedException {
+        startConsumer(consumerPort);
+    }
+
+    /** One more usage-consumer instance in the same consumer group, on a free port: the group rebalances. */
+    public JavaProcess startAnotherConsumer() throws IOException, InterruptedException {
+        return startConsumer(Ports.freePort());
+    }
+
+    private JavaProcess startConsumer(int port) throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of(
-                "--server.port=" + consumerPort,
+                "--server.port=" + port,
                 "--spring.kafka.bootstrap-servers=" + stack.bootstrapServers(),
                 "--spring.datasource.url=" + stack.jdbcUrl(),
                 "--spring.datasource.username=root",
                 "--spring.datasource.password="));
         args.addAll(extraConsumerArgs);
-        consumer = JavaProcess.builder("usage-consumer")
+        JavaProcess started = JavaProcess.builder("usage-consumer")
                 .jar(repo.require("usage-consumer/target/usage-consumer-exec.jar"))
                 .jvmArgs("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC")
                 .args(args.toArray(String[]::new))
-                .logFile(logDir.resolve("usage-consumer-" + (++consumerStarts) + ".log"))
+                .logFile(logDir.resolve("usage-consumer-" + (consumers.size() + 1) + ".log"))
                 .start();
-        awaitReady(consumer, consumerUrl());
+        consumers.add(started);
+        awaitReady(started, "http://127.0.0.1:" + port);
+        if (port == consumerPort) {
+            consumer = started;
+        }
+        return started;
     }
 
-    /** SIGKILL: no shutdown hook, no rollback from the app's side; MySQL rolls back its open transaction. */
+    /**
+     * SIGKILL of the instance on the configured port: no shutdown hook, no rollback from the app's
+     * side; MySQL rolls back its open transaction.
+     */
     public void killConsumer() {
         consumer.kill();
     }
@@ -127,8 +145,10 @@ public final class LedgerApps {
         if (relayApi != null) {
             relayApi.stop(Duration.ofSeconds(10));
         }
-        if (consumer != null) {
-            consumer.stop(Duration.ofSeconds(10));
+        for (JavaProcess c : consumers) {
+            if (c.isAlive()) {
+                c.stop(Duration.ofSeconds(10));
+            }
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.usageledger.projections.mysql.LedgerInvariants;
 import dev.usageledger.stack.EmbeddedStack;
+import dev.usageledger.stack.JavaProcess;
 import dev.usageledger.stack.SharedStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The whole pipeline as processes — relay-api, Kafka, usage-consumer (its own JVM), MariaDB — under
- * resends, duplicate adjustments and a SIGKILL of the consumer mid-stream: every request and every
+ * resends, duplicate adjustments, a SIGKILL of the consumer mid-stream and a second consumer
+ * joining the group (a rebalance) later: every request and every
  * adjustment is counted exactly once, and the CONTRACT §3 invariants hold at every granularity.
  */
 class ExactlyOnceIT {
@@ -88,6 +90,10 @@ class ExactlyOnceIT {
             assertThat(apps.consumer().isAlive()).isFalse();
             assertThat(atKill).as("killed mid-stream").isBetween(1L, EVENTS - 1L);
             apps.startConsumer();
+            // A second instance joins the group mid-stream: partitions move between live consumers,
+            // and a consumer that lost a partition must not commit its batch (epoch fencing).
+            awaitAtLeast(db, "SELECT COUNT(*) FROM usage_records", EVENTS / 2, Duration.ofMinutes(3));
+            JavaProcess second = apps.startAnotherConsumer();
             sending.join();
             awaitAtLeast(db, "SELECT COUNT(*) FROM usage_records", EVENTS, Duration.ofMinutes(3));
 
@@ -100,6 +106,9 @@ class ExactlyOnceIT {
                 relay.postAdjustment(traffic.adjustments.get(i), LedgerApps.ADMIN_TOKEN);
             }
             awaitFullyConsumed(db);
+            assertThat(second.isAlive()).isTrue();
+            assertThat(count(db, "SELECT MAX(epoch) FROM consumer_offsets WHERE topic = 'usage-events'"))
+                    .as("partitions were claimed again after the kill and the rebalance").isGreaterThanOrEqualTo(3);
 
             assertThat(count(db, "SELECT COUNT(*) FROM usage_records")).isEqualTo(EVENTS);
             assertThat(count(db, "SELECT COUNT(DISTINCT request_id) FROM usage_records")).isEqualTo(EVENTS);
