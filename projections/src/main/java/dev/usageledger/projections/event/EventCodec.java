@@ -175,26 +175,10 @@ public final class EventCodec {
         String requestId = f.id("requestId", true, 128);
         Instant occurredAt = f.timestamp("occurredAt", true);
         String apiKeyId = f.id("apiKeyId", true, 64);
-        String accountId = f.id("accountId", false, 64);
-        String accountType = f.string("accountType", false, 32, JsonFields.ACCOUNT_TYPE, "[a-z0-9-]");
-        String model = f.string("model", true, 128, JsonFields.PRINTABLE_ASCII, "printable ASCII");
-        String reportedModel = f.string("reportedModel", false, 128, JsonFields.PRINTABLE_ASCII, "printable ASCII");
-        JsonFields u = f.object("usage", true);
-        long input = u.tokens("inputTokens");
-        long output = u.tokens("outputTokens");
-        long cacheCreate = u.tokens("cacheCreateTokens");
-        long eph5m = u.tokens("ephemeral5mTokens");
-        long eph1h = u.tokens("ephemeral1hTokens");
-        long cacheRead = u.tokens("cacheReadTokens");
-        if (eph5m + eph1h > cacheCreate) {
-            u.reject("ephemeral5mTokens", "ephemeral5mTokens + ephemeral1hTokens exceeds cacheCreateTokens");
-        }
-        String serviceTier = f.string("serviceTier", false, 32, JsonFields.SERVICE_TIER, "[a-z0-9_-]");
-        Boolean longContext = f.bool("longContext");
-        String endpoint = f.string("endpoint", false, 256, JsonFields.PRINTABLE_ASCII, "printable ASCII");
-        Long statusCode = f.integer("statusCode", 100, 599);
-        Boolean stream = f.bool("stream");
-        Long durationMs = f.integer("durationMs", 0, Long.MAX_VALUE);
+        String model = f.model("model", true);
+        String reportedModel = f.model("reportedModel", false);
+        TokenUsage usage = f.usage(true);
+        JsonFields.Details d = f.details();
         String relayId = f.string("relayId", false, 256, null, null);
         Instant receivedAt = f.has("receivedAt") ? f.timestamp("receivedAt", false) : null;
         JsonFields c = f.object("cost", true);
@@ -228,11 +212,9 @@ public final class EventCodec {
         if (!f.violations().isEmpty()) {
             return null;
         }
-        return new UsageRecorded(version, requestId, occurredAt, apiKeyId, accountId, accountType, model,
-                reportedModel == null ? model : reportedModel,
-                new TokenUsage(input, output, cacheCreate, eph5m, eph1h, cacheRead),
-                serviceTier, Boolean.TRUE.equals(longContext), endpoint,
-                statusCode == null ? null : statusCode.intValue(), stream, durationMs, relayId, receivedAt,
+        return new UsageRecorded(version, requestId, occurredAt, apiKeyId, d.accountId(), d.accountType(), model,
+                reportedModel == null ? model : reportedModel, usage, d.serviceTier(), d.longContext(),
+                d.endpoint(), d.statusCode(), d.stream(), d.durationMs(), relayId, receivedAt,
                 new AssessedCost(real, rated, breakdown, source, pricingVersion));
     }
 
@@ -241,7 +223,7 @@ public final class EventCodec {
         Instant occurredAt = f.timestamp("occurredAt", true);
         String apiKeyId = f.id("apiKeyId", true, 64);
         String accountId = f.id("accountId", false, 64);
-        String model = f.string("model", true, 128, JsonFields.PRINTABLE_ASCII, "printable ASCII");
+        String model = f.model("model", true);
         BigDecimal real = f.money("realUsd", true, MAX_ABS_USD.negate(), MAX_ABS_USD);
         BigDecimal rated = f.money("ratedUsd", true, MAX_ABS_USD.negate(), MAX_ABS_USD);
         String reason = f.string("reason", false, 512, null, null);

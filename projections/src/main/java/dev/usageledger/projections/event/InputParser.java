@@ -78,25 +78,9 @@ public final class InputParser {
             checkAge(f, "occurredAt", occurredAt, now, true);
         }
         String apiKeyId = f.id("apiKeyId", true, 64);
-        String accountId = f.id("accountId", false, 64);
-        String accountType = f.string("accountType", false, 32, JsonFields.ACCOUNT_TYPE, "the characters [a-z0-9-]");
-        String reportedModel = f.string("model", true, 128, JsonFields.PRINTABLE_ASCII, "printable ASCII characters");
-        JsonFields u = f.object("usage", false);
-        long input = u.tokens("inputTokens");
-        long output = u.tokens("outputTokens");
-        long cacheCreate = u.tokens("cacheCreateTokens");
-        long eph5m = u.tokens("ephemeral5mTokens");
-        long eph1h = u.tokens("ephemeral1hTokens");
-        long cacheRead = u.tokens("cacheReadTokens");
-        if (eph5m + eph1h > cacheCreate) {
-            u.reject("ephemeral5mTokens", "ephemeral5mTokens + ephemeral1hTokens must not exceed cacheCreateTokens");
-        }
-        String serviceTier = f.string("serviceTier", false, 32, JsonFields.SERVICE_TIER, "the characters [a-z0-9_-]");
-        Boolean longContext = f.bool("longContext");
-        String endpoint = f.string("endpoint", false, 256, JsonFields.PRINTABLE_ASCII, "printable ASCII characters");
-        Long statusCode = f.integer("statusCode", 100, 599);
-        Boolean stream = f.bool("stream");
-        Long durationMs = f.integer("durationMs", 0, 86_400_000L);
+        String reportedModel = f.model("model", true);
+        TokenUsage usage = f.usage(false);
+        JsonFields.Details d = f.details();
         BigDecimal realUsd = null;
         BigDecimal ratedUsd = null;
         if (f.has("cost")) {
@@ -107,11 +91,9 @@ public final class InputParser {
         if (f.violations().size() != before) {
             return null;
         }
-        return new UsageReport(requestId, occurredAt, apiKeyId, accountId, accountType,
-                ModelNames.normalise(reportedModel), reportedModel,
-                new TokenUsage(input, output, cacheCreate, eph5m, eph1h, cacheRead),
-                serviceTier, Boolean.TRUE.equals(longContext), endpoint,
-                statusCode == null ? null : statusCode.intValue(), stream, durationMs, realUsd, ratedUsd);
+        return new UsageReport(requestId, occurredAt, apiKeyId, d.accountId(), d.accountType(),
+                ModelNames.normalise(reportedModel), reportedModel, usage, d.serviceTier(), d.longContext(),
+                d.endpoint(), d.statusCode(), d.stream(), d.durationMs(), realUsd, ratedUsd);
     }
 
     /** Parses a {@code POST /v1/cost-adjustments} body. */
@@ -129,7 +111,7 @@ public final class InputParser {
         }
         String apiKeyId = f.id("apiKeyId", true, 64);
         String accountId = f.id("accountId", false, 64);
-        String model = f.string("model", false, 128, JsonFields.PRINTABLE_ASCII, "printable ASCII characters");
+        String model = f.model("model", false);
         BigDecimal realUsd = f.money("realUsd", true, MAX_ADJUSTMENT.negate(), MAX_ADJUSTMENT);
         BigDecimal ratedUsd = f.money("ratedUsd", true, MAX_ADJUSTMENT.negate(), MAX_ADJUSTMENT);
         String reason = f.string("reason", false, 512, null, null);

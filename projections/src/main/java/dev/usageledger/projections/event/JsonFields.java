@@ -141,6 +141,46 @@ final class JsonFields {
         return n.longValue();
     }
 
+    /**
+     * The {@code usage} object: the six token counts (absent means 0) and the rule that the 5m/1h
+     * split never exceeds {@code cacheCreateTokens}. Returns {@code null} when a rule is broken.
+     */
+    TokenUsage usage(boolean required) {
+        int before = violations.size();
+        JsonFields u = object("usage", required);
+        long input = u.tokens("inputTokens");
+        long output = u.tokens("outputTokens");
+        long cacheCreate = u.tokens("cacheCreateTokens");
+        long eph5m = u.tokens("ephemeral5mTokens");
+        long eph1h = u.tokens("ephemeral1hTokens");
+        long cacheRead = u.tokens("cacheReadTokens");
+        if (eph5m + eph1h > cacheCreate) {
+            u.reject("ephemeral5mTokens", "ephemeral5mTokens + ephemeral1hTokens must not exceed cacheCreateTokens");
+        }
+        return violations.size() == before ? new TokenUsage(input, output, cacheCreate, eph5m, eph1h, cacheRead) : null;
+    }
+
+    /** The optional request details shared by relay input and {@code usage.recorded}. */
+    record Details(String accountId, String accountType, String serviceTier, boolean longContext, String endpoint,
+            Integer statusCode, Boolean stream, Long durationMs) {}
+
+    Details details() {
+        String accountId = id("accountId", false, 64);
+        String accountType = string("accountType", false, 32, ACCOUNT_TYPE, "the characters [a-z0-9-]");
+        String serviceTier = string("serviceTier", false, 32, SERVICE_TIER, "the characters [a-z0-9_-]");
+        Boolean longContext = bool("longContext");
+        String endpoint = string("endpoint", false, 256, PRINTABLE_ASCII, "printable ASCII characters");
+        Long statusCode = integer("statusCode", 100, 599);
+        Boolean stream = bool("stream");
+        Long durationMs = integer("durationMs", 0, 86_400_000L);
+        return new Details(accountId, accountType, serviceTier, Boolean.TRUE.equals(longContext), endpoint,
+                statusCode == null ? null : statusCode.intValue(), stream, durationMs);
+    }
+
+    String model(String field, boolean required) {
+        return string(field, required, 128, PRINTABLE_ASCII, "printable ASCII characters");
+    }
+
     Long integer(String field, long min, long max) {
         JsonNode v = value(field);
         if (v == null) {
