@@ -17,9 +17,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -85,7 +88,16 @@ class UsageEventsListener implements ConsumerSeekAware {
         Map<String, List<Integer>> byTopic = new HashMap<>();
         assignments.keySet().forEach(tp -> byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp.partition()));
         byTopic.forEach((topic, partitions) -> {
-            for (PartitionClaim claim : offsets.claim(settings.consumer().group(), topic, partitions)) {
+            List<PartitionClaim> claims;
+            try {
+                claims = offsets.claim(settings.consumer().group(), topic, partitions);
+            } catch (RuntimeException e) {
+                // MySQL unreachable: the first batch of each partition claims it instead (see onBatch).
+                log.warn("could not claim {} {} on assignment, will claim on the first batch: {}", topic, partitions,
+                        e.toString());
+                return;
+            }
+            for (PartitionClaim claim : claims) {
                 TopicPartition tp = new TopicPartition(topic, claim.partition());
                 epochs.put(tp, claim.epoch());
                 if (claim.hasStoredOffset()) {
@@ -106,15 +118,19 @@ class UsageEventsListener implements ConsumerSeekAware {
 
     @KafkaListener(id = "usage-events-projection", topics = "${ledger.kafka.topic:usage-events}",
             containerFactory = ConsumerConfiguration.CONTAINER_FACTORY)
-    void onBatch(List<ConsumerRecord<String, byte[]>> records) {
+    void onBatch(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
         if (records.isEmpty()) {
             return;
         }
         Timer.Sample sample = Timer.start();
+        String topic = records.get(0).topic();
+        Set<Integer> skipped = claimUnclaimed(topic, records, consumer);
         List<LedgerEvent> events = new ArrayList<>(records.size());
         Map<Integer, Long> nextOffsets = new HashMap<>();
-        String topic = records.get(0).topic();
         for (ConsumerRecord<String, byte[]> record : records) {
+            if (skipped.contains(record.partition())) {
+                continue;
+            }
             nextOffsets.merge(record.partition(), record.offset() + 1, Math::max);
             try {
                 events.add(codec.decode(record.value()));
@@ -123,23 +139,55 @@ class UsageEventsListener implements ConsumerSeekAware {
             }
         }
         Map<Integer, Long> claimedEpochs = new HashMap<>();
-        nextOffsets.keySet().forEach(p -> {
-            Long epoch = epochs.get(new TopicPartition(topic, p));
-            if (epoch != null) {
-                claimedEpochs.put(p, epoch);
-            }
-        });
+        nextOffsets.keySet().forEach(p -> claimedEpochs.put(p, epochs.get(new TopicPartition(topic, p))));
         try {
-            WriteResult result = writer.write(
-                    new ProjectionBatch(settings.consumer().group(), topic, events, nextOffsets, claimedEpochs));
-            log.debug("batch of {} records: {}", records.size(), result);
+            if (!nextOffsets.isEmpty()) {
+                WriteResult result = writer.write(
+                        new ProjectionBatch(settings.consumer().group(), topic, events, nextOffsets, claimedEpochs));
+                log.debug("batch of {} records: {}", records.size(), result);
+            }
         } catch (FencedException e) {
             fenced.increment();
+            // Forget the stale claims: if this consumer still owns a partition, its next batch claims
+            // it again and seeks back to the stored offset.
+            nextOffsets.keySet().forEach(p -> epochs.remove(new TopicPartition(topic, p)));
             log.warn("batch of {} records not committed: {}", records.size(), e.getMessage());
         } finally {
             batchSize.record(records.size());
             sample.stop(batchTimer);
         }
+    }
+
+    /**
+     * Claims the partitions of the batch that this consumer holds no claim for (the claim on
+     * assignment failed, or was found stale). Where the stored offset lies before the batch's
+     * first record, the records in between were never projected: the partition is rewound to the
+     * stored offset and its records are left out of this batch.
+     *
+     * @return the partitions left out of this batch
+     */
+    private Set<Integer> claimUnclaimed(String topic, List<ConsumerRecord<String, byte[]>> records,
+            Consumer<?, ?> consumer) {
+        Map<Integer, Long> firstOffsets = new HashMap<>();
+        records.forEach(r -> firstOffsets.merge(r.partition(), r.offset(), Math::min));
+        List<Integer> unclaimed = firstOffsets.keySet().stream()
+                .filter(p -> !epochs.containsKey(new TopicPartition(topic, p))).sorted().toList();
+        if (unclaimed.isEmpty()) {
+            return Set.of();
+        }
+        Set<Integer> skipped = new HashSet<>();
+        for (PartitionClaim claim : offsets.claim(settings.consumer().group(), topic, unclaimed)) {
+            TopicPartition tp = new TopicPartition(topic, claim.partition());
+            epochs.put(tp, claim.epoch());
+            long resumeAt = claim.hasStoredOffset() ? claim.nextOffset()
+                    : consumer.beginningOffsets(List.of(tp)).getOrDefault(tp, 0L);
+            if (firstOffsets.get(claim.partition()) > resumeAt) {
+                consumer.seek(tp, resumeAt);
+                skipped.add(claim.partition());
+                log.info("claimed {} at epoch {} late; rewinding to {}", tp, claim.epoch(), resumeAt);
+            }
+        }
+        return skipped;
     }
 
     private void deadLetter(ConsumerRecord<String, byte[]> record, EventDecodingException reason) {

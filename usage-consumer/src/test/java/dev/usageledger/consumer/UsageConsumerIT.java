@@ -38,6 +38,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -46,6 +49,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /** usage-consumer in-process against a real Kafka broker and a real MariaDB. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UsageConsumerIT {
 
     private static final String TOPIC = "usage-events-consumer-it";
@@ -86,6 +90,7 @@ class UsageConsumerIT {
     }
 
     @Test
+    @Order(1)
     void projectsEachRequestOnceAndDeadLettersPoisonWithItsReason() throws Exception {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         List<LedgerEvent> events = new ArrayList<>();
@@ -154,6 +159,46 @@ class UsageConsumerIT {
                 .contains("ledger_projection_retries_total")
                 .contains("hikaricp_connections_active")
                 .contains("kafka_consumer_fetch_manager_records_consumed_total");
+    }
+
+    @Test
+    @Order(2)
+    void aConsumerWhoseClaimWentStaleReclaimsRewindsAndLosesNothing() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        try (Connection c = DriverManager.getConnection(stack().mariaDb().jdbcUrl(DATABASE), "root", "")) {
+            awaitCount(c, "SELECT COUNT(*) FROM consumer_offsets WHERE topic = '" + TOPIC + "'", 3);
+            long before = count(c, "SELECT COUNT(*) FROM usage_records WHERE request_id LIKE 'stale_%'");
+            assertThat(before).isZero();
+            // Another consumer claimed every partition meanwhile (as after a rebalance this one missed).
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("UPDATE consumer_offsets SET epoch = epoch + 1 WHERE topic = '" + TOPIC + "'");
+            }
+            try (KafkaProducer<String, byte[]> producer = producer()) {
+                producer.initTransactions();
+                for (int batch = 0; batch < 5; batch++) {
+                    producer.beginTransaction();
+                    for (int i = 0; i < 40; i++) {
+                        int n = batch * 40 + i;
+                        producer.send(new ProducerRecord<>(TOPIC, "key_" + (n % 5),
+                                codec.encode(usage("stale_" + n, now, "key_" + (n % 5), 1))));
+                    }
+                    producer.commitTransaction();
+                    Thread.sleep(100);
+                }
+            }
+            awaitCount(c, "SELECT COUNT(*) FROM usage_records WHERE request_id LIKE 'stale_%'", 200);
+            assertThat(count(c, "SELECT SUM(input_tokens) FROM usage_stats WHERE granularity = 'day' "
+                    + "AND api_key_id LIKE 'key_%'")).isGreaterThan(0);
+            assertThat(LedgerInvariantsHolder.mismatches(c)).isEmpty();
+        }
+        assertThat(get("/actuator/prometheus")).containsPattern("ledger_consumer_fenced_batches_total\\{[^}]*\\} [1-9]");
+    }
+
+    /** The invariants, with the reporting zone this test runs the consumer with. */
+    private static final class LedgerInvariantsHolder {
+        static List<String> mismatches(Connection c) throws SQLException {
+            return dev.usageledger.projections.mysql.LedgerInvariants.mismatches(c, java.time.ZoneId.of("Asia/Shanghai"));
+        }
     }
 
     private String get(String path) throws Exception {

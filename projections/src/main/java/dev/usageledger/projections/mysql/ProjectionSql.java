@@ -89,8 +89,12 @@ public final class ProjectionSql {
             SELECT next_offset, epoch FROM consumer_offsets \
             WHERE consumer_group = ? AND topic = ? AND partition_id = ?""";
 
-    /** Stores the next offset, only while the epoch is the one this consumer claimed (0 rows: fenced). */
+    /**
+     * Stores the next offset, only while the epoch is the one this consumer claimed (0 rows: fenced).
+     * Never moves it backwards: a batch re-read from before the stored offset is deduplicated and
+     * leaves the offset where it was.
+     */
     public static final String ADVANCE_OFFSET = """
-            UPDATE consumer_offsets SET next_offset = ?, updated_at = ? \
+            UPDATE consumer_offsets SET next_offset = GREATEST(next_offset, ?), updated_at = ? \
             WHERE consumer_group = ? AND topic = ? AND partition_id = ? AND epoch = ?""";
 }

@@ -110,9 +110,9 @@ class ProjectionSqlTest {
     }
 
     @Test
-    void offsetsAdvanceOnlyWhileTheEpochIsCurrent() {
+    void offsetsAdvanceOnlyWhileTheEpochIsCurrentAndNeverMoveBack() {
         assertThat(normalised(ProjectionSql.ADVANCE_OFFSET)).isEqualTo(
-                "UPDATE consumer_offsets SET next_offset = ?, updated_at = ? "
+                "UPDATE consumer_offsets SET next_offset = GREATEST(next_offset, ?), updated_at = ? "
                         + "WHERE consumer_group = ? AND topic = ? AND partition_id = ? AND epoch = ?");
     }
 
