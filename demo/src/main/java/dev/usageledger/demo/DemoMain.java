@@ -70,7 +70,9 @@ public final class DemoMain implements Callable<Integer> {
         Files.createDirectories(base);
         say("usage-ledger demo: starting Kafka (KRaft), MariaDB and Redis under " + base);
         EmbeddedStack stack = EmbeddedStack.start(base);
-        LedgerApps apps = new LedgerApps(stack, base, relayPort, consumerPort);
+        // Rated cost = real × service rate: the demo charges Claude at 1.2× and OpenAI (codex) at 1.1×.
+        LedgerApps apps = new LedgerApps(stack, base, relayPort, consumerPort)
+                .relayArgs("--ledger.pricing.service-rates.claude=1.2", "--ledger.pricing.service-rates.codex=1.1");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             say("stopping apps and servers ...");

@@ -34,6 +34,7 @@ public final class LedgerApps {
     private final int relayPort;
     private final int consumerPort;
     private final List<String> extraConsumerArgs = new ArrayList<>();
+    private final List<String> extraRelayArgs = new ArrayList<>();
     private JavaProcess relayApi;
     private final List<JavaProcess> consumers = new ArrayList<>();
     private JavaProcess consumer;
@@ -48,6 +49,12 @@ public final class LedgerApps {
     /** Extra {@code --key=value} arguments for every consumer start (e.g. a smaller poll size in tests). */
     public LedgerApps consumerArgs(String... args) {
         extraConsumerArgs.addAll(List.of(args));
+        return this;
+    }
+
+    /** Extra {@code --key=value} arguments for relay-api (e.g. service rates). */
+    public LedgerApps relayArgs(String... args) {
+        extraRelayArgs.addAll(List.of(args));
         return this;
     }
 
@@ -68,13 +75,15 @@ public final class LedgerApps {
     }
 
     public void startRelayApi() throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("--server.port=" + relayPort,
+                "--spring.kafka.bootstrap-servers=" + stack.bootstrapServers()));
+        args.addAll(extraRelayArgs);
         relayApi = JavaProcess.builder("relay-api")
                 .jar(repo.require("relay-api/target/relay-api-exec.jar"))
                 .jvmArgs("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC")
                 .env("LEDGER_SECURITY_RELAYTOKENS", RELAY_NAME + ":" + RELAY_TOKEN)
                 .env("LEDGER_SECURITY_ADMINTOKENS", ADMIN_NAME + ":" + ADMIN_TOKEN)
-                .args("--server.port=" + relayPort,
-                        "--spring.kafka.bootstrap-servers=" + stack.bootstrapServers())
+                .args(args.toArray(String[]::new))
                 .logFile(logDir.resolve("relay-api.log"))
                 .start();
         awaitReady(relayApi, relayUrl());
