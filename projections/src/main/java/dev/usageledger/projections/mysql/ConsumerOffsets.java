@@ -34,21 +34,8 @@ public final class ConsumerOffsets {
     /** Claims the partitions in one transaction, in partition order; returns where each one stands. */
     public List<PartitionClaim> claim(String consumerGroup, String topic, Collection<Integer> partitions) {
         List<Integer> sorted = partitions.stream().sorted().toList();
-        return retry.call(() -> {
-            try (Connection c = dataSource.getConnection()) {
-                c.setAutoCommit(false);
-                try {
-                    List<PartitionClaim> claims = claim(c, consumerGroup, topic, sorted);
-                    c.commit();
-                    return claims;
-                } catch (SQLException | RuntimeException e) {
-                    ProjectionWriter.rollbackQuietly(c, e);
-                    throw e;
-                }
-            } catch (SQLException e) {
-                throw new ProjectionException("claiming partitions " + sorted + " of " + topic + " failed", e);
-            }
-        });
+        return retry.call(() -> JdbcTransaction.run(dataSource, "claiming partitions " + sorted + " of " + topic,
+                c -> claim(c, consumerGroup, topic, sorted)));
     }
 
     private List<PartitionClaim> claim(Connection c, String group, String topic, List<Integer> partitions)

@@ -132,38 +132,21 @@ public final class ProjectionWriter {
 
     private Counts attempt(ProjectionBatch batch, Map<String, UsageRecorded> usage,
             Map<String, CostAdjusted> adjustments) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                advanceOffsets(c, batch);
-                long token = tokens.getAsLong();
-                Set<String> newUsageIds = claim(c, USAGE_KIND, usage, token);
-                Set<String> newAdjustmentIds = claim(c, ADJUSTMENT_KIND, adjustments, token);
-                List<UsageRecorded> freshUsage = usage.values().stream()
-                        .filter(u -> newUsageIds.contains(u.requestId())).toList();
-                List<CostAdjusted> freshAdjustments = adjustments.values().stream()
-                        .filter(a -> newAdjustmentIds.contains(a.adjustmentId())).toList();
-                insertUsageRecords(c, freshUsage);
-                insertAdjustments(c, freshAdjustments);
-                FoldedBatch folded = fold.fold(freshUsage, freshAdjustments);
-                upsertStats(c, folded);
-                c.commit();
-                return new Counts(freshUsage.size(), freshAdjustments.size(), folded.rowCount());
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c, e);
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new ProjectionException("projecting a batch of " + batch.events().size() + " events failed", e);
-        }
-    }
-
-    static void rollbackQuietly(Connection c, Exception failure) {
-        try {
-            c.rollback();
-        } catch (SQLException rollbackFailure) {
-            failure.addSuppressed(rollbackFailure);
-        }
+        return JdbcTransaction.run(dataSource, "projecting a batch of " + batch.events().size() + " events", c -> {
+            advanceOffsets(c, batch);
+            long token = tokens.getAsLong();
+            Set<String> newUsageIds = claim(c, USAGE_KIND, usage, token);
+            Set<String> newAdjustmentIds = claim(c, ADJUSTMENT_KIND, adjustments, token);
+            List<UsageRecorded> freshUsage = usage.values().stream()
+                    .filter(u -> newUsageIds.contains(u.requestId())).toList();
+            List<CostAdjusted> freshAdjustments = adjustments.values().stream()
+                    .filter(a -> newAdjustmentIds.contains(a.adjustmentId())).toList();
+            insertUsageRecords(c, freshUsage);
+            insertAdjustments(c, freshAdjustments);
+            FoldedBatch folded = fold.fold(freshUsage, freshAdjustments);
+            upsertStats(c, folded);
+            return new Counts(freshUsage.size(), freshAdjustments.size(), folded.rowCount());
+        });
     }
 
     private void advanceOffsets(Connection c, ProjectionBatch batch) throws SQLException {

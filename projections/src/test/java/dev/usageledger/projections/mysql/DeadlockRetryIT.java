@@ -44,8 +44,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Real InnoDB deadlocks (1213) against the projection writer: it must be rolled back, retried,
- * counted in {@code ledger.projection.retries{reason=deadlock}}, and leave exact totals.
+ * Real InnoDB deadlocks (1213), and a connection killed mid-transaction, against the projection
+ * writer: it must be rolled back, retried, counted in {@code ledger.projection.retries{reason}}, and
+ * leave exact totals.
  */
 class DeadlockRetryIT {
 
@@ -192,6 +193,48 @@ class DeadlockRetryIT {
             }
         }
         fail("the writer never waited for T1's lock; transactions and threads:" + state);
+    }
+
+    @Test
+    void aWriterWhoseConnectionIsKilledMidTransactionIsRetriedOnANewConnection() throws Exception {
+        ProjectionWriter writer = writer();
+        Partition partition = new Partition(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        String keyA = "lost_a";
+        String keyB = "lost_b";
+        Instant at = Events.T0.plusSeconds(9 * 86_400L);
+        LocalDateTime dayA = UTC.start(Granularity.DAY, at);
+        LocalDateTime monthB = UTC.start(Granularity.MONTH, at);
+        writer.write(partition.batch(List.of(
+                Events.usage("lost_seed_a").key(keyA).at(at).tokens(1, 0).build(),
+                Events.usage("lost_seed_b").key(keyB).at(at).tokens(1, 0).build())));
+        try (Connection monitor = ds.getConnection(); Connection t1 = ds.getConnection()) {
+            t1.setAutoCommit(false);
+            upsertUsageStats(t1, Granularity.MONTH, monthB, keyB, 1_000);
+            Future<WriteResult> write = pool.submit(() -> writer.write(partition.batch(List.of(
+                    Events.usage("lost_w_a").key(keyA).at(at).tokens(10, 0).build(),
+                    Events.usage("lost_w_b").key(keyB).at(at).tokens(20, 0).build()))));
+            awaitLockWait(monitor, write, keyB);
+            // The writer's connection dies mid-transaction, as when MySQL restarts or a proxy drops it.
+            try (PreparedStatement find = monitor.prepareStatement("SELECT trx_mysql_thread_id FROM "
+                    + "information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT' AND trx_query LIKE ?")) {
+                find.setString(1, "INSERT INTO usage_stats %'" + keyB + "'%");
+                try (ResultSet rs = find.executeQuery(); Statement kill = monitor.createStatement()) {
+                    assertThat(rs.next()).isTrue();
+                    kill.execute("KILL CONNECTION " + rs.getLong(1));
+                }
+            }
+            t1.commit();
+            WriteResult result = write.get(30, TimeUnit.SECONDS);
+            assertThat(result.newUsage()).isEqualTo(2);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(retries("connection")).isGreaterThan(0);
+        assertThat(usageStat("input_tokens", Granularity.MONTH, monthB, keyB)).isEqualTo(1 + 1_000 + 20);
+        assertThat(usageStat("input_tokens", Granularity.DAY, dayA, keyA)).isEqualTo(1 + 10);
+        assertThat(usageStat("requests", Granularity.DAY, dayA, keyA)).isEqualTo(2);
+        assertThat(count("SELECT COUNT(*) FROM usage_records WHERE request_id LIKE 'lost\\_%'")).isEqualTo(4);
     }
 
     @Test
