@@ -2,6 +2,7 @@ package dev.usageledger.relayapi.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -9,12 +10,16 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * One application context against the shared real broker, reused by every test class that extends this (same
+ * One application context against the shared real broker, MariaDB and Redis, reused by every test class that extends this (same
  * configuration, so Spring's context cache starts it once). Each test uses its own ids, and proves "nothing was
  * published" by comparing end offsets read without isolation, which move with every write, even an aborted one.
  */
@@ -26,7 +31,18 @@ import org.springframework.test.context.DynamicPropertySource;
         "ledger.pricing.key-rates.[key.discount].claude=0.5",
         "ledger.ingest.publish-timeout=10s",
 })
+@Import(LiveKafkaContext.TestClock.class)
 abstract class LiveKafkaContext {
+
+    /** The app's clock is {@link OffsetClock#INSTANCE}: the system clock unless a test shifts it. */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class TestClock {
+        @Bean
+        @Primary
+        Clock testClock() {
+            return OffsetClock.INSTANCE;
+        }
+    }
 
     static final String TOPIC = "usage-events";
     static final String RELAY_TOKEN = "relay-a-token-0123456789";
@@ -37,6 +53,8 @@ abstract class LiveKafkaContext {
     @DynamicPropertySource
     static void kafka(DynamicPropertyRegistry registry) {
         registry.add("spring.kafka.bootstrap-servers", () -> SharedKafka.get().bootstrapServers());
+        registry.add("spring.datasource.url", SharedStores::jdbcUrl);
+        registry.add("ledger.redis.uri", () -> SharedStores.redis().uri());
     }
 
     private static TopicReader committed;
