@@ -74,7 +74,11 @@ public final class LedgerApps {
                 .env("LEDGER_SECURITY_RELAYTOKENS", RELAY_NAME + ":" + RELAY_TOKEN)
                 .env("LEDGER_SECURITY_ADMINTOKENS", ADMIN_NAME + ":" + ADMIN_TOKEN)
                 .args("--server.port=" + relayPort,
-                        "--spring.kafka.bootstrap-servers=" + stack.bootstrapServers())
+                        "--spring.kafka.bootstrap-servers=" + stack.bootstrapServers(),
+                        "--spring.datasource.url=" + stack.jdbcUrl(),
+                        "--spring.datasource.username=root",
+                        "--spring.datasource.password=",
+                        "--ledger.redis.uri=" + stack.redisUri())
                 .logFile(logDir.resolve("relay-api.log"))
                 .start();
         awaitReady(relayApi, relayUrl());
