@@ -64,6 +64,12 @@ public class LimitsConfiguration {
         return new LimitsCache(store, limits.cacheTtl(), limits.cacheMaxKeys());
     }
 
+    /** {@code redis} in {@code /actuator/health} (not in readiness). */
+    @Bean
+    RedisHealthIndicator redisHealthIndicator(RedisClient redis, LimitsProperties limits) {
+        return new RedisHealthIndicator(redis, limits.failurePolicy());
+    }
+
     @Bean
     AdmissionMetrics admissionMetrics(MeterRegistry registry) {
         return new AdmissionMetrics(registry);

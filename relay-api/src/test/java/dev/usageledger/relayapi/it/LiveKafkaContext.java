@@ -2,7 +2,6 @@ package dev.usageledger.relayapi.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -10,10 +9,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Primary;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -31,18 +27,8 @@ import org.springframework.test.context.DynamicPropertySource;
         "ledger.pricing.key-rates.[key.discount].claude=0.5",
         "ledger.ingest.publish-timeout=10s",
 })
-@Import(LiveKafkaContext.TestClock.class)
+@Import(TestClockConfiguration.class)
 abstract class LiveKafkaContext {
-
-    /** The app's clock is {@link OffsetClock#INSTANCE}: the system clock unless a test shifts it. */
-    @TestConfiguration(proxyBeanMethods = false)
-    static class TestClock {
-        @Bean
-        @Primary
-        Clock testClock() {
-            return OffsetClock.INSTANCE;
-        }
-    }
 
     static final String TOPIC = "usage-events";
     static final String RELAY_TOKEN = "relay-a-token-0123456789";
