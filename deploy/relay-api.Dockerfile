@@ -4,13 +4,14 @@
 #   docker-compose build relay-api
 FROM eclipse-temurin:17-jre
 
-# /usr/local/bin/healthcheck PORT: exits 0 when GET /actuator/health answers "status":"UP".
+# /usr/local/bin/healthcheck PORT: exits 0 when GET /actuator/health/readiness answers "status":"UP"
+# (readiness is Kafka only: MySQL or Redis down must not mark the ingest unhealthy).
 # Written with bash's /dev/tcp because the base image does not promise curl or wget.
 RUN set -eu; \
     printf '%s\n' \
       '#!/bin/bash' \
       'exec 3<>"/dev/tcp/127.0.0.1/${1:-8080}" || exit 1' \
-      'printf "GET /actuator/health HTTP/1.0\r\nHost: localhost\r\nAccept: application/json\r\n\r\n" >&3' \
+      'printf "GET /actuator/health/readiness HTTP/1.0\r\nHost: localhost\r\nAccept: application/json\r\n\r\n" >&3' \
       'timeout 4 grep -q "\"status\":\"UP\"" <&3' \
       > /usr/local/bin/healthcheck; \
     chmod 755 /usr/local/bin/healthcheck; \

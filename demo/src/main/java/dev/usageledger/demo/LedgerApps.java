@@ -76,7 +76,11 @@ public final class LedgerApps {
 
     public void startRelayApi() throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("--server.port=" + relayPort,
-                "--spring.kafka.bootstrap-servers=" + stack.bootstrapServers()));
+                "--spring.kafka.bootstrap-servers=" + stack.bootstrapServers(),
+                "--spring.datasource.url=" + stack.jdbcUrl(),
+                "--spring.datasource.username=root",
+                "--spring.datasource.password=",
+                "--ledger.redis.uri=" + stack.redisUri()));
         args.addAll(extraRelayArgs);
         relayApi = JavaProcess.builder("relay-api")
                 .jar(repo.require("relay-api/target/relay-api-exec.jar"))

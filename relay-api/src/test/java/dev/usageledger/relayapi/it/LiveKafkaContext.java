@@ -9,12 +9,13 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * One application context against the shared real broker, reused by every test class that extends this (same
+ * One application context against the shared real broker, MariaDB and Redis, reused by every test class that extends this (same
  * configuration, so Spring's context cache starts it once). Each test uses its own ids, and proves "nothing was
  * published" by comparing end offsets read without isolation, which move with every write, even an aborted one.
  */
@@ -26,6 +27,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "ledger.pricing.key-rates.[key.discount].claude=0.5",
         "ledger.ingest.publish-timeout=10s",
 })
+@Import(TestClockConfiguration.class)
 abstract class LiveKafkaContext {
 
     static final String TOPIC = "usage-events";
@@ -37,6 +39,8 @@ abstract class LiveKafkaContext {
     @DynamicPropertySource
     static void kafka(DynamicPropertyRegistry registry) {
         registry.add("spring.kafka.bootstrap-servers", () -> SharedKafka.get().bootstrapServers());
+        registry.add("spring.datasource.url", SharedStores::jdbcUrl);
+        registry.add("ledger.redis.uri", () -> SharedStores.redis().uri());
     }
 
     private static TopicReader committed;

@@ -1,0 +1,125 @@
+package dev.usageledger.relayapi.limits;
+
+import dev.usageledger.projections.limits.Admission;
+import dev.usageledger.projections.limits.CurrentUsage;
+import dev.usageledger.projections.limits.KeyLimits;
+import dev.usageledger.projections.limits.KeyLimitsStore;
+import dev.usageledger.projections.limits.LimitKeys;
+import dev.usageledger.projections.limits.RedisLimiter;
+import dev.usageledger.relayapi.config.LimitsProperties.FailurePolicy;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Admission as the API offers it: the limits from the cache, the decision from {@link RedisLimiter}, the failure
+ * policy when Redis or MySQL cannot answer, and the metrics. Thread-safe.
+ */
+public final class Admissions {
+
+    private static final Logger log = LoggerFactory.getLogger(Admissions.class);
+
+    private final RedisLimiter limiter;
+    private final LimitsCache cache;
+    private final KeyLimitsStore store;
+    private final FailurePolicy policy;
+    private final AdmissionMetrics metrics;
+    private final Clock clock;
+
+    public Admissions(RedisLimiter limiter, LimitsCache cache, KeyLimitsStore store, FailurePolicy policy,
+            AdmissionMetrics metrics, Clock clock) {
+        this.limiter = limiter;
+        this.cache = cache;
+        this.store = store;
+        this.policy = policy;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** The answer to one admission; under {@link FailurePolicy#OPEN} an outage answers allowed without a lease. */
+    public Admission admit(String apiKeyId, String requestId) {
+        try {
+            KeyLimits limits = cache.get(apiKeyId);
+            long t0 = System.nanoTime();
+            Admission decision;
+            try {
+                decision = limiter.admit(apiKeyId, limits);
+            } catch (JedisException e) {
+                throw new LimitsUnavailableException("redis", e);
+            }
+            metrics.scriptNanos(System.nanoTime() - t0);
+            if (decision.allowed() && decision.reason() != null) {
+                metrics.decision("shadow_denied", decision.reason().wire());
+                log.info("shadow key {} would have been denied ({}) for request {}", apiKeyId,
+                        decision.reason().wire(), requestId);
+            } else if (decision.allowed()) {
+                metrics.decision("allowed", "none");
+            } else {
+                metrics.decision("denied", decision.reason().wire());
+            }
+            return decision;
+        } catch (LimitsUnavailableException e) {
+            if (policy == FailurePolicy.OPEN) {
+                metrics.decision("degraded_allowed", e.dependency());
+                return new Admission(true, null, 0, null, null, false);
+            }
+            metrics.decision("degraded_denied", e.dependency());
+            throw e;
+        }
+    }
+
+    /** The new expiry of a live lease; empty when it is unknown or expired. */
+    public Optional<Instant> renew(String leaseId) {
+        Optional<String> apiKeyId = LimitKeys.apiKeyOfLease(leaseId);
+        if (apiKeyId.isEmpty()) {
+            return Optional.empty();
+        }
+        KeyLimits limits = cache.get(apiKeyId.get());
+        try {
+            return limiter.renew(leaseId, limits);
+        } catch (JedisException e) {
+            throw new LimitsUnavailableException("redis", e);
+        }
+    }
+
+    /** Releases a lease; harmless when it is unknown, expired or already released. */
+    public void release(String leaseId) {
+        try {
+            limiter.release(leaseId);
+        } catch (JedisException e) {
+            throw new LimitsUnavailableException("redis", e);
+        }
+    }
+
+    /** The key's limits as stored (never configured: all 0), read from MySQL, not from the cache. */
+    public KeyLimits limits(String apiKeyId) {
+        try {
+            return store.find(apiKeyId).orElse(KeyLimits.NONE);
+        } catch (SQLException e) {
+            throw new LimitsUnavailableException("mysql", e);
+        }
+    }
+
+    /** The key's counters as admission sees them now. */
+    public CurrentUsage usage(String apiKeyId, KeyLimits limits) {
+        try {
+            return limiter.usage(apiKeyId, limits);
+        } catch (JedisException e) {
+            throw new LimitsUnavailableException("redis", e);
+        }
+    }
+
+    /** Replaces the key's limits and drops them from this instance's cache. */
+    public void replace(String apiKeyId, KeyLimits limits, String admin) {
+        try {
+            store.put(apiKeyId, limits, admin, clock.instant());
+        } catch (SQLException e) {
+            throw new LimitsUnavailableException("mysql", e);
+        }
+        cache.invalidate(apiKeyId);
+    }
+}

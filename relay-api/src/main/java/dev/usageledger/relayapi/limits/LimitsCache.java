@@ -1,0 +1,54 @@
+package dev.usageledger.relayapi.limits;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.usageledger.projections.limits.KeyLimits;
+import dev.usageledger.projections.limits.KeyLimitsStore;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Cache-aside of {@code key_limits}: a key's limits are read from MySQL at most once per {@code ttl} per instance
+ * (concurrent misses of one key share one query). A key never configured is cached as {@link KeyLimits#NONE}.
+ * {@link #invalidate} drops a key after a change made here; other instances see the change within {@code ttl}.
+ */
+public final class LimitsCache {
+
+    private final KeyLimitsStore store;
+    private final LoadingCache<String, KeyLimits> cache;
+
+    public LimitsCache(KeyLimitsStore store, Duration ttl, long maxKeys) {
+        this.store = store;
+        this.cache = Caffeine.newBuilder()
+                .expireAfterWrite(ttl)
+                .maximumSize(maxKeys)
+                .build(this::load);
+    }
+
+    private KeyLimits load(String apiKeyId) throws SQLException {
+        return store.find(apiKeyId).orElse(KeyLimits.NONE);
+    }
+
+    /** The key's limits; throws {@link LimitsUnavailableException} when they are not cached and MySQL fails. */
+    public KeyLimits get(String apiKeyId) {
+        try {
+            return cache.get(apiKeyId);
+        } catch (CompletionException | IllegalStateException e) {
+            throw new LimitsUnavailableException("mysql", e.getCause() == null ? e : e.getCause());
+        } catch (RuntimeException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw new LimitsUnavailableException("mysql", sql);
+            }
+            throw e;
+        }
+    }
+
+    public void invalidate(String apiKeyId) {
+        cache.invalidate(apiKeyId);
+    }
+
+    public void put(String apiKeyId, KeyLimits limits) {
+        cache.put(apiKeyId, limits);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.usageledger.relayapi.limits;
+
+import dev.usageledger.projections.limits.KeyLimitsStore;
+import dev.usageledger.projections.limits.LimitScripts;
+import dev.usageledger.projections.limits.QuotaPeriods;
+import dev.usageledger.projections.limits.RedisLimiter;
+import dev.usageledger.relayapi.config.LimitsProperties;
+import dev.usageledger.relayapi.config.RedisProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.time.Clock;
+import javax.sql.DataSource;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.util.JedisURIHelper;
+
+/**
+ * Wiring of the limiter: a pooled jedis {@link RedisClient} (connections are made lazily, so the app starts while
+ * Redis is down), the limits store on the app's {@link DataSource}, the cache and the admission service.
+ */
+@Configuration(proxyBeanMethods = false)
+public class LimitsConfiguration {
+
+    @Bean(destroyMethod = "close")
+    RedisClient redisClient(RedisProperties properties) {
+        URI uri = properties.uri();
+        int timeout = Math.toIntExact(properties.timeout().toMillis());
+        DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(timeout)
+                .socketTimeoutMillis(timeout)
+                .user(JedisURIHelper.getUser(uri))
+                .password(JedisURIHelper.getPassword(uri))
+                .ssl(JedisURIHelper.isRedisSSLScheme(uri))
+                .clientName("relay-api");
+        if (JedisURIHelper.hasDbIndex(uri)) {
+            client.database(JedisURIHelper.getDBIndex(uri));
+        }
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(properties.poolSize());
+        pool.setMaxIdle(properties.poolSize());
+        pool.setMaxWait(properties.timeout());
+        return RedisClient.builder()
+                .hostAndPort(JedisURIHelper.getHostAndPort(uri))
+                .clientConfig(client.build())
+                .poolConfig(pool)
+                .build();
+    }
+
+    @Bean
+    RedisLimiter redisLimiter(RedisClient redis, Clock clock, LimitsProperties limits) {
+        return new RedisLimiter(redis, new LimitScripts(), clock, new QuotaPeriods(limits.reportingZone()));
+    }
+
+    @Bean
+    KeyLimitsStore keyLimitsStore(DataSource dataSource) {
+        return new KeyLimitsStore(dataSource);
+    }
+
+    @Bean
+    LimitsCache limitsCache(KeyLimitsStore store, LimitsProperties limits) {
+        return new LimitsCache(store, limits.cacheTtl(), limits.cacheMaxKeys());
+    }
+
+    /** {@code redis} in {@code /actuator/health} (not in readiness). */
+    @Bean
+    RedisHealthIndicator redisHealthIndicator(RedisClient redis, LimitsProperties limits) {
+        return new RedisHealthIndicator(redis, limits.failurePolicy());
+    }
+
+    @Bean
+    AdmissionMetrics admissionMetrics(MeterRegistry registry) {
+        return new AdmissionMetrics(registry);
+    }
+
+    @Bean
+    Admissions admissions(RedisLimiter limiter, LimitsCache cache, KeyLimitsStore store, LimitsProperties limits,
+            AdmissionMetrics metrics, Clock clock) {
+        return new Admissions(limiter, cache, store, limits.failurePolicy(), metrics, clock);
+    }
+}

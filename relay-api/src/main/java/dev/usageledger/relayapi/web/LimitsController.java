@@ -1,0 +1,95 @@
+package dev.usageledger.relayapi.web;
+
+import dev.usageledger.projections.event.Violation;
+import dev.usageledger.projections.limits.KeyLimits;
+import dev.usageledger.projections.limits.KeyLimitsJson;
+import dev.usageledger.relayapi.limits.Admissions;
+import dev.usageledger.relayapi.limits.LimitsUnavailableException;
+import dev.usageledger.relayapi.security.BearerTokens;
+import dev.usageledger.relayapi.security.Caller;
+import dev.usageledger.relayapi.security.TokenKind;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code PUT/GET /v1/keys/{apiKeyId}/limits} (CONTRACT §4), admin token only. PUT replaces the limits (a missing field
+ * is 0, 0 is unlimited) and answers them as stored; GET answers {@code {"limits": …, "usage": …}}, all 0 for a key
+ * never configured. Either answers 503 while MySQL (or, for GET, Redis) is unavailable.
+ */
+@RestController
+public class LimitsController {
+
+    static final Pattern API_KEY_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
+    private final BearerTokens tokens;
+    private final RequestBodies bodies;
+    private final Admissions admissions;
+
+    public LimitsController(BearerTokens tokens, RequestBodies bodies, Admissions admissions) {
+        this.tokens = tokens;
+        this.bodies = bodies;
+        this.admissions = admissions;
+    }
+
+    @PutMapping("/v1/keys/{apiKeyId}/limits")
+    public ResponseEntity<?> replace(@PathVariable String apiKeyId,
+            @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+            HttpServletRequest request) {
+        try {
+            Caller admin = admin(authorization);
+            requireKeyId(apiKeyId);
+            KeyLimitsJson.Parsed parsed = KeyLimitsJson.parse(bodies.parse(bodies.read(request)));
+            if (!parsed.valid()) {
+                throw Rejection.brokenRules("limits", parsed.violations(), 1);
+            }
+            admissions.replace(apiKeyId, parsed.limits(), admin.name());
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+                    .body(KeyLimitsJson.write(parsed.limits()));
+        } catch (Rejection rejection) {
+            return rejection.toResponse();
+        } catch (LimitsUnavailableException e) {
+            return Rejection.unavailable(e.getMessage(), -1).toResponse();
+        }
+    }
+
+    @GetMapping("/v1/keys/{apiKeyId}/limits")
+    public ResponseEntity<?> read(@PathVariable String apiKeyId,
+            @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
+        try {
+            admin(authorization);
+            requireKeyId(apiKeyId);
+            KeyLimits limits = admissions.limits(apiKeyId);
+            ObjectNode body = JsonNodeFactory.instance.objectNode();
+            body.set("limits", KeyLimitsJson.write(limits));
+            body.set("usage", KeyLimitsJson.write(admissions.usage(apiKeyId, limits)));
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(body);
+        } catch (Rejection rejection) {
+            return rejection.toResponse();
+        } catch (LimitsUnavailableException e) {
+            return Rejection.unavailable(e.getMessage(), -1).toResponse();
+        }
+    }
+
+    private Caller admin(String authorization) {
+        return tokens.authenticate(authorization, TokenKind.ADMIN).orElseThrow(() ->
+                Rejection.unauthorized("an admin token is required: Authorization: Bearer <token>"));
+    }
+
+    static void requireKeyId(String apiKeyId) {
+        if (!API_KEY_ID.matcher(apiKeyId).matches()) {
+            throw Rejection.invalid("the API key id is invalid", List.of(new Violation(null, "apiKeyId",
+                    "must be 1 to 64 characters of [A-Za-z0-9._:-]")), 1);
+        }
+    }
+}
