@@ -55,8 +55,11 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of the event generator (default ${DEFAULT-VALUE}).")
     long seed = 3;
 
-    @Option(names = "--scenarios", split = ",", description = "Any of p1 (projection), p5 (memory), p6 (cardinality) (default ${DEFAULT-VALUE}).")
-    List<String> scenarios = List.of("p1", "p5", "p6");
+    @Option(names = "--scenarios", split = ",", description = "Any of p1 (projection), p2 (ingest), p5 (memory), p6 (cardinality) (default ${DEFAULT-VALUE}).")
+    List<String> scenarios = List.of("p1", "p2", "p5", "p6");
+
+    @Option(names = "--ingest-events", description = "Events per batch size for P2; a tenth of them at batch 1 (default ${DEFAULT-VALUE}).")
+    int ingestEvents = 20_000;
 
     @Option(names = "--cardinality-keys", split = ",", description = "Key counts of P6 (default ${DEFAULT-VALUE}).")
     List<Integer> cardinalityKeys = List.of(1_000, 100_000, 1_000_000);
@@ -88,9 +91,9 @@ public final class BenchMain implements Callable<Integer> {
         Set<String> wanted = new LinkedHashSet<>();
         for (String s : scenarios) {
             String name = s.strip().toLowerCase(Locale.ROOT);
-            if (!List.of("p1", "p5", "p6").contains(name)) {
+            if (!List.of("p1", "p2", "p5", "p6").contains(name)) {
                 throw new CommandLine.ParameterException(new CommandLine(this),
-                        "scenario " + s + " is not implemented yet (available: p1, p5, p6)");
+                        "scenario " + s + " is not implemented yet (available: p1, p2, p5, p6)");
             }
             wanted.add(name);
         }
@@ -128,12 +131,28 @@ public final class BenchMain implements Callable<Integer> {
                 servers, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), now));
         Path logs = outDir.resolve("logs");
         List<ConsumerRun.Result> consumerRuns = new ArrayList<>();
-        if (wanted.contains("p1") || wanted.contains("p5")) {
+        if (wanted.contains("p1")) {
             for (Profile p : profiles()) {
                 BenchEvents generated = new BenchEvents(p, events, keys, models, accountsPerProvider, cacheReadPercent,
                         seed, now);
                 projection(report, dbs, generated, runId, logs, consumerRuns);
             }
+        }
+        long relayPeakRss = 0;
+        if (wanted.contains("p2")) {
+            IngestBench.Result ingest = IngestBench.run(bootstrapServers, new BenchEvents(Profile.LIVE, ingestEvents,
+                    keys, models, accountsPerProvider, cacheReadPercent, seed + 1, now), runId, logs);
+            report.add(ingest.raw());
+            ingest.http().forEach(report::add);
+            report.check("P2: relay-api accepted every batch (202)", ingest.rejected() == 0,
+                    ingest.rejected() + " batches not accepted");
+            for (Measurement m : ingest.http()) {
+                if (m.writer().endsWith("batch 100")) {
+                    report.ratio("P2 HTTP batch 100 / raw producer", m.eventsPerSecond() / ingest.raw().eventsPerSecond(),
+                            0.3, "x");
+                }
+            }
+            relayPeakRss = ingest.relayPeakRssBytes();
         }
         if (wanted.contains("p6")) {
             Double base = null;
@@ -168,6 +187,9 @@ public final class BenchMain implements Callable<Integer> {
         if (wanted.contains("p5") && !consumerRuns.isEmpty()) {
             long peak = consumerRuns.stream().mapToLong(ConsumerRun.Result::peakRssBytes).max().orElse(0);
             report.limit("P5 usage-consumer peak RSS at maximum load", peak / 1e6, 512, "MB");
+        }
+        if (wanted.contains("p5") && relayPeakRss > 0) {
+            report.limit("P5 relay-api peak RSS at maximum load (P2)", relayPeakRss / 1e6, 512, "MB");
         }
         report.note("Rates exclude event generation and pricing (raw, naive) and the consumer's JVM start-up "
                 + "(pipeline: from the moment it has claimed its partitions, before its first batch, to its last commit; "
