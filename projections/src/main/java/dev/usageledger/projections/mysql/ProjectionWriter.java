@@ -224,37 +224,8 @@ public final class ProjectionWriter {
             int n = 0;
             int b = 0;
             for (UsageRecorded u : fresh) {
-                TokenUsage t = u.usage();
+                LedgerRows.bindUsageRecord(ps, u);
                 LocalDateTime occurred = utc(u.occurredAt());
-                ps.setString(1, u.requestId());
-                ps.setObject(2, occurred);
-                ps.setString(3, u.apiKeyId());
-                ps.setString(4, u.accountId());
-                ps.setString(5, u.accountType());
-                ps.setString(6, u.model());
-                ps.setString(7, u.reportedModel());
-                ps.setLong(8, t.input());
-                ps.setLong(9, t.output());
-                ps.setLong(10, t.cacheCreate());
-                ps.setLong(11, t.cacheRead());
-                ps.setLong(12, t.ephemeral5m());
-                ps.setLong(13, t.ephemeral1h());
-                ps.setBigDecimal(14, u.cost().realUsd());
-                ps.setBigDecimal(15, u.cost().ratedUsd());
-                ps.setString(16, u.cost().source().wireName());
-                ps.setString(17, u.cost().pricingVersion());
-                ps.setString(18, u.serviceTier());
-                ps.setBoolean(19, u.longContext());
-                ps.setString(20, u.endpoint());
-                setNullable(ps, 21, u.statusCode() == null ? null : u.statusCode().longValue(), Types.SMALLINT);
-                if (u.stream() == null) {
-                    ps.setNull(22, Types.BOOLEAN);
-                } else {
-                    ps.setBoolean(22, u.stream());
-                }
-                setNullable(ps, 23, u.durationMs(), Types.BIGINT);
-                ps.setString(24, u.relayId());
-                ps.setObject(25, u.receivedAt() == null ? null : utc(u.receivedAt()));
                 ps.addBatch();
                 if (++n % JDBC_BATCH == 0) {
                     ps.executeBatch();
@@ -320,26 +291,7 @@ public final class ProjectionWriter {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int n = 0;
             for (Map.Entry<StatsKey, Measures> row : rows) {
-                StatsKey k = row.getKey();
-                Measures m = row.getValue();
-                int i = 1;
-                ps.setString(i++, k.granularity().sqlName());
-                ps.setObject(i++, k.bucketStart());
-                ps.setString(i++, k.subjectId());
-                ps.setString(i++, k.model());
-                if (tokens) {
-                    ps.setLong(i++, m.requests());
-                    ps.setLong(i++, m.inputTokens());
-                    ps.setLong(i++, m.outputTokens());
-                    ps.setLong(i++, m.cacheCreateTokens());
-                    ps.setLong(i++, m.cacheReadTokens());
-                    ps.setLong(i++, m.ephemeral5mTokens());
-                    ps.setLong(i++, m.ephemeral1hTokens());
-                }
-                if (cost) {
-                    ps.setBigDecimal(i++, m.realCostUsd());
-                    ps.setBigDecimal(i, m.ratedCostUsd());
-                }
+                LedgerRows.bindStatsRow(ps, row.getKey(), row.getValue(), tokens, cost);
                 ps.addBatch();
                 if (++n % JDBC_BATCH == 0) {
                     ps.executeBatch();
@@ -348,14 +300,6 @@ public final class ProjectionWriter {
             if (n % JDBC_BATCH != 0) {
                 ps.executeBatch();
             }
-        }
-    }
-
-    private static void setNullable(PreparedStatement ps, int index, Long value, int sqlType) throws SQLException {
-        if (value == null) {
-            ps.setNull(index, sqlType);
-        } else {
-            ps.setLong(index, value);
         }
     }
 

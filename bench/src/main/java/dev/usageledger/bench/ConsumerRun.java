@@ -1,0 +1,108 @@
+package dev.usageledger.bench;
+
+import dev.usageledger.stack.JavaProcess;
+import dev.usageledger.stack.Ports;
+import dev.usageledger.stack.RepoLayout;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The real usage-consumer, from its executable jar in its own JVM, projecting a pre-loaded topic
+ * into its own database; timed by watching the offsets it stores with the data.
+ *
+ * <p>Two figures: from the process start (JVM and Spring start-up, Flyway, the group join
+ * included), and from the moment the consumer has claimed all partitions (its rows appear in
+ * {@code consumer_offsets}, before its first batch) to the last commit: the projection time.
+ */
+final class ConsumerRun {
+
+    /** The result of one run: the steady projection rate and the peak RSS of the consumer. */
+    record Result(long events, Duration projecting, Duration total, long peakRssBytes) {}
+
+    private static final long POLL_MS = 50;
+
+    private ConsumerRun() {}
+
+    static Result run(Databases dbs, String database, String bootstrapServers, String topic, String group,
+            Map<Integer, Long> ends, long events, Path logDir, int maxPollRecords) throws IOException,
+            InterruptedException, SQLException {
+        int port = Ports.freePort();
+        long start = System.nanoTime();
+        JavaProcess consumer = JavaProcess.builder("usage-consumer")
+                .jar(RepoLayout.find().require("usage-consumer/target/usage-consumer-exec.jar"))
+                .jvmArgs("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC")
+                .args("--server.port=" + port,
+                        "--spring.kafka.bootstrap-servers=" + bootstrapServers,
+                        "--spring.datasource.url=" + dbs.url(database),
+                        "--spring.datasource.username=" + dbs.user(),
+                        "--spring.datasource.password=" + dbs.password(),
+                        "--ledger.kafka.topic=" + topic,
+                        "--ledger.kafka.dead-letter-topic=" + topic + ".DLT",
+                        "--ledger.consumer.group=" + group,
+                        "--ledger.consumer.max-poll-records=" + maxPollRecords)
+                .logFile(logDir.resolve("usage-consumer-" + topic + ".log"))
+                .start();
+        try {
+            long deadline = start + EventLoader.timeout(events).toNanos();
+            long claimed = -1;
+            long peak = 0;
+            while (true) {
+                if (!consumer.isAlive()) {
+                    throw new IllegalStateException("usage-consumer exited:\n" + consumer.logTail(60));
+                }
+                Map<Integer, Long> stored = storedOffsets(dbs, database, group, topic);
+                long now = System.nanoTime();
+                if (claimed < 0 && stored.keySet().containsAll(ends.keySet())) {
+                    claimed = now;
+                }
+                peak = Math.max(peak, consumer.peakRssBytes());
+                if (reached(stored, ends)) {
+                    return new Result(events, Duration.ofNanos(now - (claimed < 0 ? start : claimed)),
+                            Duration.ofNanos(now - start), peak);
+                }
+                if (now > deadline) {
+                    throw new IllegalStateException("usage-consumer did not project " + events + " events within "
+                            + EventLoader.timeout(events) + "; stored offsets " + stored + ", expected " + ends
+                            + "\n" + consumer.logTail(40));
+                }
+                Thread.sleep(POLL_MS);
+            }
+        } finally {
+            consumer.stop(Duration.ofSeconds(15));
+        }
+    }
+
+    private static boolean reached(Map<Integer, Long> stored, Map<Integer, Long> ends) {
+        for (Map.Entry<Integer, Long> e : ends.entrySet()) {
+            if (stored.getOrDefault(e.getKey(), -1L) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Stored next offsets per partition; empty until Flyway has created the table. */
+    private static Map<Integer, Long> storedOffsets(Databases dbs, String database, String group, String topic) {
+        Map<Integer, Long> out = new HashMap<>();
+        try (Connection c = dbs.connect(database); PreparedStatement ps = c.prepareStatement(
+                "SELECT partition_id, next_offset FROM consumer_offsets WHERE consumer_group = ? AND topic = ?")) {
+            ps.setString(1, group);
+            ps.setString(2, topic);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getInt(1), rs.getLong(2));
+                }
+            }
+        } catch (SQLException notYet) {
+            // the schema is not there yet
+        }
+        return out;
+    }
+}

@@ -1,0 +1,169 @@
+package dev.usageledger.bench;
+
+import dev.usageledger.projections.event.EventCodec;
+import dev.usageledger.projections.event.UsageRecorded;
+import dev.usageledger.stack.JavaProcess;
+import dev.usageledger.stack.Ports;
+import dev.usageledger.stack.RepoLayout;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * P2: relay-api's batch ingest over HTTP (its own process, {@value #CLIENTS} concurrent clients)
+ * against a plain producer sending the same serialized events to the same broker.
+ */
+final class IngestBench {
+
+    static final int CLIENTS = 8;
+    private static final String RELAY = "bench-relay";
+    private static final String TOKEN = "bench-relay-token-0123456789abcdef";
+    /** Fields of the event on the topic that a relay does not send (relay-api adds them). */
+    private static final List<String> NOT_INPUT = List.of("type", "schemaVersion", "cost", "relayId", "receivedAt",
+            "reportedModel");
+
+    record Result(Measurement raw, List<Measurement> http, long rejected, long relayPeakRssBytes) {}
+
+    private IngestBench() {}
+
+    static Result run(String bootstrapServers, BenchEvents generated, String runId, Path logs) throws Exception {
+        EventCodec codec = new EventCodec();
+        List<UsageRecorded> events = generated.cursor().next((int) generated.count());
+        Measurement raw = rawProducer(bootstrapServers, "bench-ingest-raw-" + runId, codec, events);
+
+        String topic = "bench-ingest-http-" + runId;
+        EventLoader.createTopics(bootstrapServers, topic);
+        int port = Ports.freePort();
+        JavaProcess relay = JavaProcess.builder("relay-api")
+                .jar(RepoLayout.find().require("relay-api/target/relay-api-exec.jar"))
+                .jvmArgs("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC")
+                .env("LEDGER_SECURITY_RELAYTOKENS", RELAY + ":" + TOKEN)
+                .args("--server.port=" + port, "--spring.kafka.bootstrap-servers=" + bootstrapServers,
+                        "--ledger.kafka.topic=" + topic, "--ledger.kafka.dead-letter-topic=" + topic + ".DLT")
+                .logFile(logs.resolve("relay-api-" + runId + ".log"))
+                .start();
+        try {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            String base = "http://127.0.0.1:" + port;
+            awaitReady(relay, http, base);
+            List<Measurement> measured = new ArrayList<>();
+            AtomicLong rejected = new AtomicLong();
+            for (int batch : new int[] {1, 10, 100, 1000}) {
+                int n = batch == 1 ? Math.max(1, events.size() / 10) : events.size();
+                List<byte[]> bodies = bodies(codec.mapper(), codec, events.subList(0, n), batch);
+                long t0 = System.nanoTime();
+                post(http, base, bodies, rejected);
+                measured.add(new Measurement("P2", "live", "relay-api HTTP, batch " + batch, n,
+                        Duration.ofNanos(System.nanoTime() - t0), CLIENTS + " clients, 202 after the Kafka commit"));
+            }
+            return new Result(raw, measured, rejected.get(), relay.peakRssBytes());
+        } finally {
+            relay.stop(Duration.ofSeconds(15));
+        }
+    }
+
+    private static Measurement rawProducer(String bootstrapServers, String topic, EventCodec codec,
+            List<UsageRecorded> events) throws Exception {
+        EventLoader.createTopics(bootstrapServers, topic);
+        List<byte[]> values = events.stream().map(codec::encode).toList();
+        Properties p = EventLoader.producerProperties(bootstrapServers);
+        long t0;
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
+            producer.partitionsFor(topic); // metadata fetched before timing
+            t0 = System.nanoTime();
+            for (int i = 0; i < values.size(); i++) {
+                producer.send(new ProducerRecord<>(topic, events.get(i).apiKeyId(), values.get(i)));
+            }
+            producer.flush();
+        }
+        return new Measurement("P2", "live", "raw producer", events.size(), Duration.ofNanos(System.nanoTime() - t0),
+                "acks=all, idempotent, lz4, linger 10 ms, same serialized events");
+    }
+
+    private static List<byte[]> bodies(JsonMapper mapper, EventCodec codec, List<UsageRecorded> events, int batch) {
+        List<byte[]> bodies = new ArrayList<>();
+        for (int from = 0; from < events.size(); from += batch) {
+            ObjectNode body = mapper.createObjectNode();
+            ArrayNode array = body.putArray("events");
+            for (UsageRecorded u : events.subList(from, Math.min(events.size(), from + batch))) {
+                ObjectNode e = codec.toJson(u);
+                NOT_INPUT.forEach(e::remove);
+                e.put("model", u.reportedModel());
+                array.add(e);
+            }
+            bodies.add(mapper.writeValueAsBytes(body));
+        }
+        return bodies;
+    }
+
+    private static void post(HttpClient http, String base, List<byte[]> bodies, AtomicLong rejected)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
+        try {
+            AtomicLong next = new AtomicLong();
+            List<Future<?>> clients = new ArrayList<>();
+            for (int c = 0; c < CLIENTS; c++) {
+                clients.add(pool.submit(() -> {
+                    for (long i = next.getAndIncrement(); i < bodies.size(); i = next.getAndIncrement()) {
+                        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/v1/usage-events"))
+                                .timeout(Duration.ofSeconds(30))
+                                .header("Content-Type", "application/json")
+                                .header("Authorization", "Bearer " + TOKEN)
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get((int) i)))
+                                .build();
+                        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                        if (response.statusCode() != 202) {
+                            if (rejected.getAndIncrement() == 0) {
+                                System.err.println("relay-api answered " + response.statusCode() + ": "
+                                        + response.body());
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : clients) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void awaitReady(JavaProcess relay, HttpClient http, String base)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(base + "/actuator/health/readiness"))
+                .timeout(Duration.ofSeconds(5)).GET().build();
+        while (System.nanoTime() < deadline) {
+            if (!relay.isAlive()) {
+                throw new IllegalStateException("relay-api exited during start-up:\n" + relay.logTail(60));
+            }
+            try {
+                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("relay-api not ready after 120 s:\n" + relay.logTail(60));
+    }
+}

@@ -1,0 +1,67 @@
+package dev.usageledger.bench;
+
+import dev.usageledger.projections.event.UsageRecorded;
+import dev.usageledger.projections.fold.BatchFold;
+import dev.usageledger.projections.fold.Buckets;
+import dev.usageledger.projections.fold.FoldedBatch;
+import dev.usageledger.projections.fold.Measures;
+import dev.usageledger.projections.fold.StatsKey;
+import dev.usageledger.projections.mysql.LedgerRows;
+import dev.usageledger.projections.mysql.ProjectionSql;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The baseline to beat, as the Claude Relay Service MySQL fork writes usage: per event, with
+ * autocommit, one ledger insert and then one single-row upsert per stats row the event touches
+ * (usage, cost and account stats at hour, day and month: 9 upserts, 6 without an account). No
+ * batching, no idempotency. Same statements as the projection, so only the write pattern differs.
+ */
+final class NaiveWriter {
+
+    private static final BatchFold PER_EVENT = new BatchFold(new Buckets(ZoneOffset.UTC));
+
+    /** Writes the first {@code sample} events; returns the time spent in JDBC. */
+    static Duration write(Databases dbs, String database, BenchEvents events, int sample, LedgerTotals[] totals)
+            throws SQLException {
+        List<UsageRecorded> chunk = events.cursor().next(sample);
+        LedgerTotals sum = LedgerTotals.ZERO;
+        for (UsageRecorded u : chunk) {
+            sum = sum.plus(u);
+        }
+        long t0;
+        try (Connection c = dbs.connect(database);
+                PreparedStatement ledger = c.prepareStatement(ProjectionSql.INSERT_USAGE_RECORD);
+                PreparedStatement usage = c.prepareStatement(ProjectionSql.UPSERT_USAGE_STATS);
+                PreparedStatement cost = c.prepareStatement(ProjectionSql.UPSERT_COST_STATS);
+                PreparedStatement account = c.prepareStatement(ProjectionSql.UPSERT_ACCOUNT_USAGE_STATS)) {
+            c.setAutoCommit(true);
+            t0 = System.nanoTime();
+            for (UsageRecorded u : chunk) {
+                LedgerRows.bindUsageRecord(ledger, u);
+                ledger.executeUpdate();
+                FoldedBatch rows = PER_EVENT.fold(List.of(u), List.of());
+                upsertEach(usage, rows.usageStats(), true, false);
+                upsertEach(cost, rows.costStats(), false, true);
+                upsertEach(account, rows.accountStats(), true, true);
+            }
+        }
+        totals[0] = sum;
+        return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    private static void upsertEach(PreparedStatement ps, List<Map.Entry<StatsKey, Measures>> rows, boolean tokens,
+            boolean cost) throws SQLException {
+        for (Map.Entry<StatsKey, Measures> row : rows) {
+            LedgerRows.bindStatsRow(ps, row.getKey(), row.getValue(), tokens, cost);
+            ps.executeUpdate();
+        }
+    }
+
+    private NaiveWriter() {}
+}

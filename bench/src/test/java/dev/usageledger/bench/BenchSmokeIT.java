@@ -1,0 +1,31 @@
+package dev.usageledger.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * The benchmark command end to end with a tiny N, on its own embedded stack, so it cannot rot: raw,
+ * naive and the real usage-consumer process, the report and the correctness checks.
+ */
+class BenchSmokeIT {
+
+    @Test
+    void producesAReportWhoseCorrectnessChecksPass() throws Exception {
+        Path out = Path.of("target", "bench-smoke").toAbsolutePath();
+
+        int exit = new CommandLine(new BenchMain()).execute("--events", "2000", "--naive-sample", "200",
+                "--profile", "live", "--scenarios", "p1,p5", "--out", out.toString());
+
+        assertThat(exit).as("exit status (1 = a correctness check failed)").isZero();
+        String md = Files.readString(out.resolve("report.md"));
+        assertThat(md).contains("| P1 | live | raw |", "| P1 | live | naive |", "| P1 | live | pipeline |",
+                "P1 live: pipeline sums = raw sums", "Correctness: PASSED");
+        assertThat(Files.readString(out.resolve("report.csv")))
+                .startsWith("kind,scenario,profile,name,events,seconds,value,target,ok\n")
+                .contains("measurement,P1,live,pipeline,2000,");
+    }
+}

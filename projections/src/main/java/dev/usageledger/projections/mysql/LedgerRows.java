@@ -1,0 +1,93 @@
+package dev.usageledger.projections.mysql;
+
+import dev.usageledger.projections.event.TokenUsage;
+import dev.usageledger.projections.event.UsageRecorded;
+import dev.usageledger.projections.fold.Measures;
+import dev.usageledger.projections.fold.StatsKey;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * Binds one row's parameters to the statements of {@link ProjectionSql}: the one place that maps an
+ * event or a folded stats row to columns, shared by {@link ProjectionWriter} and the benchmarks'
+ * baseline writers (which must write exactly the rows the projection writes).
+ */
+public final class LedgerRows {
+
+    private LedgerRows() {}
+
+    /** Binds all 25 parameters of {@link ProjectionSql#INSERT_USAGE_RECORD}. */
+    public static void bindUsageRecord(PreparedStatement ps, UsageRecorded u) throws SQLException {
+        TokenUsage t = u.usage();
+        ps.setString(1, u.requestId());
+        ps.setObject(2, utc(u.occurredAt()));
+        ps.setString(3, u.apiKeyId());
+        ps.setString(4, u.accountId());
+        ps.setString(5, u.accountType());
+        ps.setString(6, u.model());
+        ps.setString(7, u.reportedModel());
+        ps.setLong(8, t.input());
+        ps.setLong(9, t.output());
+        ps.setLong(10, t.cacheCreate());
+        ps.setLong(11, t.cacheRead());
+        ps.setLong(12, t.ephemeral5m());
+        ps.setLong(13, t.ephemeral1h());
+        ps.setBigDecimal(14, u.cost().realUsd());
+        ps.setBigDecimal(15, u.cost().ratedUsd());
+        ps.setString(16, u.cost().source().wireName());
+        ps.setString(17, u.cost().pricingVersion());
+        ps.setString(18, u.serviceTier());
+        ps.setBoolean(19, u.longContext());
+        ps.setString(20, u.endpoint());
+        setNullable(ps, 21, u.statusCode() == null ? null : u.statusCode().longValue(), Types.SMALLINT);
+        if (u.stream() == null) {
+            ps.setNull(22, Types.BOOLEAN);
+        } else {
+            ps.setBoolean(22, u.stream());
+        }
+        setNullable(ps, 23, u.durationMs(), Types.BIGINT);
+        ps.setString(24, u.relayId());
+        ps.setObject(25, u.receivedAt() == null ? null : utc(u.receivedAt()));
+    }
+
+    /**
+     * Binds one stats row to {@link ProjectionSql#UPSERT_USAGE_STATS} (tokens only),
+     * {@link ProjectionSql#UPSERT_COST_STATS} (cost only) or {@link ProjectionSql#UPSERT_ACCOUNT_USAGE_STATS} (both).
+     */
+    public static void bindStatsRow(PreparedStatement ps, StatsKey k, Measures m, boolean tokens, boolean cost)
+            throws SQLException {
+        int i = 1;
+        ps.setString(i++, k.granularity().sqlName());
+        ps.setObject(i++, k.bucketStart());
+        ps.setString(i++, k.subjectId());
+        ps.setString(i++, k.model());
+        if (tokens) {
+            ps.setLong(i++, m.requests());
+            ps.setLong(i++, m.inputTokens());
+            ps.setLong(i++, m.outputTokens());
+            ps.setLong(i++, m.cacheCreateTokens());
+            ps.setLong(i++, m.cacheReadTokens());
+            ps.setLong(i++, m.ephemeral5mTokens());
+            ps.setLong(i++, m.ephemeral1hTokens());
+        }
+        if (cost) {
+            ps.setBigDecimal(i++, m.realCostUsd());
+            ps.setBigDecimal(i, m.ratedCostUsd());
+        }
+    }
+
+    private static void setNullable(PreparedStatement ps, int index, Long value, int sqlType) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, sqlType);
+        } else {
+            ps.setLong(index, value);
+        }
+    }
+
+    static LocalDateTime utc(java.time.Instant instant) {
+        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+}
