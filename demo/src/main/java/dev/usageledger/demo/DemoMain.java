@@ -66,7 +66,9 @@ public final class DemoMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
-        Path base = dir.toAbsolutePath().resolve("run-" + ProcessHandle.current().pid());
+        Path root = dir.toAbsolutePath();
+        removeFinishedRuns(root);
+        Path base = root.resolve("run-" + ProcessHandle.current().pid());
         Files.createDirectories(base);
         say("usage-ledger demo: starting Kafka (KRaft), MariaDB and Redis under " + base);
         EmbeddedStack stack = EmbeddedStack.start(base);
@@ -157,6 +159,24 @@ public final class DemoMain implements Callable<Integer> {
         say("Running. Press Ctrl-C to stop.");
         stopped.await();
         return 0;
+    }
+
+    /** Earlier runs' data (about 150 MB each, mostly InnoDB logs) whose demo process has ended. */
+    private static void removeFinishedRuns(Path root) throws java.io.IOException {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        try (var runs = Files.list(root)) {
+            for (Path run : runs.filter(p -> p.getFileName().toString().matches("run-\\d+")).toList()) {
+                long pid = Long.parseLong(run.getFileName().toString().substring(4));
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue;
+                }
+                try (var tree = Files.walk(run)) {
+                    tree.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
     }
 
     private static void awaitProjected(Connection c, int requests, int adjustments) throws Exception {
