@@ -109,7 +109,8 @@ public final class LedgerApps {
                 "--spring.kafka.bootstrap-servers=" + stack.bootstrapServers(),
                 "--spring.datasource.url=" + stack.jdbcUrl(),
                 "--spring.datasource.username=root",
-                "--spring.datasource.password="));
+                "--spring.datasource.password=",
+                "--ledger.redis.uri=" + stack.redisUri()));
         args.addAll(extraConsumerArgs);
         JavaProcess started = JavaProcess.builder("usage-consumer")
                 .jar(repo.require("usage-consumer/target/usage-consumer-exec.jar"))

@@ -15,7 +15,78 @@ public record ConsumerSettings(
         @DefaultValue Kafka kafka,
         @DefaultValue Consumer consumer,
         @DefaultValue Reporting reporting,
-        @DefaultValue Projection projection) {
+        @DefaultValue Projection projection,
+        @DefaultValue Counters counters,
+        @DefaultValue Redis redis,
+        @DefaultValue Ingest ingest) {
+
+    public ConsumerSettings {
+        require(counters.dedupeHorizon().compareTo(ingest.maxEventAge()) >= 0,
+                "ledger.counters.dedupe-horizon (" + counters.dedupeHorizon()
+                        + ") must be at least ledger.ingest.max-event-age (" + ingest.maxEventAge()
+                        + "): a relay may resend an event that old");
+    }
+
+    /**
+     * The usage-fed counters of the limits in Redis (README "Rate limits and quotas"): a second listener on the events
+     * topic, in its own consumer group, so a stalled MySQL never stalls the limits (and a stalled Redis never stalls
+     * the ledger).
+     *
+     * @param enabled           run the counters projection in this instance
+     * @param group             its consumer group; its resume offsets are kept in Redis under this name
+     * @param dedupeHorizon     how long an event id is remembered per key; at least {@code ledger.ingest.max-event-age}
+     * @param limitsCacheTtl    how long a key's limits (window length, weekly reset) are reused before MySQL is asked
+     *                          again; a stale copy is used while MySQL fails
+     * @param reconcileInterval how often the counters are compared with MySQL and corrected, when the projection is
+     *                          idle and MySQL has caught up
+     * @param idleInterval      how long without records before the projection counts as idle
+     * @param maxPollRecords    most records in one batch
+     * @param retryBackoff      wait before a failed batch (Redis down) is tried again
+     */
+    public record Counters(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("usage-counters") String group,
+            @DefaultValue("31d") Duration dedupeHorizon,
+            @DefaultValue("30s") Duration limitsCacheTtl,
+            @DefaultValue("1h") Duration reconcileInterval,
+            @DefaultValue("5s") Duration idleInterval,
+            @DefaultValue("5000") int maxPollRecords,
+            @DefaultValue("1s") Duration retryBackoff) {
+        public Counters {
+            require(group.matches("[A-Za-z0-9._:-]{1,64}"),
+                    "ledger.counters.group must be 1 to 64 of [A-Za-z0-9._:-], was " + group);
+            require(dedupeHorizon.toMillis() > 0, "ledger.counters.dedupe-horizon must be positive");
+            require(!limitsCacheTtl.isNegative(), "ledger.counters.limits-cache-ttl must not be negative");
+            require(reconcileInterval.toMillis() > 0, "ledger.counters.reconcile-interval must be positive");
+            require(idleInterval.toMillis() >= 100, "ledger.counters.idle-interval must be at least 100ms");
+            require(maxPollRecords >= 1, "ledger.counters.max-poll-records must be at least 1");
+            require(!retryBackoff.isNegative(), "ledger.counters.retry-backoff must not be negative");
+        }
+    }
+
+    /**
+     * The Redis of the limits (the same as relay-api's {@code ledger.redis.*}).
+     *
+     * @param uri     {@code redis://[user:password@]host:port[/db]} or {@code rediss://…}
+     * @param timeout connect and read timeout of one call
+     */
+    public record Redis(
+            @DefaultValue("redis://127.0.0.1:6379") java.net.URI uri,
+            @DefaultValue("2s") Duration timeout) {
+        public Redis {
+            require(uri != null && ("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme()))
+                    && uri.getHost() != null, "ledger.redis.uri must be redis://host:port or rediss://host:port");
+            require(timeout.toMillis() > 0, "ledger.redis.timeout must be positive");
+        }
+
+        @Override
+        public String toString() {
+            return "Redis[uri=" + uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort() + "]";
+        }
+    }
+
+    /** @param maxEventAge the ingest's oldest accepted {@code occurredAt} (relay-api's setting of the same name) */
+    public record Ingest(@DefaultValue("30d") Duration maxEventAge) {}
 
     /**
      * @param topic           the events topic (CONTRACT §0)

@@ -86,6 +86,8 @@ class UsageConsumerIT {
         registry.add("ledger.kafka.dead-letter-topic", () -> DLT);
         registry.add("ledger.kafka.partitions", () -> "3");
         registry.add("ledger.consumer.group", () -> "consumer-it");
+        registry.add("ledger.counters.group", () -> "counters-it");
+        registry.add("ledger.redis.uri", () -> stack().redisUri());
         registry.add("ledger.reporting.zone", () -> "Asia/Shanghai");
     }
 

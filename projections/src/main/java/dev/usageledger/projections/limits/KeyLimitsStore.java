@@ -6,6 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -21,6 +23,13 @@ public final class KeyLimitsStore {
                    lease_seconds, daily_cost_usd, total_cost_usd, weekly_cost_usd, weekly_reset_day,
                    weekly_reset_hour, shadow
               FROM key_limits WHERE api_key_id = ?""";
+
+    /** Every configured key (the counters' rebuild). */
+    static final String SELECT_ALL = """
+            SELECT api_key_id, window_seconds, requests_per_window, tokens_per_window, cost_per_window_usd, concurrency,
+                   lease_seconds, daily_cost_usd, total_cost_usd, weekly_cost_usd, weekly_reset_day,
+                   weekly_reset_hour, shadow
+              FROM key_limits""";
 
     static final String UPSERT = """
             INSERT INTO key_limits (api_key_id, window_seconds, requests_per_window, tokens_per_window,
@@ -54,6 +63,19 @@ public final class KeyLimitsStore {
                         r.getInt(10), r.getInt(11), r.getBoolean(12)));
             }
         }
+    }
+
+    /** Every configured key's limits, read on {@code c} (inside the caller's transaction). */
+    public static Map<String, KeyLimits> findAll(Connection c) throws SQLException {
+        Map<String, KeyLimits> all = new HashMap<>();
+        try (PreparedStatement s = c.prepareStatement(SELECT_ALL); ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                all.put(r.getString(1), new KeyLimits(r.getInt(2), r.getLong(3), r.getLong(4), r.getBigDecimal(5),
+                        r.getInt(6), r.getInt(7), r.getBigDecimal(8), r.getBigDecimal(9), r.getBigDecimal(10),
+                        r.getInt(11), r.getInt(12), r.getBoolean(13)));
+            }
+        }
+        return all;
     }
 
     /** Replaces the key's limits (autocommit: one statement). */

@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
  * ul:{k}:cw:&lt;yyyy-MM-ddTHH&gt; STRING rated cost of the week starting then TTL week end + 1 day
  * ul:{k}:ct                STRING rated cost over the key's lifetime    no TTL (lifetime total)
  * ul:{k}:ls                ZSET   lease id → expiry (epoch ms)          TTL latest expiry + 1 s
+ * ul:{k}:seen              ZSET   usage/adjustment id → occurredAt (ms) TTL dedupe horizon (usage-fed counters)
+ * ul:counters:{group}:offsets HASH "topic:partition" → next offset      no TTL (resume hint of the counters)
  * </pre>
  *
  * The bucket length is part of the window keys, so a key whose window length changes starts counting afresh rather
@@ -64,6 +66,22 @@ public final class LimitKeys {
 
     public static String leases(String apiKeyId) {
         return prefix(apiKeyId) + "ls";
+    }
+
+    /** Ids of the usage and adjustments already added to the key's counters (see {@code count.lua}). */
+    public static String counted(String apiKeyId) {
+        return prefix(apiKeyId) + "seen";
+    }
+
+    /**
+     * Where the usage-fed counters of consumer group {@code group} resume: one hash for all partitions (its own slot;
+     * a resume hint only, since every event is deduplicated per key).
+     */
+    public static String counterOffsets(String group) {
+        if (group == null || !API_KEY_ID.matcher(group).matches()) {
+            throw new IllegalArgumentException("not a consumer group name usable in a key: " + group);
+        }
+        return "ul:counters:{" + group + "}:offsets";
     }
 
     /** The seven keys of the admission and usage scripts, in their KEYS order. */

@@ -25,7 +25,9 @@ public final class LimitScripts {
         ADMIT("admit.lua"),
         RENEW("renew.lua"),
         RELEASE("release.lua"),
-        USAGE("usage.lua");
+        USAGE("usage.lua"),
+        COUNT("count.lua"),
+        RESTORE("restore.lua");
 
         private final String file;
 

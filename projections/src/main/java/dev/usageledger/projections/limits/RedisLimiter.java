@@ -117,10 +117,10 @@ public final class RedisLimiter {
         return new CurrentUsage(
                 Long.parseLong(text(reply.get(0))),
                 Long.parseLong(text(reply.get(1))),
-                UsdUnits.fromUnits(Long.parseLong(text(reply.get(2)))),
-                UsdUnits.fromUnits(Long.parseLong(text(reply.get(3)))),
-                UsdUnits.fromUnits(Long.parseLong(text(reply.get(4)))),
-                UsdUnits.fromUnits(Long.parseLong(text(reply.get(5)))),
+                money(reply.get(2)),
+                money(reply.get(3)),
+                money(reply.get(4)),
+                money(reply.get(5)),
                 Long.parseLong(text(reply.get(6))));
     }
 
@@ -133,6 +133,11 @@ public final class RedisLimiter {
     private static long bucketMillis(KeyLimits limits) {
         // A key without a window still needs a valid bucket for the key names; its window keys are never written.
         return limits.windowSeconds() == 0 ? 1000 : LimitKeys.bucketMillis(limits.windowSeconds());
+    }
+
+    /** A counter in units; a credit larger than the usage leaves it negative, shown as 0. */
+    private static java.math.BigDecimal money(Object o) {
+        return UsdUnits.fromUnits(Math.max(0, Long.parseLong(text(o))));
     }
 
     private static String text(Object o) {

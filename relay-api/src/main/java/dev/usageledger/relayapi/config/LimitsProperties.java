@@ -15,13 +15,33 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                      lease) or {@code closed} (503)
  * @param reportingZone the time zone of the daily and weekly cost quotas; must be usage-consumer's
  *                      {@code ledger.reporting.zone}
+ * @param breaker       the circuit breaker around Redis
  */
 @ConfigurationProperties("ledger.limits")
 public record LimitsProperties(
         @DefaultValue("30s") Duration cacheTtl,
         @DefaultValue("100000") long cacheMaxKeys,
         @DefaultValue("open") FailurePolicy failurePolicy,
-        @DefaultValue("UTC") ZoneId reportingZone) {
+        @DefaultValue("UTC") ZoneId reportingZone,
+        @DefaultValue Breaker breaker) {
+
+    /**
+     * @param failureRatePercent open when at least this share of the last {@code window} Redis calls failed to connect
+     * @param window             calls the failure rate is measured over
+     * @param waitInOpen         how long calls are refused at once before trial calls test Redis again
+     */
+    public record Breaker(
+            @DefaultValue("50") int failureRatePercent,
+            @DefaultValue("20") int window,
+            @DefaultValue("2s") Duration waitInOpen) {
+        public Breaker {
+            Settings.require(failureRatePercent >= 1 && failureRatePercent <= 100,
+                    "ledger.limits.breaker.failure-rate-percent", "must be between 1 and 100, was " + failureRatePercent);
+            Settings.require(window >= 1 && window <= 10_000, "ledger.limits.breaker.window",
+                    "must be between 1 and 10000, was " + window);
+            Settings.requirePositive(waitInOpen, "ledger.limits.breaker.wait-in-open");
+        }
+    }
 
     /** Admission while the limiter cannot decide. */
     public enum FailurePolicy {

@@ -13,11 +13,10 @@ import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Admission as the API offers it: the limits from the cache, the decision from {@link RedisLimiter}, the failure
- * policy when Redis or MySQL cannot answer, and the metrics. Thread-safe.
+ * policy when Redis or MySQL cannot answer (Redis calls go through the {@link RedisBreaker}), and the metrics. Thread-safe.
  */
 public final class Admissions {
 
@@ -29,9 +28,11 @@ public final class Admissions {
     private final FailurePolicy policy;
     private final AdmissionMetrics metrics;
     private final Clock clock;
+    private final RedisBreaker breaker;
 
     public Admissions(RedisLimiter limiter, LimitsCache cache, KeyLimitsStore store, FailurePolicy policy,
-            AdmissionMetrics metrics, Clock clock) {
+            AdmissionMetrics metrics, Clock clock, RedisBreaker breaker) {
+        this.breaker = breaker;
         this.limiter = limiter;
         this.cache = cache;
         this.store = store;
@@ -45,12 +46,7 @@ public final class Admissions {
         try {
             KeyLimits limits = cache.get(apiKeyId);
             long t0 = System.nanoTime();
-            Admission decision;
-            try {
-                decision = limiter.admit(apiKeyId, limits);
-            } catch (JedisException e) {
-                throw new LimitsUnavailableException("redis", e);
-            }
+            Admission decision = breaker.call(() -> limiter.admit(apiKeyId, limits));
             metrics.scriptNanos(System.nanoTime() - t0);
             if (decision.allowed() && decision.reason() != null) {
                 metrics.decision("shadow_denied", decision.reason().wire());
@@ -79,20 +75,12 @@ public final class Admissions {
             return Optional.empty();
         }
         KeyLimits limits = cache.get(apiKeyId.get());
-        try {
-            return limiter.renew(leaseId, limits);
-        } catch (JedisException e) {
-            throw new LimitsUnavailableException("redis", e);
-        }
+        return breaker.call(() -> limiter.renew(leaseId, limits));
     }
 
     /** Releases a lease; harmless when it is unknown, expired or already released. */
     public void release(String leaseId) {
-        try {
-            limiter.release(leaseId);
-        } catch (JedisException e) {
-            throw new LimitsUnavailableException("redis", e);
-        }
+        breaker.call(() -> limiter.release(leaseId));
     }
 
     /** The key's limits as stored (never configured: all 0), read from MySQL, not from the cache. */
@@ -106,11 +94,7 @@ public final class Admissions {
 
     /** The key's counters as admission sees them now. */
     public CurrentUsage usage(String apiKeyId, KeyLimits limits) {
-        try {
-            return limiter.usage(apiKeyId, limits);
-        } catch (JedisException e) {
-            throw new LimitsUnavailableException("redis", e);
-        }
+        return breaker.call(() -> limiter.usage(apiKeyId, limits));
     }
 
     /** Replaces the key's limits and drops them from this instance's cache. */

@@ -66,8 +66,14 @@ public class LimitsConfiguration {
 
     /** {@code redis} in {@code /actuator/health} (not in readiness). */
     @Bean
-    RedisHealthIndicator redisHealthIndicator(RedisClient redis, LimitsProperties limits) {
-        return new RedisHealthIndicator(redis, limits.failurePolicy());
+    RedisHealthIndicator redisHealthIndicator(RedisClient redis, LimitsProperties limits, RedisBreaker breaker) {
+        return new RedisHealthIndicator(redis, limits.failurePolicy(), breaker);
+    }
+
+    @Bean
+    RedisBreaker redisBreaker(LimitsProperties limits, MeterRegistry registry) {
+        LimitsProperties.Breaker b = limits.breaker();
+        return new RedisBreaker(b.failureRatePercent(), b.window(), b.waitInOpen(), registry);
     }
 
     @Bean
@@ -77,7 +83,7 @@ public class LimitsConfiguration {
 
     @Bean
     Admissions admissions(RedisLimiter limiter, LimitsCache cache, KeyLimitsStore store, LimitsProperties limits,
-            AdmissionMetrics metrics, Clock clock) {
-        return new Admissions(limiter, cache, store, limits.failurePolicy(), metrics, clock);
+            AdmissionMetrics metrics, Clock clock, RedisBreaker breaker) {
+        return new Admissions(limiter, cache, store, limits.failurePolicy(), metrics, clock, breaker);
     }
 }

@@ -14,8 +14,10 @@ public final class RedisHealthIndicator implements HealthIndicator {
 
     private final UnifiedJedis redis;
     private final FailurePolicy policy;
+    private final RedisBreaker breaker;
 
-    public RedisHealthIndicator(UnifiedJedis redis, FailurePolicy policy) {
+    public RedisHealthIndicator(UnifiedJedis redis, FailurePolicy policy, RedisBreaker breaker) {
+        this.breaker = breaker;
         this.redis = redis;
         this.policy = policy;
     }
@@ -25,9 +27,9 @@ public final class RedisHealthIndicator implements HealthIndicator {
         String policyName = policy.name().toLowerCase(java.util.Locale.ROOT);
         try {
             redis.ping();
-            return Health.up().withDetail("failurePolicy", policyName).build();
+            return Health.up().withDetail("failurePolicy", policyName).withDetail("breaker", breaker.state()).build();
         } catch (JedisException e) {
-            return Health.down().withDetail("failurePolicy", policyName)
+            return Health.down().withDetail("failurePolicy", policyName).withDetail("breaker", breaker.state())
                     .withDetail("admission", policy == FailurePolicy.OPEN ? "allowing every request"
                             : "answering 503")
                     .withDetail("error", e.getClass().getSimpleName() + ": " + e.getMessage()).build();

@@ -51,22 +51,33 @@ class RedisOutageIT extends LiveKafkaContext {
         assertThat(api.get("/actuator/prometheus").body())
                 .contains("ledger_admissions_total{application=\"relay-api\",outcome=\"degraded_allowed\","
                         + "reason=\"redis\"}");
+        for (int i = 0; i < 10; i++) {
+            admit(key); // enough failed calls to open the breaker
+        }
+
+        assertThat(api.get("/actuator/health").json().get("components").get("redis").get("details").get("breaker")
+                .asString()).as("failed calls opened the breaker").isEqualTo("open");
+        assertThat(api.get("/actuator/prometheus").body())
+                .contains("ledger_limits_breaker_state{application=\"relay-api\",state=\"open\"} 1.0");
 
         redis.start();
 
-        // Redis restarted empty. Pooled connections broken by the restart fail once each (answered by the policy,
-        // without a lease), then a real decision grants a lease, and the limit holds again.
-        int attempts = 0;
+        // Redis restarted empty. While the breaker is open (ledger.limits.breaker.wait-in-open) and for pooled
+        // connections broken by the restart, the policy answers (without a lease); then trial calls close the
+        // breaker, a real decision grants a lease, and the limit holds again.
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
         Api.Answer granted;
         do {
             granted = admit(key);
-            attempts++;
-        } while (granted.json().get("leaseId").isNull() && attempts < 100);
+        } while (granted.json().get("leaseId").isNull() && System.nanoTime() < deadline);
         assertThat(granted.json().get("leaseId").isString()).as("a lease after Redis returned").isTrue();
         Api.Answer denied = admit(key);
         assertThat(denied.status()).as(denied.body()).isEqualTo(429);
         assertThat(denied.json().get("reason").asString()).isEqualTo("concurrency");
+        assertThat(admit(key).status()).isEqualTo(429); // the third successful trial call closes the breaker
         assertThat(api.get("/actuator/health").json().get("components").get("redis").get("status").asString())
                 .isEqualTo("UP");
+        assertThat(api.get("/actuator/health").json().get("components").get("redis").get("details").get("breaker")
+                .asString()).isEqualTo("closed");
     }
 }
