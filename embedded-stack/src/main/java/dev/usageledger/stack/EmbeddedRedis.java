@@ -71,16 +71,35 @@ public final class EmbeddedRedis implements AutoCloseable {
             return;
         }
         long t0 = System.nanoTime();
-        try {
-            server.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("redis-server did not start on 127.0.0.1:" + port, e);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                server.start();
+                break;
+            } catch (IOException e) {
+                // ETXTBSY: the binary was just written, and a fork by another thread (another server
+                // starting) still held it open for writing when this one exec'd it. Passing; retry.
+                if (attempt < 5 && String.valueOf(e.getMessage()).contains("Text file busy")) {
+                    log.info("redis-server binary busy (attempt {}), retrying", attempt);
+                    sleepQuietly(200L * attempt);
+                    continue;
+                }
+                throw new UncheckedIOException("redis-server did not start on 127.0.0.1:" + port, e);
+            }
         }
         if (OrphanGuard.guardChild("redis-server", ":" + port).isEmpty()) {
             log.warn("redis-server on port {} not found among this JVM's children: it will outlive a killed JVM", port);
         }
         lastStartupTime = Duration.ofNanos(System.nanoTime() - t0);
         log.info("Redis ready at 127.0.0.1:{} in {} ms", port, lastStartupTime.toMillis());
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting redis-server", e);
+        }
     }
 
     /** Stops the server and waits for the process to exit; the port is free afterwards. */
