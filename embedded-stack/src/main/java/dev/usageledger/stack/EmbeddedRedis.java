@@ -78,7 +78,7 @@ public final class EmbeddedRedis implements AutoCloseable {
             } catch (IOException e) {
                 // ETXTBSY: the binary was just written, and a fork by another thread (another server
                 // starting) still held it open for writing when this one exec'd it. Passing; retry.
-                if (attempt < 5 && String.valueOf(e.getMessage()).contains("Text file busy")) {
+                if (attempt < 5 && textFileBusy(e)) {
                     log.info("redis-server binary busy (attempt {}), retrying", attempt);
                     sleepQuietly(200L * attempt);
                     continue;
@@ -91,6 +91,15 @@ public final class EmbeddedRedis implements AutoCloseable {
         }
         lastStartupTime = Duration.ofNanos(System.nanoTime() - t0);
         log.info("Redis ready at 127.0.0.1:{} in {} ms", port, lastStartupTime.toMillis());
+    }
+
+    private static boolean textFileBusy(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains("Text file busy")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void sleepQuietly(long millis) {
