@@ -32,6 +32,8 @@ import tools.jackson.databind.node.ObjectNode;
 final class IngestBench {
 
     static final int CLIENTS = 8;
+    /** Events posted (at batch 100) before the measured passes. */
+    static final int WARMUP = 5_000;
     private static final String RELAY = "bench-relay";
     private static final String TOKEN = "bench-relay-token-0123456789abcdef";
     /** Fields of the event on the topic that a relay does not send (relay-api adds them). */
@@ -45,6 +47,9 @@ final class IngestBench {
     static Result run(String bootstrapServers, BenchEvents generated, String runId, Path logs) throws Exception {
         EventCodec codec = new EventCodec();
         List<UsageRecorded> events = generated.cursor().next((int) generated.count());
+        // Both sides warmed up first (JIT, connections, metadata): the first, untimed pass of the raw
+        // producer and a pass of batch-100 requests through relay-api are not measured.
+        rawProducer(bootstrapServers, "bench-ingest-warmup-" + runId, codec, events);
         Measurement raw = rawProducer(bootstrapServers, "bench-ingest-raw-" + runId, codec, events);
 
         String topic = "bench-ingest-http-" + runId;
@@ -64,6 +69,8 @@ final class IngestBench {
             awaitReady(relay, http, base);
             List<Measurement> measured = new ArrayList<>();
             AtomicLong rejected = new AtomicLong();
+            post(http, base, bodies(codec.mapper(), codec, events.subList(0, Math.min(events.size(), WARMUP)), 100),
+                    rejected);
             for (int batch : new int[] {1, 10, 100, 1000}) {
                 int n = batch == 1 ? Math.max(1, events.size() / 10) : events.size();
                 List<byte[]> bodies = bodies(codec.mapper(), codec, events.subList(0, n), batch);
