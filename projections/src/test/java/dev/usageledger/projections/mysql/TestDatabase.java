@@ -22,7 +22,7 @@ import org.flywaydb.core.Flyway;
 final class TestDatabase {
 
     /** Every table of the migration, children first. */
-    static final List<String> TABLES = List.of("usage_cost_breakdowns", "usage_records", "cost_adjustments",
+    static final List<String> TABLES = List.of("usage_records", "cost_adjustments",
             "ledger_event_ids", "usage_stats", "cost_stats", "account_usage_stats", "consumer_offsets");
 
     private static final AtomicInteger DATABASES = new AtomicInteger();
