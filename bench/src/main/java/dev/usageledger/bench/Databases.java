@@ -70,6 +70,16 @@ final class Databases {
         return ds;
     }
 
+    /** Runs server-wide statements ({@code SET GLOBAL ...}): environment settings, not product ones. */
+    void serverStatements(List<String> statements) throws SQLException {
+        try (Connection c = DriverManager.getConnection(server + "/?" + PARAMETERS + extraParameters, user, password);
+                Statement s = c.createStatement()) {
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+        }
+    }
+
     /** Drops and creates {@code database}, empty. */
     void recreate(String database) throws SQLException {
         try (Connection c = DriverManager.getConnection(server + "/?" + PARAMETERS + extraParameters, user, password);
