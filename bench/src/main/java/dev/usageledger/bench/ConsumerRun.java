@@ -10,7 +10,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,24 +33,10 @@ final class ConsumerRun {
     private ConsumerRun() {}
 
     static Result run(Databases dbs, String database, String bootstrapServers, String topic, String group,
-            Map<Integer, Long> ends, long events, Path logDir, int maxPollRecords) throws IOException,
+            Map<Integer, Long> ends, long events, Path logDir, int maxPollRecords, Path jfrDir) throws IOException,
             InterruptedException, SQLException {
-        int port = Ports.freePort();
         long start = System.nanoTime();
-        JavaProcess consumer = JavaProcess.builder("usage-consumer")
-                .jar(RepoLayout.find().require("usage-consumer/target/usage-consumer-exec.jar"))
-                .jvmArgs("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC")
-                .args("--server.port=" + port,
-                        "--spring.kafka.bootstrap-servers=" + bootstrapServers,
-                        "--spring.datasource.url=" + dbs.url(database),
-                        "--spring.datasource.username=" + dbs.user(),
-                        "--spring.datasource.password=" + dbs.password(),
-                        "--ledger.kafka.topic=" + topic,
-                        "--ledger.kafka.dead-letter-topic=" + topic + ".DLT",
-                        "--ledger.consumer.group=" + group,
-                        "--ledger.consumer.max-poll-records=" + maxPollRecords)
-                .logFile(logDir.resolve("usage-consumer-" + topic + ".log"))
-                .start();
+        JavaProcess consumer = start(dbs, database, bootstrapServers, topic, group, logDir, maxPollRecords, jfrDir);
         try {
             long deadline = start + EventLoader.timeout(events).toNanos();
             long claimed = -1;
@@ -79,6 +67,32 @@ final class ConsumerRun {
         }
     }
 
+    /** Starts the usage-consumer process on {@code topic}, projecting into {@code database}. */
+    static JavaProcess start(Databases dbs, String database, String bootstrapServers, String topic, String group,
+            Path logDir, int maxPollRecords, Path jfrDir) throws IOException {
+        int port = Ports.freePort();
+        List<String> jvmArgs = new ArrayList<>(List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC"));
+        if (jfrDir != null) {
+            java.nio.file.Files.createDirectories(jfrDir);
+            jvmArgs.add("-XX:StartFlightRecording=settings=profile,filename="
+                    + jfrDir.resolve("usage-consumer-" + group + ".jfr").toAbsolutePath());
+        }
+        return JavaProcess.builder("usage-consumer")
+                .jar(RepoLayout.find().require("usage-consumer/target/usage-consumer-exec.jar"))
+                .jvmArgs(jvmArgs.toArray(String[]::new))
+                .args("--server.port=" + port,
+                        "--spring.kafka.bootstrap-servers=" + bootstrapServers,
+                        "--spring.datasource.url=" + dbs.url(database),
+                        "--spring.datasource.username=" + dbs.user(),
+                        "--spring.datasource.password=" + dbs.password(),
+                        "--ledger.kafka.topic=" + topic,
+                        "--ledger.kafka.dead-letter-topic=" + topic + ".DLT",
+                        "--ledger.consumer.group=" + group,
+                        "--ledger.consumer.max-poll-records=" + maxPollRecords)
+                .logFile(logDir.resolve("usage-consumer-" + group + ".log"))
+                .start();
+    }
+
     private static boolean reached(Map<Integer, Long> stored, Map<Integer, Long> ends) {
         for (Map.Entry<Integer, Long> e : ends.entrySet()) {
             if (stored.getOrDefault(e.getKey(), -1L) < e.getValue()) {
@@ -89,7 +103,7 @@ final class ConsumerRun {
     }
 
     /** Stored next offsets per partition; empty until Flyway has created the table. */
-    private static Map<Integer, Long> storedOffsets(Databases dbs, String database, String group, String topic) {
+    static Map<Integer, Long> storedOffsets(Databases dbs, String database, String group, String topic) {
         Map<Integer, Long> out = new HashMap<>();
         try (Connection c = dbs.connect(database); PreparedStatement ps = c.prepareStatement(
                 "SELECT partition_id, next_offset FROM consumer_offsets WHERE consumer_group = ? AND topic = ?")) {

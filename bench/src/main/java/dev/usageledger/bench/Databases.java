@@ -25,7 +25,9 @@ final class Databases {
     private static final String PARAMETERS = "connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true"
             + "&rewriteBatchedStatements=true&cachePrepStmts=true&useServerPrepStmts=false"
             + "&allowPublicKeyRetrieval=true&useSSL=false";
-    private static final String SCHEMA = "/db/migration/V1__ledger_and_projections.sql";
+    /** The migrations usage-consumer applies with Flyway, in order. */
+    private static final List<String> SCHEMA = List.of("/db/migration/V1__ledger_and_projections.sql",
+            "/db/migration/V2__key_limits.sql", "/db/migration/V3__cost_breakdown_in_ledger_row.sql");
 
     private final String server;
     private final String extraParameters;
@@ -68,6 +70,16 @@ final class Databases {
         return ds;
     }
 
+    /** Runs server-wide statements ({@code SET GLOBAL ...}): environment settings, not product ones. */
+    void serverStatements(List<String> statements) throws SQLException {
+        try (Connection c = DriverManager.getConnection(server + "/?" + PARAMETERS + extraParameters, user, password);
+                Statement s = c.createStatement()) {
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+        }
+    }
+
     /** Drops and creates {@code database}, empty. */
     void recreate(String database) throws SQLException {
         try (Connection c = DriverManager.getConnection(server + "/?" + PARAMETERS + extraParameters, user, password);
@@ -88,10 +100,18 @@ final class Databases {
     }
 
     static List<String> schemaStatements() {
+        List<String> statements = new ArrayList<>();
+        for (String migration : SCHEMA) {
+            statements.addAll(statements(migration));
+        }
+        return statements;
+    }
+
+    private static List<String> statements(String migration) {
         String sql;
-        try (InputStream in = Databases.class.getResourceAsStream(SCHEMA)) {
+        try (InputStream in = Databases.class.getResourceAsStream(migration)) {
             if (in == null) {
-                throw new IllegalStateException(SCHEMA + " not on the classpath");
+                throw new IllegalStateException(migration + " not on the classpath");
             }
             sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -18,12 +18,14 @@ class BenchSmokeIT {
         Path out = Path.of("target", "bench-smoke").toAbsolutePath();
 
         int exit = new CommandLine(new BenchMain()).execute("--events", "2000", "--naive-sample", "200",
-                "--profile", "live", "--scenarios", "p1,p5", "--out", out.toString());
+                "--profile", "live", "--scenarios", "p1,p2,p5", "--ingest-events", "500", "--out", out.toString());
 
         assertThat(exit).as("exit status (1 = a correctness check failed)").isZero();
         String md = Files.readString(out.resolve("report.md"));
         assertThat(md).contains("| P1 | live | raw |", "| P1 | live | naive |", "| P1 | live | pipeline |",
-                "P1 live: pipeline sums = raw sums", "Correctness: PASSED");
+                "P1 live: pipeline sums = raw sums", "| P2 | live | raw producer |",
+                "| P2 | live | relay-api HTTP, batch 100 |", "P2: relay-api accepted every batch (202)",
+                "P5 relay-api peak RSS", "Correctness: PASSED");
         assertThat(Files.readString(out.resolve("report.csv")))
                 .startsWith("kind,scenario,profile,name,events,seconds,value,target,ok\n")
                 .contains("measurement,P1,live,pipeline,2000,");

@@ -4,6 +4,7 @@ import dev.usageledger.projections.event.TokenUsage;
 import dev.usageledger.projections.event.UsageRecorded;
 import dev.usageledger.projections.fold.Measures;
 import dev.usageledger.projections.fold.StatsKey;
+import dev.usageledger.projections.pricing.CostBreakdown;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -19,7 +20,10 @@ public final class LedgerRows {
 
     private LedgerRows() {}
 
-    /** Binds all 25 parameters of {@link ProjectionSql#INSERT_USAGE_RECORD}. */
+    /**
+     * Binds all 30 parameters of {@link ProjectionSql#INSERT_USAGE_RECORD}; the five breakdown columns
+     * are NULL when the cost has no breakdown (not priced from the catalog).
+     */
     public static void bindUsageRecord(PreparedStatement ps, UsageRecorded u) throws SQLException {
         TokenUsage t = u.usage();
         ps.setString(1, u.requestId());
@@ -51,6 +55,18 @@ public final class LedgerRows {
         setNullable(ps, 23, u.durationMs(), Types.BIGINT);
         ps.setString(24, u.relayId());
         ps.setObject(25, u.receivedAt() == null ? null : utc(u.receivedAt()));
+        CostBreakdown cb = u.cost().breakdown();
+        if (cb == null) {
+            for (int i = 26; i <= 30; i++) {
+                ps.setNull(i, Types.DECIMAL);
+            }
+        } else {
+            ps.setBigDecimal(26, cb.input());
+            ps.setBigDecimal(27, cb.output());
+            ps.setBigDecimal(28, cb.cacheWrite5m());
+            ps.setBigDecimal(29, cb.cacheWrite1h());
+            ps.setBigDecimal(30, cb.cacheRead());
+        }
     }
 
     /**

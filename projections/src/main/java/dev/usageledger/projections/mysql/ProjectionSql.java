@@ -24,18 +24,18 @@ public final class ProjectionSql {
                 + "?,".repeat(n - 1) + "?)";
     }
 
+    /**
+     * One ledger row per request, its cost breakdown included (five nullable columns since schema
+     * version 3; before, a second row in {@code usage_cost_breakdowns}).
+     */
     public static final String INSERT_USAGE_RECORD = """
             INSERT INTO usage_records (request_id, occurred_at, api_key_id, account_id, account_type, model, \
             reported_model, input_tokens, output_tokens, cache_create_tokens, cache_read_tokens, \
             ephemeral_5m_tokens, ephemeral_1h_tokens, real_cost_usd, rated_cost_usd, pricing_source, \
             pricing_version, service_tier, long_context, endpoint, status_code, stream, duration_ms, relay_id, \
-            received_at) \
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
-
-    public static final String INSERT_COST_BREAKDOWN = """
-            INSERT INTO usage_cost_breakdowns (request_id, occurred_at, input_cost_usd, output_cost_usd, \
-            cache_write_5m_cost_usd, cache_write_1h_cost_usd, cache_read_cost_usd) \
-            VALUES (?, ?, ?, ?, ?, ?, ?)""";
+            received_at, input_cost_usd, output_cost_usd, cache_write_5m_cost_usd, cache_write_1h_cost_usd, \
+            cache_read_cost_usd) \
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
     public static final String INSERT_COST_ADJUSTMENT = """
             INSERT INTO cost_adjustments (adjustment_id, occurred_at, api_key_id, account_id, model, \

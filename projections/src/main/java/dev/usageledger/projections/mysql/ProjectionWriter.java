@@ -8,7 +8,6 @@ import dev.usageledger.projections.fold.BatchFold;
 import dev.usageledger.projections.fold.FoldedBatch;
 import dev.usageledger.projections.fold.Measures;
 import dev.usageledger.projections.fold.StatsKey;
-import dev.usageledger.projections.pricing.CostBreakdown;
 import dev.usageledger.projections.retry.TransactionRetry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,7 +43,8 @@ import javax.sql.DataSource;
  *       per-attempt token, then read back which ids carry the token: only those are new. The
  *       database decides, inside the transaction, even against a concurrent consumer of another
  *       partition carrying the same id;
- *   <li>insert the new events into the ledger ({@code usage_records}, {@code cost_adjustments});
+ *   <li>insert the new events into the ledger ({@code usage_records}, one row per request with its cost
+ *       breakdown, and {@code cost_adjustments});
  *   <li>fold the new events in memory and upsert the stats rows in primary-key order.
  * </ol>
  * The whole transaction is retried on deadlock, lock wait timeout and lost connection.
@@ -219,37 +219,17 @@ public final class ProjectionWriter {
         if (fresh.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement(ProjectionSql.INSERT_USAGE_RECORD);
-                PreparedStatement breakdowns = c.prepareStatement(ProjectionSql.INSERT_COST_BREAKDOWN)) {
+        try (PreparedStatement ps = c.prepareStatement(ProjectionSql.INSERT_USAGE_RECORD)) {
             int n = 0;
-            int b = 0;
             for (UsageRecorded u : fresh) {
                 LedgerRows.bindUsageRecord(ps, u);
-                LocalDateTime occurred = utc(u.occurredAt());
                 ps.addBatch();
                 if (++n % JDBC_BATCH == 0) {
                     ps.executeBatch();
                 }
-                CostBreakdown cb = u.cost().breakdown();
-                if (cb != null) {
-                    breakdowns.setString(1, u.requestId());
-                    breakdowns.setObject(2, occurred);
-                    breakdowns.setBigDecimal(3, cb.input());
-                    breakdowns.setBigDecimal(4, cb.output());
-                    breakdowns.setBigDecimal(5, cb.cacheWrite5m());
-                    breakdowns.setBigDecimal(6, cb.cacheWrite1h());
-                    breakdowns.setBigDecimal(7, cb.cacheRead());
-                    breakdowns.addBatch();
-                    if (++b % JDBC_BATCH == 0) {
-                        breakdowns.executeBatch();
-                    }
-                }
             }
             if (n % JDBC_BATCH != 0) {
                 ps.executeBatch();
-            }
-            if (b % JDBC_BATCH != 0) {
-                breakdowns.executeBatch();
             }
         }
     }

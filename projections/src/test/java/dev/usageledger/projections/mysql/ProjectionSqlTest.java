@@ -96,8 +96,7 @@ class ProjectionSqlTest {
 
     @Test
     void ledgerInsertsAreInsertsNeverUpserts() {
-        for (String sql : List.of(ProjectionSql.INSERT_USAGE_RECORD, ProjectionSql.INSERT_COST_BREAKDOWN,
-                ProjectionSql.INSERT_COST_ADJUSTMENT)) {
+        for (String sql : List.of(ProjectionSql.INSERT_USAGE_RECORD, ProjectionSql.INSERT_COST_ADJUSTMENT)) {
             String s = normalised(sql);
             assertThat(s).startsWith("INSERT INTO ").doesNotContain("IGNORE").doesNotContain("DUPLICATE")
                     .doesNotContain("REPLACE");
@@ -126,17 +125,17 @@ class ProjectionSqlTest {
                 + "WHERE consumer_group = ? AND topic = ? AND partition_id = ?");
     }
 
-    /** Every column the SQL names exists in the migration (the sql module is on the test classpath). */
+    /**
+     * Every column the SQL names exists in the migrations (the sql module is on the test classpath):
+     * in the table's CREATE TABLE or added by a later ALTER TABLE.
+     */
     @Test
     void everyColumnWrittenExistsInTheMigration() throws IOException {
-        String migration;
-        try (InputStream in = getClass().getResourceAsStream("/db/migration/V1__ledger_and_projections.sql")) {
-            assertThat(in).as("migration on the classpath").isNotNull();
-            migration = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        String migration = migration("V1__ledger_and_projections.sql");
+        String v3 = migration("V3__cost_breakdown_in_ledger_row.sql");
+        assertThat(v3).contains("DROP TABLE usage_cost_breakdowns");
         for (String sql : List.of(ProjectionSql.INSERT_EVENT_IDS, ProjectionSql.INSERT_USAGE_RECORD,
-                ProjectionSql.INSERT_COST_BREAKDOWN, ProjectionSql.INSERT_COST_ADJUSTMENT,
-                ProjectionSql.UPSERT_USAGE_STATS, ProjectionSql.UPSERT_COST_STATS,
+                ProjectionSql.INSERT_COST_ADJUSTMENT, ProjectionSql.UPSERT_USAGE_STATS, ProjectionSql.UPSERT_COST_STATS,
                 ProjectionSql.UPSERT_ACCOUNT_USAGE_STATS)) {
             Matcher m = INSERT.matcher(normalised(sql));
             assertThat(m.matches()).isTrue();
@@ -144,9 +143,19 @@ class ProjectionSqlTest {
             Matcher def = Pattern.compile("CREATE TABLE " + table + " \\((.*?)\\) ENGINE", Pattern.DOTALL)
                     .matcher(migration);
             assertThat(def.find()).as("table %s in the migration", table).isTrue();
+            Matcher alter = Pattern.compile("ALTER TABLE " + table + "\\s(.*?);", Pattern.DOTALL).matcher(v3);
+            String added = alter.find() ? alter.group(1) : "";
             for (String column : columns(sql)) {
-                assertThat(def.group(1)).as("%s.%s", table, column).containsPattern("(?m)^\\s+" + column + "\\s");
+                assertThat(def.group(1) + "\n" + added).as("%s.%s", table, column)
+                        .containsPattern("(?m)^\\s+(ADD COLUMN )?" + column + "\\s");
             }
+        }
+    }
+
+    private String migration(String name) throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/db/migration/" + name)) {
+            assertThat(in).as("migration %s on the classpath", name).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 }

@@ -192,7 +192,13 @@ class ProjectionWriterIT {
         assertThat(second).isEqualTo(new WriteResult(0, 5, 0, 2, 0));
         assertThat(snapshot()).isEqualTo(afterFirst);
         assertThat(number("SELECT COUNT(*) FROM usage_records")).isEqualTo(5);
-        assertThat(number("SELECT COUNT(*) FROM usage_cost_breakdowns")).isEqualTo(1);
+        assertThat(number("SELECT COUNT(*) FROM usage_records WHERE input_cost_usd IS NOT NULL")).isEqualTo(1);
+        assertThat(number("SELECT COUNT(*) FROM usage_records WHERE input_cost_usd IS NULL AND output_cost_usd IS NULL "
+                + "AND cache_write_5m_cost_usd IS NULL AND cache_write_1h_cost_usd IS NULL "
+                + "AND cache_read_cost_usd IS NULL")).isEqualTo(4);
+        assertThat(rows("SELECT input_cost_usd, output_cost_usd, cache_write_5m_cost_usd, cache_write_1h_cost_usd, "
+                + "cache_read_cost_usd FROM usage_records WHERE request_id = 'req_1'")).containsExactly(
+                List.of("0.0036000000", "0.0052500000", "0.0112500000", "0.0060000000", "0.0060000000"));
         assertThat(number("SELECT COUNT(*) FROM cost_adjustments")).isEqualTo(2);
         assertThat(projected("usage.recorded", "new")).isEqualTo(5);
         assertThat(projected("usage.recorded", "duplicate")).isEqualTo(5);

@@ -22,7 +22,7 @@ import org.flywaydb.core.Flyway;
 final class TestDatabase {
 
     /** Every table of the migration, children first. */
-    static final List<String> TABLES = List.of("usage_cost_breakdowns", "usage_records", "cost_adjustments",
+    static final List<String> TABLES = List.of("usage_records", "cost_adjustments",
             "ledger_event_ids", "usage_stats", "cost_stats", "account_usage_stats", "consumer_offsets");
 
     private static final AtomicInteger DATABASES = new AtomicInteger();
@@ -50,16 +50,27 @@ final class TestDatabase {
 
     /** A new database named after {@code prefix}, migrated with Flyway; returns its JDBC URL. */
     static String freshDatabase(String prefix) {
+        return freshDatabase(prefix, null);
+    }
+
+    /** A new database migrated up to {@code targetVersion} (null: the latest); returns its JDBC URL. */
+    static String freshDatabase(String prefix, String targetVersion) {
         String name = prefix + "_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
         EmbeddedMariaDb db = server();
         db.createDatabase(name);
         String url = db.jdbcUrl(name);
-        Flyway.configure()
-                .dataSource(url, EmbeddedMariaDb.USER, EmbeddedMariaDb.PASSWORD)
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
+        migrate(url, targetVersion);
         return url;
+    }
+
+    static void migrate(String url, String targetVersion) {
+        var config = Flyway.configure()
+                .dataSource(url, EmbeddedMariaDb.USER, EmbeddedMariaDb.PASSWORD)
+                .locations("classpath:db/migration");
+        if (targetVersion != null) {
+            config.target(targetVersion);
+        }
+        config.load().migrate();
     }
 
     static HikariDataSource pool(String url, int size) {

@@ -1,0 +1,219 @@
+package dev.usageledger.bench;
+
+import dev.usageledger.projections.event.EventCodec;
+import dev.usageledger.projections.event.UsageRecorded;
+import dev.usageledger.stack.JavaProcess;
+import dev.usageledger.stack.Ports;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * P4: freshness. relay-api and usage-consumer both running; batches of {@value #BATCH} events are
+ * posted at a fixed rate (open loop: on schedule, whatever the answers' latency); for each batch,
+ * the time from relay-api's 202 to the moment all its events are in {@code usage_records}, which
+ * the consumer writes in the same transaction as {@code usage_stats} (visible in one means visible
+ * in the other). Visibility is polled every {@value #POLL_MS} ms (the oldest pending batches first), which
+ * bounds the resolution; the first 15 s (warm-up of both cold JVMs) are not measured.
+ */
+final class FreshnessBench {
+
+    static final int BATCH = 100;
+    private static final long POLL_MS = 10;
+    /** Both JVMs start cold: the first batches (JIT, connection pools, first transactions) are not measured. */
+    private static final Duration WARMUP = Duration.ofSeconds(15);
+    /** Pending batches checked per poll, oldest first (a later one found late is measured pessimistically). */
+    private static final int CHECKED_PER_POLL = 32;
+
+    record Result(Measurement measurement, double rate, long batches, long p50Ms, long p99Ms, long maxMs,
+            long rejected, long notVisible, long consumerPeakRss) {}
+
+    private record Sent(List<String> ids, long acceptedAt, boolean measured) {}
+
+    private FreshnessBench() {}
+
+    static Result run(Databases dbs, String bootstrapServers, BenchEvents generated, double rate, Duration duration,
+            String runId, Path logs, int maxPollRecords) throws Exception {
+        String topic = "bench-fresh-" + runId;
+        String db = "bench_freshness";
+        String group = "bench-" + topic;
+        EventLoader.createTopics(bootstrapServers, topic);
+        dbs.recreate(db);
+        EventCodec codec = new EventCodec();
+        long total = generated.count();
+        List<UsageRecorded> events = generated.cursor().next((int) total);
+        List<byte[]> bodies = IngestBench.bodies(codec.mapper(), codec, events, BATCH);
+        JavaProcess consumer = ConsumerRun.start(dbs, db, bootstrapServers, topic, group, logs, maxPollRecords, null);
+        int port = Ports.freePort();
+        JavaProcess relay = IngestBench.startRelay(bootstrapServers, topic, port, logs, runId);
+        ExecutorService clients = Executors.newFixedThreadPool(IngestBench.CLIENTS);
+        try {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            String base = "http://127.0.0.1:" + port;
+            IngestBench.awaitReady(relay, http, base);
+            awaitClaimed(dbs, db, group, topic, consumer);
+
+            ConcurrentLinkedQueue<Sent> accepted = new ConcurrentLinkedQueue<>();
+            AtomicLong rejected = new AtomicLong();
+            List<Long> latencies = new ArrayList<>();
+            long lastPoll = 0;
+            long intervalNanos = (long) (BATCH * 1e9 / rate);
+            long warmupBatches = (long) (WARMUP.toNanos() / intervalNanos);
+            long start = System.nanoTime();
+            for (int b = 0; b < bodies.size(); b++) {
+                long due = start + b * intervalNanos;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                int from = b * BATCH;
+                List<String> ids = events.subList(from, Math.min(events.size(), from + BATCH)).stream()
+                        .map(UsageRecorded::requestId).toList();
+                byte[] body = bodies.get(b);
+                boolean measured = b >= warmupBatches;
+                clients.submit(() -> {
+                    try {
+                        HttpResponse<Void> r = http.send(IngestBench.request(base, body),
+                                HttpResponse.BodyHandlers.discarding());
+                        if (r.statusCode() == 202) {
+                            accepted.add(new Sent(ids, System.nanoTime(), measured));
+                        } else {
+                            rejected.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        rejected.incrementAndGet();
+                    }
+                    return null;
+                });
+                if (Boolean.getBoolean("bench.debug") && b % (int) Math.max(1, rate / BATCH) == 0) {
+                    System.err.printf("P4 t=%.1fs sent=%d pending=%d visible=%d stored=%s lso=%s end=%s%n",
+                            (System.nanoTime() - start) / 1e9, b, accepted.size(), latencies.size(),
+                            ConsumerRun.storedOffsets(dbs, db, group, topic), ends(bootstrapServers, topic, true),
+                            ends(bootstrapServers, topic, false));
+                }
+                if (System.nanoTime() - lastPoll >= TimeUnit.MILLISECONDS.toNanos(POLL_MS)) {
+                    pollVisible(dbs, db, accepted, latencies);
+                    lastPoll = System.nanoTime();
+                }
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            clients.shutdown();
+            while ((!clients.isTerminated() || !accepted.isEmpty()) && System.nanoTime() < deadline) {
+                pollVisible(dbs, db, accepted, latencies);
+                Thread.sleep(POLL_MS);
+            }
+            long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+            long measuredBatches = sorted.length;
+            long sent = bodies.size() - warmupBatches;
+            Duration elapsed = Duration.ofNanos(bodies.size() * intervalNanos);
+            Measurement m = new Measurement("P4", "live", "freshness, batch " + BATCH, total - warmupBatches * BATCH,
+                    elapsed.minus(Duration.ofNanos(warmupBatches * intervalNanos)),
+                    String.format("offered %,.0f events/s; 202 to visible in usage_stats", rate));
+            return new Result(m, rate, measuredBatches, percentile(sorted, 50), percentile(sorted, 99),
+                    sorted.length == 0 ? -1 : sorted[sorted.length - 1], rejected.get(),
+                    Math.max(0, sent - measuredBatches - rejected.get()), consumer.peakRssBytes());
+        } finally {
+            clients.shutdownNow();
+            relay.stop(Duration.ofSeconds(15));
+            consumer.stop(Duration.ofSeconds(15));
+        }
+    }
+
+    /** Removes from {@code pending} the batches now fully visible; records the measured ones' latency in ms. */
+    private static void pollVisible(Databases dbs, String db, ConcurrentLinkedQueue<Sent> pending, List<Long> sink) {
+        try (Connection c = dbs.connect(db)) {
+            int checked = 0;
+            for (Iterator<Sent> it = pending.iterator(); it.hasNext() && checked++ < CHECKED_PER_POLL; ) {
+                Sent s = it.next();
+                if (visible(c, s.ids())) {
+                    long seen = System.nanoTime();
+                    it.remove();
+                    if (s.measured()) {
+                        sink.add(Math.max(0, (seen - s.acceptedAt()) / 1_000_000));
+                    }
+                }
+            }
+        } catch (SQLException notYet) {
+            // the consumer's Flyway has not created the tables yet
+            if (Boolean.getBoolean("bench.debug")) {
+                System.err.println("P4 poll: " + notYet);
+            }
+        }
+    }
+
+    private static boolean visible(Connection c, List<String> ids) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM usage_records WHERE request_id IN ("
+                + "?,".repeat(ids.size() - 1) + "?)")) {
+            for (int i = 0; i < ids.size(); i++) {
+                ps.setString(i + 1, ids.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) == ids.size();
+            }
+        }
+    }
+
+    private static void awaitClaimed(Databases dbs, String db, String group, String topic, JavaProcess consumer)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!consumer.isAlive()) {
+                throw new IllegalStateException("usage-consumer exited:\n" + consumer.logTail(60));
+            }
+            Map<Integer, Long> stored = ConsumerRun.storedOffsets(dbs, db, group, topic);
+            if (stored.size() >= EventLoader.PARTITIONS) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("usage-consumer did not claim its partitions within 120 s:\n"
+                + consumer.logTail(40));
+    }
+
+    /** Diagnostics: per partition, the last stable offset (read_committed) or the log end. */
+    private static Map<Integer, Long> ends(String bootstrapServers, String topic, boolean committed) {
+        java.util.Properties p = new java.util.Properties();
+        p.put("bootstrap.servers", bootstrapServers);
+        p.put("isolation.level", committed ? "read_committed" : "read_uncommitted");
+        p.put("key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+        p.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+        try (var c = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(p)) {
+            List<org.apache.kafka.common.TopicPartition> tps = new ArrayList<>();
+            for (int i = 0; i < EventLoader.PARTITIONS; i++) {
+                tps.add(new org.apache.kafka.common.TopicPartition(topic, i));
+            }
+            Map<Integer, Long> out = new java.util.TreeMap<>();
+            c.endOffsets(tps).forEach((tp, o) -> out.put(tp.partition(), o));
+            return out;
+        }
+    }
+
+    private static long percentile(long[] sorted, int p) {
+        if (sorted.length == 0) {
+            return -1;
+        }
+        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    static String describe(Result r) {
+        return String.format("P4 at %,.0f events/s offered (batches of %d): %,d batches measured, p50 %d ms, "
+                + "p99 %d ms, max %d ms; %d not accepted, %d not visible within 60 s", r.rate(), BATCH, r.batches(),
+                r.p50Ms(), r.p99Ms(), r.maxMs(), r.rejected(), r.notVisible());
+    }
+}
