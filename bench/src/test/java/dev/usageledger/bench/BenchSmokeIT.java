@@ -9,7 +9,7 @@ import picocli.CommandLine;
 
 /**
  * The benchmark command end to end with a tiny N, on its own embedded stack, so it cannot rot: raw,
- * naive and the real usage-consumer process, the report and the correctness checks.
+ * naive and the real usage-consumer process, admission (direct and HTTP), the report and the correctness checks.
  */
 class BenchSmokeIT {
 
@@ -18,14 +18,17 @@ class BenchSmokeIT {
         Path out = Path.of("target", "bench-smoke").toAbsolutePath();
 
         int exit = new CommandLine(new BenchMain()).execute("--events", "2000", "--naive-sample", "200",
-                "--profile", "live", "--scenarios", "p1,p2,p5", "--ingest-events", "500", "--out", out.toString());
+                "--profile", "live", "--scenarios", "p1,p2,p5,admission", "--ingest-events", "500", "--admission-requests", "300",
+                "--admission-threads", "4", "--admission-keys", "5", "--no-redis-benchmark", "--out", out.toString());
 
         assertThat(exit).as("exit status (1 = a correctness check failed)").isZero();
         String md = Files.readString(out.resolve("report.md"));
         assertThat(md).contains("| P1 | live | raw |", "| P1 | live | naive |", "| P1 | live | pipeline |",
                 "P1 live: pipeline sums = raw sums", "| P2 | live | raw producer |",
                 "| P2 | live | relay-api HTTP, batch 100 |", "P2: relay-api accepted every batch (202)",
-                "P5 relay-api peak RSS", "Correctness: PASSED");
+                "P5 relay-api peak RSS", "| admission | allowed | direct |", "| admission | allowed | relay-api HTTP |",
+                "admission HTTP / direct", "admission: every admission allowed (direct, HTTP) | passed",
+                "redis-benchmark not run", "Correctness: PASSED");
         assertThat(Files.readString(out.resolve("report.csv")))
                 .startsWith("kind,scenario,profile,name,events,seconds,value,target,ok\n")
                 .contains("measurement,P1,live,pipeline,2000,");
