@@ -14,7 +14,8 @@ import java.util.Map;
  *   <li>{@value #DECISIONS} ({@code ledger_admissions_total}) tagged {@code outcome} ({@code allowed},
  *       {@code denied}, {@code shadow_denied}: allowed because the key is in shadow mode, {@code degraded_allowed},
  *       {@code degraded_denied}: the failure policy answered because Redis or MySQL could not) and {@code reason}
- *       ({@code none}, a CONTRACT §4 reason, or {@code redis} / {@code mysql} for degraded answers);</li>
+ *       ({@code none}, a CONTRACT §4 reason, or {@code redis} / {@code mysql} for degraded answers; under fail-open,
+ *       {@code degraded_denied} with {@code requests_per_window} is a denial by the per-instance in-memory window);</li>
  *   <li>{@value #SCRIPT} ({@code ledger_limits_script_seconds}): one admission decision on Redis (one script call),
  *       with a percentile histogram.</li>
  * </ul>
@@ -37,6 +38,8 @@ public final class AdmissionMetrics {
             register(registry, "degraded_allowed", dependency);
             register(registry, "degraded_denied", dependency);
         }
+        // fail-open's in-memory approximation (LocalWindows) denies for this reason only
+        register(registry, "degraded_denied", Reason.REQUESTS_PER_WINDOW.wire());
         this.script = Timer.builder(SCRIPT)
                 .description("Admission decisions on Redis (one script call each)")
                 .publishPercentileHistogram()

@@ -29,10 +29,12 @@ public final class Admissions {
     private final AdmissionMetrics metrics;
     private final Clock clock;
     private final RedisBreaker breaker;
+    private final LocalWindows localWindows;
 
     public Admissions(RedisLimiter limiter, LimitsCache cache, KeyLimitsStore store, FailurePolicy policy,
-            AdmissionMetrics metrics, Clock clock, RedisBreaker breaker) {
+            AdmissionMetrics metrics, Clock clock, RedisBreaker breaker, LocalWindows localWindows) {
         this.breaker = breaker;
+        this.localWindows = localWindows;
         this.limiter = limiter;
         this.cache = cache;
         this.store = store;
@@ -41,10 +43,16 @@ public final class Admissions {
         this.clock = clock;
     }
 
-    /** The answer to one admission; under {@link FailurePolicy#OPEN} an outage answers allowed without a lease. */
+    /**
+     * The answer to one admission. Under {@link FailurePolicy#OPEN}, when Redis cannot decide, the key's cached
+     * limits are applied to this instance's in-memory windows ({@link LocalWindows}: requests per window only,
+     * approximate); when the limits themselves cannot be read (MySQL), the answer is allowed. No lease either way.
+     */
     public Admission admit(String apiKeyId, String requestId) {
+        KeyLimits known = null;
         try {
             KeyLimits limits = cache.get(apiKeyId);
+            known = limits;
             long t0 = System.nanoTime();
             Admission decision = breaker.call(() -> limiter.admit(apiKeyId, limits));
             metrics.scriptNanos(System.nanoTime() - t0);
@@ -60,6 +68,15 @@ public final class Admissions {
             return decision;
         } catch (LimitsUnavailableException e) {
             if (policy == FailurePolicy.OPEN) {
+                if (known != null) { // Redis failed; the key's limits are known: the in-memory approximation
+                    Admission local = localWindows.admit(apiKeyId, known);
+                    if (local.allowed()) {
+                        metrics.decision("degraded_allowed", e.dependency());
+                        return new Admission(true, null, 0, null, null, false);
+                    }
+                    metrics.decision("degraded_denied", local.reason().wire());
+                    return local;
+                }
                 metrics.decision("degraded_allowed", e.dependency());
                 return new Admission(true, null, 0, null, null, false);
             }

@@ -84,6 +84,7 @@ public class LimitsConfiguration {
     @Bean
     Admissions admissions(RedisLimiter limiter, LimitsCache cache, KeyLimitsStore store, LimitsProperties limits,
             AdmissionMetrics metrics, Clock clock, RedisBreaker breaker) {
-        return new Admissions(limiter, cache, store, limits.failurePolicy(), metrics, clock, breaker);
+        return new Admissions(limiter, cache, store, limits.failurePolicy(), metrics, clock, breaker,
+                new LocalWindows(clock, limits.cacheMaxKeys()));
     }
 }
