@@ -7,7 +7,6 @@ import dev.usageledger.projections.limits.LimitScripts;
 import dev.usageledger.projections.limits.QuotaPeriods;
 import dev.usageledger.projections.limits.UsageCounters;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.URI;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,10 +24,8 @@ import org.springframework.kafka.core.MicrometerConsumerListener;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.FixedBackOff;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.DefaultJedisClientConfig;
+import dev.usageledger.projections.limits.RedisClients;
 import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.util.JedisURIHelper;
 
 /** The usage-fed counters of the limits ({@link CountersListener}); off with {@code ledger.counters.enabled=false}. */
 @Configuration(proxyBeanMethods = false)
@@ -39,26 +36,7 @@ class CountersConfiguration {
 
     @Bean(destroyMethod = "close")
     RedisClient countersRedis(ConsumerSettings settings) {
-        URI uri = settings.redis().uri();
-        int timeout = Math.toIntExact(settings.redis().timeout().toMillis());
-        DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(timeout)
-                .socketTimeoutMillis(timeout)
-                .user(JedisURIHelper.getUser(uri))
-                .password(JedisURIHelper.getPassword(uri))
-                .ssl(JedisURIHelper.isRedisSSLScheme(uri))
-                .clientName("usage-counters");
-        if (JedisURIHelper.hasDbIndex(uri)) {
-            client.database(JedisURIHelper.getDBIndex(uri));
-        }
-        ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(4);
-        pool.setMaxWait(settings.redis().timeout());
-        return RedisClient.builder()
-                .hostAndPort(JedisURIHelper.getHostAndPort(uri))
-                .clientConfig(client.build())
-                .poolConfig(pool)
-                .build();
+        return RedisClients.create(settings.redis().uri(), settings.redis().timeout(), 4, "usage-counters");
     }
 
     @Bean

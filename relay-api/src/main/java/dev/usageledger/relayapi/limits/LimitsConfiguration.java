@@ -3,19 +3,16 @@ package dev.usageledger.relayapi.limits;
 import dev.usageledger.projections.limits.KeyLimitsStore;
 import dev.usageledger.projections.limits.LimitScripts;
 import dev.usageledger.projections.limits.QuotaPeriods;
+import dev.usageledger.projections.limits.RedisClients;
 import dev.usageledger.projections.limits.RedisLimiter;
 import dev.usageledger.relayapi.config.LimitsProperties;
 import dev.usageledger.relayapi.config.RedisProperties;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.URI;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.util.JedisURIHelper;
 
 /**
  * Wiring of the limiter: a pooled jedis {@link RedisClient} (connections are made lazily, so the app starts while
@@ -26,27 +23,7 @@ public class LimitsConfiguration {
 
     @Bean(destroyMethod = "close")
     RedisClient redisClient(RedisProperties properties) {
-        URI uri = properties.uri();
-        int timeout = Math.toIntExact(properties.timeout().toMillis());
-        DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(timeout)
-                .socketTimeoutMillis(timeout)
-                .user(JedisURIHelper.getUser(uri))
-                .password(JedisURIHelper.getPassword(uri))
-                .ssl(JedisURIHelper.isRedisSSLScheme(uri))
-                .clientName("relay-api");
-        if (JedisURIHelper.hasDbIndex(uri)) {
-            client.database(JedisURIHelper.getDBIndex(uri));
-        }
-        ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(properties.poolSize());
-        pool.setMaxIdle(properties.poolSize());
-        pool.setMaxWait(properties.timeout());
-        return RedisClient.builder()
-                .hostAndPort(JedisURIHelper.getHostAndPort(uri))
-                .clientConfig(client.build())
-                .poolConfig(pool)
-                .build();
+        return RedisClients.create(properties.uri(), properties.timeout(), properties.poolSize(), "relay-api");
     }
 
     @Bean
