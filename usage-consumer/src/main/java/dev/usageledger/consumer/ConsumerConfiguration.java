@@ -88,33 +88,46 @@ class ConsumerConfiguration {
     @Bean
     ConcurrentKafkaListenerContainerFactory<String, byte[]> ledgerBatchContainerFactory(KafkaProperties kafka,
             ConsumerSettings settings, MeterRegistry registry) {
+        // Offsets live in MySQL with the projections; committing them to Kafka as well (after the
+        // MySQL commit) only serves lag monitoring.
+        ConcurrentKafkaListenerContainerFactory<String, byte[]> factory = batchContainerFactory(kafka,
+                settings.consumer().group(), settings.consumer().maxPollRecords(),
+                Map.of(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 * 1024,
+                        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024),
+                settings.consumer().retryBackoff(), registry);
+        factory.setConcurrency(settings.consumer().concurrency());
+        return factory;
+    }
+
+    /**
+     * A batch listener container factory for one consumer group of this app: read_committed (relay-api
+     * publishes in transactions: never project an aborted or open batch), no auto-commit, Kafka client
+     * metrics, and a failed batch tried again after {@code retryBackoff}, forever: never skipped.
+     * {@code extra} consumer settings apply unless set in {@code spring.kafka.consumer.*}.
+     */
+    static ConcurrentKafkaListenerContainerFactory<String, byte[]> batchContainerFactory(KafkaProperties kafka,
+            String group, int maxPollRecords, Map<String, Object> extra, java.time.Duration retryBackoff,
+            MeterRegistry registry) {
         Map<String, Object> props = new HashMap<>(kafka.buildConsumerProperties());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.consumer().group());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        // relay-api publishes in transactions: never project an aborted or open batch.
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.consumer().maxPollRecords());
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
         props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
         props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
-        props.putIfAbsent(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 * 1024);
         props.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
-        props.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
+        extra.forEach(props::putIfAbsent);
         DefaultKafkaConsumerFactory<String, byte[]> consumerFactory = new DefaultKafkaConsumerFactory<>(props);
         consumerFactory.addListener(new MicrometerConsumerListener<>(registry));
-
         ConcurrentKafkaListenerContainerFactory<String, byte[]> factory = new ConcurrentKafkaListenerContainerFactory<>();
         factory.setConsumerFactory(consumerFactory);
         factory.setBatchListener(true);
-        factory.setConcurrency(settings.consumer().concurrency());
-        // Offsets live in MySQL with the projections; committing them to Kafka as well (after the
-        // MySQL commit) only serves lag monitoring.
         factory.getContainerProperties().setAckMode(ContainerProperties.AckMode.BATCH);
-        // A batch that failed (MySQL down, retries exhausted) is tried again, forever: never skipped.
         factory.setCommonErrorHandler(new DefaultErrorHandler(
-                new FixedBackOff(settings.consumer().retryBackoff().toMillis(), FixedBackOff.UNLIMITED_ATTEMPTS)));
+                new FixedBackOff(retryBackoff.toMillis(), FixedBackOff.UNLIMITED_ATTEMPTS)));
         return factory;
     }
 

@@ -8,22 +8,13 @@ import dev.usageledger.projections.limits.QuotaPeriods;
 import dev.usageledger.projections.limits.UsageCounters;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
-import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
-import org.springframework.kafka.core.MicrometerConsumerListener;
-import org.springframework.kafka.listener.ContainerProperties;
-import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.util.backoff.FixedBackOff;
 import dev.usageledger.projections.limits.RedisClients;
 import redis.clients.jedis.RedisClient;
 
@@ -54,28 +45,12 @@ class CountersConfiguration {
     @Bean
     ConcurrentKafkaListenerContainerFactory<String, byte[]> countersBatchContainerFactory(KafkaProperties kafka,
             ConsumerSettings settings, MeterRegistry registry) {
-        Map<String, Object> props = new HashMap<>(kafka.buildConsumerProperties());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.counters().group());
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.counters().maxPollRecords());
-        props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
-        props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
-        props.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
-        DefaultKafkaConsumerFactory<String, byte[]> consumerFactory = new DefaultKafkaConsumerFactory<>(props);
-        consumerFactory.addListener(new MicrometerConsumerListener<>(registry));
-        ConcurrentKafkaListenerContainerFactory<String, byte[]> factory = new ConcurrentKafkaListenerContainerFactory<>();
-        factory.setConsumerFactory(consumerFactory);
-        factory.setBatchListener(true);
-        // Where to resume is kept in Redis with the counters; committing to Kafka as well only serves lag monitoring.
-        factory.getContainerProperties().setAckMode(ContainerProperties.AckMode.BATCH);
+        // Where to resume is kept in Redis with the counters; committing to Kafka as well only serves lag
+        // monitoring. Redis (or, for a key never seen, MySQL) down: the batch is tried again, forever.
+        ConcurrentKafkaListenerContainerFactory<String, byte[]> factory = ConsumerConfiguration.batchContainerFactory(
+                kafka, settings.counters().group(), settings.counters().maxPollRecords(), Map.of(),
+                settings.counters().retryBackoff(), registry);
         factory.getContainerProperties().setIdleEventInterval(settings.counters().idleInterval().toMillis());
-        // Redis (or, for a key never seen, MySQL) down: the batch is tried again, forever; never skipped.
-        factory.setCommonErrorHandler(new DefaultErrorHandler(new FixedBackOff(
-                settings.counters().retryBackoff().toMillis(), FixedBackOff.UNLIMITED_ATTEMPTS)));
         return factory;
     }
 }
