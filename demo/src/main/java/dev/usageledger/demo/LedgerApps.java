@@ -5,6 +5,7 @@ import dev.usageledger.stack.JavaProcess;
 import dev.usageledger.stack.Ports;
 import dev.usageledger.stack.RepoLayout;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Starts relay-api and usage-consumer from their executable jars, each in its own JVM, wired to
@@ -91,6 +93,22 @@ public final class LedgerApps {
                 .logFile(logDir.resolve("relay-api.log"))
                 .start();
         awaitReady(relayApi, relayUrl());
+    }
+
+    /** Starts relay-api and usage-consumer side by side (their JVM start-ups overlap). */
+    public void startAll() throws IOException, InterruptedException {
+        CompletableFuture<Void> relay = CompletableFuture.runAsync(() -> {
+            try {
+                startRelayApi();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
+        startConsumer();
+        relay.join();
     }
 
     /** Starts usage-consumer on the configured port; see {@link #startAnotherConsumer()} for more instances. */

@@ -55,15 +55,7 @@ class ExactlyOnceIT {
         Path logs = Files.createDirectories(stack.baseDir().resolve("exactly-once-" + UUID.randomUUID()));
         // Small polls: many batches, so the kill lands between and inside transactions.
         apps = new LedgerApps(stack, logs, 0, 0).consumerArgs("--ledger.consumer.max-poll-records=500");
-        CompletableFuture<Void> relay = CompletableFuture.runAsync(() -> {
-            try {
-                apps.startRelayApi();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        apps.startConsumer();
-        relay.join();
+        apps.startAll();
     }
 
     @AfterAll

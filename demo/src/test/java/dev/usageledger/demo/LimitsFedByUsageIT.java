@@ -21,7 +21,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,15 +50,7 @@ class LimitsFedByUsageIT {
         Path logs = Files.createDirectories(stack.baseDir().resolve("limits-fed-" + UUID.randomUUID()));
         apps = new LedgerApps(stack, logs, 0, 0).consumerArgs("--ledger.counters.idle-interval=500ms",
                 "--ledger.counters.retry-backoff=200ms");
-        CompletableFuture<Void> relay = CompletableFuture.runAsync(() -> {
-            try {
-                apps.startRelayApi();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        apps.startConsumer();
-        relay.join();
+        apps.startAll();
     }
 
     @AfterAll
