@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
@@ -23,7 +24,7 @@ import org.springframework.kafka.core.KafkaTemplate;
  * ({@code ledger.limits.cache-ttl}). Never throws. Every event goes to partition 0, the one partition the instances
  * read, whatever partition count the topic was given.
  */
-public final class LimitsChangePublisher implements LimitsChangeNotifier {
+public final class LimitsChangePublisher implements LimitsChangeNotifier, DisposableBean {
 
     public static final String PUBLISHED = "ledger.limits.changes.published";
     private static final Logger log = LoggerFactory.getLogger(LimitsChangePublisher.class);
@@ -78,5 +79,11 @@ public final class LimitsChangePublisher implements LimitsChangeNotifier {
         failed.increment();
         log.warn("limits of {} changed in MySQL, but limits.changed was not published ({}): other instances apply the "
                 + "change within ledger.limits.cache-ttl", change.apiKeyId(), problem);
+    }
+
+    /** Closes the producer (its factory is this publisher's own, not a bean of its own). */
+    @Override
+    public void destroy() {
+        template.getProducerFactory().reset();
     }
 }
