@@ -68,8 +68,13 @@ final class AdmissionBench {
 
     private AdmissionBench() {}
 
+    /**
+     * Runs the three sides. Each of direct and HTTP is first warmed up with {@code warmup} admissions (JIT of the
+     * caller and, over HTTP, of relay-api: its compiler threads are still busy well past 5,000 requests, which would
+     * otherwise be measured); {@code jfrDir} non-null records relay-api with JFR (profile settings) into it.
+     */
     static Result run(String redisUri, Databases dbs, String bootstrapServers, int requests, int threads, int keys,
-            boolean withRedisBenchmark, String runId, Path logs) throws Exception {
+            int warmup, boolean withRedisBenchmark, String runId, Path logs, Path jfrDir) throws Exception {
         URI uri = URI.create(redisUri);
         List<String> apiKeys = new ArrayList<>();
         for (int k = 0; k < Math.max(1, keys); k++) {
@@ -80,7 +85,7 @@ final class AdmissionBench {
         try (RedisClient redis = client(uri, threads)) {
             RedisLimiter limiter = new RedisLimiter(redis, scripts, Clock.systemUTC(), new QuotaPeriods(ZoneOffset.UTC));
             // warm-up: JIT, pool connections, script cache
-            timed(Math.min(requests, 5_000), threads, i -> limiter.admit(apiKeys.get((int) (i % apiKeys.size())),
+            timed(warmup, threads, i -> limiter.admit(apiKeys.get((int) (i % apiKeys.size())),
                     LIMITS).allowed());
             direct = side("direct", requests, threads, i -> limiter.admit(apiKeys.get((int) (i % apiKeys.size())),
                     LIMITS).allowed(), threads + " threads, RedisLimiter.admit, " + apiKeys.size() + " keys");
@@ -92,9 +97,15 @@ final class AdmissionBench {
         String topic = "bench-admission-" + runId;
         EventLoader.createTopics(bootstrapServers, topic);
         int port = Ports.freePort();
+        List<String> jvmArgs = new ArrayList<>(List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC"));
+        if (jfrDir != null) {
+            Files.createDirectories(jfrDir);
+            jvmArgs.add("-XX:StartFlightRecording=settings=profile,filename="
+                    + jfrDir.resolve("relay-api-admission-" + runId + ".jfr").toAbsolutePath());
+        }
         JavaProcess relay = JavaProcess.builder("relay-api")
                 .jar(RepoLayout.find().require("relay-api/target/relay-api-exec.jar"))
-                .jvmArgs("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC")
+                .jvmArgs(jvmArgs.toArray(String[]::new))
                 .env("LEDGER_SECURITY_RELAYTOKENS", RELAY + ":" + RELAY_TOKEN)
                 .env("LEDGER_SECURITY_ADMINTOKENS", "bench-admin:" + ADMIN_TOKEN)
                 .args("--server.port=" + port, "--spring.kafka.bootstrap-servers=" + bootstrapServers,
@@ -105,7 +116,9 @@ final class AdmissionBench {
                 .logFile(logs.resolve("relay-api-" + topic + ".log"))
                 .start();
         try {
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            // HTTP/1.1 as relays speak it (the default, HTTP/2, offers an h2c upgrade on every new connection)
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(2)).build();
             String base = "http://127.0.0.1:" + port;
             IngestBench.awaitReady(relay, client, base);
             for (String key : apiKeys) {
@@ -127,7 +140,7 @@ final class AdmissionBench {
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
                 return r.statusCode() == 200;
             };
-            timed(Math.min(requests, 5_000), threads, call); // warm-up, also fills the limits cache
+            timed(warmup, threads, call); // warm-up, also fills the limits cache
             http = side("relay-api HTTP", requests, threads, call, threads + " HTTP clients, POST /v1/admissions, "
                     + apiKeys.size() + " keys, limits cached");
         } finally {

@@ -65,6 +65,9 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--admission-threads", description = "Concurrent callers (threads, HTTP clients, redis-benchmark connections) of the admission scenario (default ${DEFAULT-VALUE}).")
     int admissionThreads = 16;
 
+    @Option(names = "--admission-warmup", description = "Admissions per side before the admission scenario measures (JIT of the caller and of relay-api) (default ${DEFAULT-VALUE}).")
+    int admissionWarmup = 20_000;
+
     @Option(names = "--admission-keys", description = "API keys the admission scenario spreads its calls over (default ${DEFAULT-VALUE}).")
     int admissionKeys = 100;
 
@@ -91,7 +94,7 @@ public final class BenchMain implements Callable<Integer> {
             + "the ratios use the first; P6 uses the first.")
     List<Integer> maxPollRecords = List.of(5_000);
 
-    @Option(names = "--jfr", description = "Directory: record each usage-consumer run with JFR (settings=profile) into it.")
+    @Option(names = "--jfr", description = "Directory: record each usage-consumer run, and relay-api in the admission scenario, with JFR (settings=profile) into it.")
     Path jfr;
 
     @Option(names = "--tune-db", description = "Environment, not product: before the runs, SET GLOBAL "
@@ -271,7 +274,7 @@ public final class BenchMain implements Callable<Integer> {
 
     private void admission(Report report, Databases dbs, String runId, Path logs) throws Exception {
         AdmissionBench.Result a = AdmissionBench.run(redisUri, dbs, bootstrapServers, admissionRequests,
-                admissionThreads, admissionKeys, !noRedisBenchmark, runId, logs);
+                admissionThreads, admissionKeys, admissionWarmup, !noRedisBenchmark, runId, logs, jfr);
         report.add(a.direct().measurement());
         report.add(a.http().measurement());
         report.check("admission: every admission allowed (direct, HTTP)",

@@ -19,7 +19,7 @@ class BenchSmokeIT {
 
         int exit = new CommandLine(new BenchMain()).execute("--events", "2000", "--naive-sample", "200",
                 "--profile", "live", "--scenarios", "p1,p2,p5,admission", "--ingest-events", "500", "--admission-requests", "300",
-                "--admission-threads", "4", "--admission-keys", "5", "--no-redis-benchmark", "--out", out.toString());
+                "--admission-threads", "4", "--admission-keys", "5", "--admission-warmup", "300", "--no-redis-benchmark", "--out", out.toString());
 
         assertThat(exit).as("exit status (1 = a correctness check failed)").isZero();
         String md = Files.readString(out.resolve("report.md"));

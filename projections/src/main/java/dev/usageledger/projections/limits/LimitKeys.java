@@ -31,6 +31,13 @@ public final class LimitKeys {
 
     private static final Pattern API_KEY_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     private static final String LEASE_SEPARATOR = "~";
+    private static final String WINDOW_REQUESTS = "wr:";
+    private static final String WINDOW_TOKENS = "wt:";
+    private static final String WINDOW_COST = "wc:";
+    private static final String DAILY_COST = "cd:";
+    private static final String WEEKLY_COST = "cw:";
+    private static final String TOTAL_COST = "ct";
+    private static final String LEASES = "ls";
     private static final DateTimeFormatter WEEK = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH");
 
     private LimitKeys() {}
@@ -41,31 +48,31 @@ public final class LimitKeys {
     }
 
     public static String windowRequests(String apiKeyId, long bucketMs) {
-        return prefix(apiKeyId) + "wr:" + bucketMs;
+        return prefix(apiKeyId) + WINDOW_REQUESTS + bucketMs;
     }
 
     public static String windowTokens(String apiKeyId, long bucketMs) {
-        return prefix(apiKeyId) + "wt:" + bucketMs;
+        return prefix(apiKeyId) + WINDOW_TOKENS + bucketMs;
     }
 
     public static String windowCost(String apiKeyId, long bucketMs) {
-        return prefix(apiKeyId) + "wc:" + bucketMs;
+        return prefix(apiKeyId) + WINDOW_COST + bucketMs;
     }
 
     public static String dailyCost(String apiKeyId, LocalDate day) {
-        return prefix(apiKeyId) + "cd:" + day;
+        return prefix(apiKeyId) + DAILY_COST + day;
     }
 
     public static String weeklyCost(String apiKeyId, LocalDateTime weekStart) {
-        return prefix(apiKeyId) + "cw:" + WEEK.format(weekStart);
+        return prefix(apiKeyId) + WEEKLY_COST + WEEK.format(weekStart);
     }
 
     public static String totalCost(String apiKeyId) {
-        return prefix(apiKeyId) + "ct";
+        return prefix(apiKeyId) + TOTAL_COST;
     }
 
     public static String leases(String apiKeyId) {
-        return prefix(apiKeyId) + "ls";
+        return prefix(apiKeyId) + LEASES;
     }
 
     /** Ids of the usage and adjustments already added to the key's counters (see {@code count.lua}). */
@@ -84,11 +91,14 @@ public final class LimitKeys {
         return "ul:counters:{" + group + "}:offsets";
     }
 
-    /** The seven keys of the admission and usage scripts, in their KEYS order. */
+    /**
+     * The seven keys of the admission and usage scripts, in their KEYS order: the same names as the methods above
+     * give, with the id checked once (this runs on every admission).
+     */
     public static List<String> admissionKeys(String apiKeyId, long bucketMs, LocalDate day, LocalDateTime weekStart) {
-        return List.of(windowRequests(apiKeyId, bucketMs), windowTokens(apiKeyId, bucketMs),
-                windowCost(apiKeyId, bucketMs), dailyCost(apiKeyId, day), weeklyCost(apiKeyId, weekStart),
-                totalCost(apiKeyId), leases(apiKeyId));
+        String p = prefix(apiKeyId);
+        return List.of(p + WINDOW_REQUESTS + bucketMs, p + WINDOW_TOKENS + bucketMs, p + WINDOW_COST + bucketMs,
+                p + DAILY_COST + day, p + WEEKLY_COST + WEEK.format(weekStart), p + TOTAL_COST, p + LEASES);
     }
 
     /** A lease id names its API key, so renewal and release find the key's lease set: {@code <apiKeyId>~<random>}. */

@@ -19,6 +19,17 @@ class LimitKeysTest {
     }
 
     @Test
+    void theAdmissionKeysAreTheNamesTheSingleKeyMethodsGiveAndRefuseABadIdToo() {
+        LocalDate day = LocalDate.of(2026, 3, 4);
+        LocalDateTime week = LocalDateTime.of(2026, 3, 2, 8, 0);
+        assertThat(LimitKeys.admissionKeys("k", 250, day, week)).containsExactly(LimitKeys.windowRequests("k", 250),
+                LimitKeys.windowTokens("k", 250), LimitKeys.windowCost("k", 250), LimitKeys.dailyCost("k", day),
+                LimitKeys.weeklyCost("k", week), LimitKeys.totalCost("k"), LimitKeys.leases("k"));
+        assertThatThrownBy(() -> LimitKeys.admissionKeys("a}b", 250, day, week))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void bucketsAreAtMostOneSixtiethOfTheWindow() {
         assertThat(LimitKeys.bucketMillis(60)).isEqualTo(1000);
         assertThat(LimitKeys.bucketMillis(1)).isEqualTo(16);

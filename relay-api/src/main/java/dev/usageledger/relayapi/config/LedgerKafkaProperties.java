@@ -20,6 +20,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                              {@code relay-api-<random>-}, new at every start
  * @param healthTimeout         how long the readiness check waits for the cluster to answer
  * @param healthCacheTtl        how long a readiness answer is reused
+ * @param limitsTopic           the {@code limits.changed} topic: every instance reads it to drop its cached limits of a
+ *                              key changed through another instance. Created with one partition (changes are rare,
+ *                              one partition keeps them in order and lets each instance read it by manual assignment)
  */
 @ConfigurationProperties("ledger.kafka")
 public record LedgerKafkaProperties(
@@ -29,7 +32,8 @@ public record LedgerKafkaProperties(
         @DefaultValue("1") short replicationFactor,
         String transactionIdPrefix,
         @DefaultValue("2s") Duration healthTimeout,
-        @DefaultValue("5s") Duration healthCacheTtl) {
+        @DefaultValue("5s") Duration healthCacheTtl,
+        @DefaultValue("limits-changes") String limitsTopic) {
 
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
     private static final Pattern TRANSACTION_ID_PREFIX = Pattern.compile("[A-Za-z0-9._-]{1,200}");
@@ -48,6 +52,10 @@ public record LedgerKafkaProperties(
                 "must be between 1 and 10000, was " + partitions);
         Settings.require(replicationFactor >= 1, "ledger.kafka.replication-factor",
                 "must be at least 1, was " + replicationFactor);
+        Settings.require(limitsTopic != null && TOPIC.matcher(limitsTopic).matches(), "ledger.kafka.limits-topic",
+                "must be 1 to 249 characters of [A-Za-z0-9._-], was '" + limitsTopic + "'");
+        Settings.require(!limitsTopic.equals(topic) && !limitsTopic.equals(deadLetterTopic), "ledger.kafka.limits-topic",
+                "must differ from ledger.kafka.topic and ledger.kafka.dead-letter-topic");
         if (transactionIdPrefix == null || transactionIdPrefix.isBlank()) {
             transactionIdPrefix = "relay-api-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         }

@@ -9,13 +9,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Rate limits, quotas and concurrency (CONTRACT §4).
  *
  * @param cacheTtl      how long a key's limits are served from this instance's cache before MySQL is asked again;
- *                      a change made through this instance takes effect here at once, elsewhere within this time
+ *                      a change takes effect at once on the instance that took it and, through {@code limits.changed},
+ *                      within about a second on the others; this is the bound when that event is lost
  * @param cacheMaxKeys  most keys whose limits are cached
  * @param failurePolicy what admission answers while Redis or MySQL cannot decide: {@code open} (allow, without a
  *                      lease) or {@code closed} (503)
  * @param reportingZone the time zone of the daily and weekly cost quotas; must be usage-consumer's
  *                      {@code ledger.reporting.zone}
  * @param breaker       the circuit breaker around Redis
+ * @param changePublishTimeout how long a {@code PUT} of limits waits for Kafka to acknowledge its {@code limits.changed}
+ *                      event; past it (Kafka down) the PUT still succeeds, the failure is logged and counted, and
+ *                      other instances apply the change within {@code cacheTtl}
  */
 @ConfigurationProperties("ledger.limits")
 public record LimitsProperties(
@@ -23,7 +27,8 @@ public record LimitsProperties(
         @DefaultValue("100000") long cacheMaxKeys,
         @DefaultValue("open") FailurePolicy failurePolicy,
         @DefaultValue("UTC") ZoneId reportingZone,
-        @DefaultValue Breaker breaker) {
+        @DefaultValue Breaker breaker,
+        @DefaultValue("2s") Duration changePublishTimeout) {
 
     /**
      * @param failureRatePercent open when at least this share of the last {@code window} Redis calls failed to connect
@@ -56,5 +61,6 @@ public record LimitsProperties(
         Settings.require(cacheMaxKeys >= 1, "ledger.limits.cache-max-keys", "must be at least 1, was " + cacheMaxKeys);
         Settings.require(failurePolicy != null, "ledger.limits.failure-policy", "must be open or closed");
         Settings.require(reportingZone != null, "ledger.limits.reporting-zone", "must be a time zone id");
+        Settings.requirePositive(changePublishTimeout, "ledger.limits.change-publish-timeout");
     }
 }

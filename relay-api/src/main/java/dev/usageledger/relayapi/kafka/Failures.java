@@ -4,11 +4,11 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /** One-line descriptions of Kafka failures for logs and answers: the innermost cause that says something. */
-final class Failures {
+public final class Failures {
 
     private Failures() {}
 
-    static String describe(Throwable failure) {
+    public static String describe(Throwable failure) {
         Throwable t = failure;
         while ((t instanceof ExecutionException || t instanceof CompletionException || t.getMessage() == null)
                 && t.getCause() != null) {

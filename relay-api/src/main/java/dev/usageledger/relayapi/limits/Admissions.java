@@ -5,6 +5,7 @@ import dev.usageledger.projections.limits.CurrentUsage;
 import dev.usageledger.projections.limits.KeyLimits;
 import dev.usageledger.projections.limits.KeyLimitsStore;
 import dev.usageledger.projections.limits.LimitKeys;
+import dev.usageledger.projections.limits.LimitsChanged;
 import dev.usageledger.projections.limits.RedisLimiter;
 import dev.usageledger.relayapi.config.LimitsProperties.FailurePolicy;
 import java.sql.SQLException;
@@ -30,9 +31,12 @@ public final class Admissions {
     private final Clock clock;
     private final RedisBreaker breaker;
     private final LocalWindows localWindows;
+    private final LimitsChangeNotifier changes;
 
     public Admissions(RedisLimiter limiter, LimitsCache cache, KeyLimitsStore store, FailurePolicy policy,
-            AdmissionMetrics metrics, Clock clock, RedisBreaker breaker, LocalWindows localWindows) {
+            AdmissionMetrics metrics, Clock clock, RedisBreaker breaker, LocalWindows localWindows,
+            LimitsChangeNotifier changes) {
+        this.changes = changes;
         this.breaker = breaker;
         this.localWindows = localWindows;
         this.limiter = limiter;
@@ -114,13 +118,18 @@ public final class Admissions {
         return breaker.call(() -> limiter.usage(apiKeyId, limits));
     }
 
-    /** Replaces the key's limits and drops them from this instance's cache. */
+    /**
+     * Replaces the key's limits, drops them from this instance's cache and, once the row is committed, tells the
+     * other instances ({@code limits.changed}; best effort: when Kafka fails they follow within the cache TTL).
+     */
     public void replace(String apiKeyId, KeyLimits limits, String admin) {
+        Instant at = clock.instant();
         try {
-            store.put(apiKeyId, limits, admin, clock.instant());
+            store.put(apiKeyId, limits, admin, at);
         } catch (SQLException e) {
             throw new LimitsUnavailableException("mysql", e);
         }
         cache.invalidate(apiKeyId);
+        changes.changed(new LimitsChanged(apiKeyId, at));
     }
 }

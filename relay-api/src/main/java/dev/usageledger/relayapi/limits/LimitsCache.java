@@ -11,7 +11,8 @@ import java.util.concurrent.CompletionException;
 /**
  * Cache-aside of {@code key_limits}: a key's limits are read from MySQL at most once per {@code ttl} per instance
  * (concurrent misses of one key share one query). A key never configured is cached as {@link KeyLimits#NONE}.
- * {@link #invalidate} drops a key after a change made here; other instances see the change within {@code ttl}.
+ * {@link #invalidate} drops a key after a change made here or announced by another instance ({@code limits.changed});
+ * without that announcement (Kafka down) other instances see a change within {@code ttl}.
  */
 public final class LimitsCache {
 

@@ -60,8 +60,8 @@ public class LimitsConfiguration {
 
     @Bean
     Admissions admissions(RedisLimiter limiter, LimitsCache cache, KeyLimitsStore store, LimitsProperties limits,
-            AdmissionMetrics metrics, Clock clock, RedisBreaker breaker) {
+            AdmissionMetrics metrics, Clock clock, RedisBreaker breaker, LimitsChangeNotifier changes) {
         return new Admissions(limiter, cache, store, limits.failurePolicy(), metrics, clock, breaker,
-                new LocalWindows(clock, limits.cacheMaxKeys()));
+                new LocalWindows(clock, limits.cacheMaxKeys()), changes);
     }
 }

@@ -18,6 +18,13 @@ import java.util.Optional;
 public final class BearerTokens {
 
     private static final String SCHEME = "bearer";
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    });
 
     private final Map<String, Caller> byDigest;
 
@@ -57,11 +64,7 @@ public final class BearerTokens {
     }
 
     private static String digest(String token) {
-        try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-        }
+        // digest() resets the instance, so each thread reuses one (every request authenticates: no provider lookup)
+        return HexFormat.of().formatHex(SHA_256.get().digest(token.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -39,6 +39,8 @@ import org.springframework.test.context.DynamicPropertySource;
         "ledger.kafka.health-timeout=1s",
         "ledger.kafka.health-cache-ttl=0s",
         "ledger.ingest.publish-timeout=2s",
+        "ledger.limits.change-publish-timeout=1s",
+        "ledger.kafka.limits-topic=" + KafkaOutageIT.LIMITS_TOPIC,
         "spring.kafka.admin.operation-timeout=2s",
         "spring.kafka.admin.properties.default.api.timeout.ms=2000",
         "spring.kafka.admin.properties.request.timeout.ms=2000",
@@ -49,6 +51,7 @@ class KafkaOutageIT {
     static final String RELAY_TOKEN = "outage-relay-token-0123456789";
     static final String ADMIN_TOKEN = "outage-admin-token-0123456789";
     static final String TOPIC = "outage-usage-events";
+    static final String LIMITS_TOPIC = "outage-limits-changes";
     static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(2);
     /** Answer time allowed on top of the publish timeout: HTTP, JSON and a loaded CI machine. */
     static final Duration SLACK = Duration.ofMillis(1500);
@@ -60,6 +63,8 @@ class KafkaOutageIT {
     @DynamicPropertySource
     static void kafka(DynamicPropertyRegistry registry) {
         registry.add("spring.kafka.bootstrap-servers", () -> "127.0.0.1:" + KAFKA_PORT);
+        registry.add("spring.datasource.url", SharedStores::jdbcUrl);
+        registry.add("ledger.redis.uri", () -> SharedStores.redis().uri());
     }
 
     @LocalServerPort
@@ -112,6 +117,22 @@ class KafkaOutageIT {
 
     @Test
     @Order(3)
+    void aChangeOfLimitsStandsWhileKafkaIsDownAndItsUnpublishedEventIsCounted() {
+        String key = uniqueId("key");
+
+        Api.Answer put = api.call("PUT", "/v1/keys/" + key + "/limits", ADMIN_TOKEN, "{\"dailyCostUsd\":\"2\"}");
+
+        assertThat(put.status()).as(put.body()).isEqualTo(200);
+        // at most one attempt to create the topics (admin timeout 2 s) and the publish timeout (1 s)
+        assertThat(put.millis()).isLessThan(Duration.ofSeconds(3).plus(SLACK).toMillis());
+        Api.Answer got = api.call("GET", "/v1/keys/" + key + "/limits", ADMIN_TOKEN, null);
+        assertThat(got.json().get("limits").get("dailyCostUsd").asString()).isEqualTo("2");
+        assertThat(api.get("/actuator/prometheus").body()).containsPattern(
+                "ledger_limits_changes_published_total\\{application=\"relay-api\",outcome=\"failure\"} [1-9]");
+    }
+
+    @Test
+    @Order(4)
     void acceptsOnceKafkaIsUpAndCreatesTheTopicsItCouldNotCreateAtStartUp() throws Exception {
         broker = KafkaBroker.start(KAFKA_DATA, KAFKA_PORT);
 
@@ -123,9 +144,10 @@ class KafkaOutageIT {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 broker.bootstrapServers()))) {
             Map<String, TopicDescription> topics =
-                    admin.describeTopics(List.of(TOPIC, TOPIC + ".DLT")).allTopicNames().get();
+                    admin.describeTopics(List.of(TOPIC, TOPIC + ".DLT", LIMITS_TOPIC)).allTopicNames().get();
             assertThat(topics.get(TOPIC).partitions()).hasSize(2);
             assertThat(topics.get(TOPIC + ".DLT").partitions()).hasSize(2);
+            assertThat(topics.get(LIMITS_TOPIC).partitions()).hasSize(1);
         }
         try (TopicReader reader = new TopicReader(broker.bootstrapServers(), TOPIC, true)) {
             Map<org.apache.kafka.common.TopicPartition, Long> start = reader.endOffsets();
@@ -137,7 +159,7 @@ class KafkaOutageIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void answers503WhenTheBrokerStopsAndAcceptsAgainWhenItReturns() throws Exception {
         broker.close();
 

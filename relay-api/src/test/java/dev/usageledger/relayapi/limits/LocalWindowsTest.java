@@ -111,7 +111,7 @@ class LocalWindowsTest {
             Admissions admissions = new Admissions(new RedisLimiter(redis, new LimitScripts(), clock,
                     new QuotaPeriods(ZoneOffset.UTC)), cache, new KeyLimitsStore(unused), FailurePolicy.OPEN,
                     new AdmissionMetrics(registry), clock, new RedisBreaker(50, 20, Duration.ofSeconds(2), registry),
-                    new LocalWindows(clock, 100));
+                    new LocalWindows(clock, 100), change -> { });
 
             assertThat(admissions.admit("k", "r1").allowed()).isTrue();
             assertThat(admissions.admit("k", "r2").allowed()).isTrue();

@@ -1,0 +1,10 @@
+package dev.usageledger.relayapi.limits;
+
+import dev.usageledger.projections.limits.LimitsChanged;
+
+/** Tells the other instances that a key's limits changed; best effort, never throws. */
+@FunctionalInterface
+public interface LimitsChangeNotifier {
+
+    void changed(LimitsChanged change);
+}

@@ -1,0 +1,113 @@
+package dev.usageledger.relayapi.limits;
+
+import dev.usageledger.projections.limits.LimitsChangedCodec;
+import dev.usageledger.relayapi.config.LedgerKafkaProperties;
+import dev.usageledger.relayapi.config.LimitsProperties;
+import dev.usageledger.relayapi.kafka.TopicProvisioner;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.MicrometerProducerListener;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.support.TopicPartitionOffset;
+
+/**
+ * Cross-instance invalidation of the limits cache: the {@code limits.changed} topic (created with the others by
+ * {@link TopicProvisioner}, one partition), a plain (non-transactional) producer for it, and on every instance a
+ * listener container that assigns itself partition 0 from its end: no consumer group, so every instance reads every
+ * change, nothing is committed, and a restarted instance (its cache empty) starts at the changes to come.
+ */
+@Configuration(proxyBeanMethods = false)
+public class LimitsChangesConfiguration {
+
+    @Bean
+    NewTopic limitsChangesTopic(LedgerKafkaProperties kafka) {
+        return TopicBuilder.name(kafka.limitsTopic()).partitions(1).replicas(kafka.replicationFactor()).build();
+    }
+
+    @Bean
+    LimitsChangedCodec limitsChangedCodec() {
+        return new LimitsChangedCodec();
+    }
+
+    @Bean
+    LimitsChangePublisher limitsChangePublisher(KafkaProperties boot, LedgerKafkaProperties kafka,
+            LimitsProperties limits, TopicProvisioner topics, LimitsChangedCodec codec, MeterRegistry registry) {
+        DefaultKafkaProducerFactory<String, byte[]> factory =
+                new DefaultKafkaProducerFactory<>(producerConfig(boot.buildProducerProperties(), limits.changePublishTimeout()));
+        factory.setPhysicalCloseTimeout(1);
+        factory.addListener(new MicrometerProducerListener<>(registry));
+        KafkaTemplate<String, byte[]> template = new KafkaTemplate<>(factory);
+        template.setCloseTimeout(Duration.ofSeconds(1));
+        template.setProducerListener(null); // the publisher logs a failure once
+        return new LimitsChangePublisher(template, codec, kafka.limitsTopic(), limits.changePublishTimeout(), topics,
+                registry);
+    }
+
+    /** Boot's producer settings, acknowledged by all in-sync replicas, no call blocking longer than {@code timeout}. */
+    static Map<String, Object> producerConfig(Map<String, Object> base, Duration timeout) {
+        int timeoutMs = (int) Math.min(Integer.MAX_VALUE / 4, timeout.toMillis());
+        Map<String, Object> config = new HashMap<>(base);
+        config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs);
+        return config;
+    }
+
+    @Bean
+    LimitsChangeListener limitsChangeListener(LimitsCache cache, LimitsChangedCodec codec, Clock clock,
+            MeterRegistry registry) {
+        return new LimitsChangeListener(cache, codec, clock, registry);
+    }
+
+    @Bean
+    ConcurrentMessageListenerContainer<String, byte[]> limitsChangesContainer(KafkaProperties boot,
+            LedgerKafkaProperties kafka, LimitsChangeListener listener) {
+        ContainerProperties properties = new ContainerProperties(
+                new TopicPartitionOffset(kafka.limitsTopic(), 0, TopicPartitionOffset.SeekPosition.END));
+        properties.setMessageListener(listener);
+        // No group: nothing is ever committed (a restarted instance starts at the end again).
+        properties.setAckMode(ContainerProperties.AckMode.MANUAL);
+        properties.setAssignmentCommitOption(ContainerProperties.AssignmentCommitOption.NEVER);
+        ConcurrentMessageListenerContainer<String, byte[]> container = new ConcurrentMessageListenerContainer<>(
+                new DefaultKafkaConsumerFactory<>(consumerConfig(boot.buildConsumerProperties())), properties);
+        container.setBeanName("limitsChanges");
+        return container;
+    }
+
+    /** Boot's consumer settings without a group: the partition is assigned, not subscribed. */
+    static Map<String, Object> consumerConfig(Map<String, Object> base) {
+        Map<String, Object> config = new HashMap<>(base);
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // The topic is created with one partition by TopicProvisioner, never by a broker's defaults.
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        return config;
+    }
+}

@@ -1,0 +1,164 @@
+package dev.usageledger.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.usageledger.projections.event.AssessedCost;
+import dev.usageledger.projections.event.EventCodec;
+import dev.usageledger.projections.event.TokenUsage;
+import dev.usageledger.projections.event.UsageRecorded;
+import dev.usageledger.projections.limits.LimitKeys;
+import dev.usageledger.projections.limits.UsdUnits;
+import dev.usageledger.projections.pricing.PricingSource;
+import dev.usageledger.stack.EmbeddedStack;
+import dev.usageledger.stack.SharedStack;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * The periodic reconciliation of the usage-fed counters, as scheduled in the running app (real Kafka, MariaDB and
+ * Redis): a drift put into Redis by hand stays while the reconcile interval has not passed, and is corrected from
+ * MySQL by the app itself once the (injected) clock has moved past it, the projection being idle.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@Import(CountersReconciliationIT.Clocks.class)
+class CountersReconciliationIT {
+
+    private static final String TOPIC = "reconcile-it-events";
+    private static final String DATABASE = "reconcile_it";
+    private static final Duration RECONCILE_INTERVAL = Duration.ofHours(1);
+    private static final Duration IDLE_INTERVAL = Duration.ofMillis(200);
+    private static final ShiftedClock CLOCK = new ShiftedClock();
+
+    @TestConfiguration(proxyBeanMethods = false)
+    static class Clocks {
+        @Bean
+        @Primary
+        Clock shiftedClock() {
+            return CLOCK;
+        }
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        EmbeddedStack stack = SharedStack.get();
+        registry.add("spring.kafka.bootstrap-servers", stack::bootstrapServers);
+        registry.add("spring.datasource.url", () -> {
+            stack.mariaDb().createDatabase(DATABASE);
+            return stack.mariaDb().jdbcUrl(DATABASE);
+        });
+        registry.add("ledger.kafka.topic", () -> TOPIC);
+        registry.add("ledger.kafka.dead-letter-topic", () -> TOPIC + ".DLT");
+        registry.add("ledger.kafka.partitions", () -> "1");
+        registry.add("ledger.consumer.group", () -> "reconcile-it");
+        registry.add("ledger.counters.group", () -> "reconcile-it-counters");
+        registry.add("ledger.counters.reconcile-interval", RECONCILE_INTERVAL::toString);
+        registry.add("ledger.counters.idle-interval", IDLE_INTERVAL::toString);
+        registry.add("ledger.redis.uri", stack::redisUri);
+    }
+
+    @Autowired
+    EventCodec codec;
+
+    @Autowired
+    MeterRegistry registry;
+
+    @Test
+    void correctsADriftInRedisWhenTheReconcileIntervalHasPassedAndNotBefore() throws Exception {
+        EmbeddedStack stack = SharedStack.get();
+        String key = "reconcile-key-" + UUID.randomUUID();
+        BigDecimal rated = new BigDecimal("0.0012300000");
+        int events = 5;
+        publish(stack, key, events, rated);
+        String expected = Long.toString(UsdUnits.toUnits(rated.multiply(BigDecimal.valueOf(events))));
+
+        try (RedisClient redis = RedisClient.create(stack.redisUri());
+                Connection mysql = DriverManager.getConnection(stack.mariaDb().jdbcUrl(DATABASE), "root", "")) {
+            String total = LimitKeys.totalCost(key);
+            await("counters and MySQL hold the usage", Duration.ofSeconds(60), () -> expected.equals(redis.get(total))
+                    && count(mysql, "SELECT COUNT(*) FROM usage_records WHERE api_key_id = '" + key + "'") == events);
+            double reconciled = reconciliations();
+            double drift = registry.get("ledger.counters.drift").counter().count();
+
+            redis.set(total, "1");
+            // Many idle events pass (one every 200 ms): the reconciliation waits for its interval.
+            Thread.sleep(IDLE_INTERVAL.multipliedBy(10).toMillis());
+            assertThat(redis.get(total)).as("drift before the interval passed").isEqualTo("1");
+            assertThat(reconciliations()).isEqualTo(reconciled);
+
+            CLOCK.shift(RECONCILE_INTERVAL.plusSeconds(1));
+
+            await("the reconciliation corrected the drift", Duration.ofSeconds(30),
+                    () -> expected.equals(redis.get(total)));
+            assertThat(reconciliations()).isGreaterThan(reconciled);
+            assertThat(registry.get("ledger.counters.drift").counter().count()).isGreaterThan(drift);
+        }
+    }
+
+    private double reconciliations() {
+        return registry.get("ledger.counters.rebuilds").tag("trigger", "reconcile").counter().count();
+    }
+
+    private void publish(EmbeddedStack stack, String key, int events, BigDecimal rated) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "reconcile-it-" + UUID.randomUUID());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        Instant at = CLOCK.instant().truncatedTo(ChronoUnit.MILLIS);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            for (int i = 0; i < events; i++) {
+                UsageRecorded u = new UsageRecorded(1, key + "-req-" + i, at, key, "acc_1", "claude-official",
+                        "claude-sonnet-4-5-20250929", "claude-sonnet-4-5-20250929", new TokenUsage(100, 10, 0, 0, 0, 0),
+                        "standard", false, "/v1/messages", 200, true, 1000L, "relay-it", at,
+                        new AssessedCost(rated, rated, null, PricingSource.RELAY, "sha256:test"));
+                producer.send(new ProducerRecord<>(TOPIC, key, codec.encode(u)));
+            }
+            producer.commitTransaction();
+        }
+    }
+
+    private static void await(String what, Duration atMost, Supplier<Boolean> condition) throws InterruptedException {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (!condition.get()) {
+            assertThat(System.nanoTime()).as(what + " within " + atMost).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    private static long count(Connection c, String sql) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+}
