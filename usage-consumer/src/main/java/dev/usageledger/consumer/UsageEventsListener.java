@@ -24,7 +24,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -34,6 +39,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -55,7 +62,7 @@ import org.springframework.stereotype.Component;
  * committed with the batch, so a restart does not dead-letter them again.
  */
 @Component
-class UsageEventsListener implements ConsumerSeekAware {
+class UsageEventsListener implements ConsumerSeekAware, DisposableBean {
 
     static final String REASON_HEADER = "ledger-dlt-reason";
     private static final Logger log = LoggerFactory.getLogger(UsageEventsListener.class);
@@ -76,6 +83,8 @@ class UsageEventsListener implements ConsumerSeekAware {
     private final ThreadLocal<Gathering> gathering = new ThreadLocal<>();
     private final Map<RetryClassifier.Failure, Counter> rewinds = new java.util.EnumMap<>(RetryClassifier.Failure.class);
     private final DistributionSummary pollsPerTransaction;
+    /** Writes a gathering transaction's polls while the consumer threads poll and decode the next ones. */
+    private final ExecutorService writerThread;
 
     UsageEventsListener(EventCodec codec, ProjectionWriter writer, ConsumerOffsets offsets,
             DeadLetterPublishingRecoverer deadLetters, ConsumerSettings settings, TransactionRetry retry,
@@ -93,6 +102,9 @@ class UsageEventsListener implements ConsumerSeekAware {
                     .tag("reason", f.tag())
                     .register(registry));
         }
+        CustomizableThreadFactory threads = new CustomizableThreadFactory("ledger-writer-");
+        threads.setDaemon(true);
+        this.writerThread = Executors.newCachedThreadPool(threads);
         this.pollsPerTransaction = DistributionSummary.builder("ledger.consumer.transaction.polls")
                 .description("Polls committed together in one MySQL transaction")
                 .register(registry);
@@ -138,6 +150,12 @@ class UsageEventsListener implements ConsumerSeekAware {
                         claim.hasStoredOffset() ? claim.nextOffset() : "the beginning");
             }
         });
+    }
+
+    /** After the containers stopped (an open transaction was committed on revocation). */
+    @Override
+    public void destroy() {
+        writerThread.shutdown();
     }
 
     @Override
@@ -241,22 +259,31 @@ class UsageEventsListener implements ConsumerSeekAware {
         return open;
     }
 
-    /** Adds a poll to the open transaction; false when it failed (rolled back and rewound, this poll with it). */
+    /**
+     * Hands a poll to the writer thread, to be written into the open transaction while this thread polls and
+     * decodes the next one (the database and the client work at the same time); false when the previous poll's
+     * write failed (the transaction is then rolled back and rewound, this poll with it).
+     */
     private boolean extend(Gathering open, ProjectionBatch batch, Map<Integer, Long> firstOffsets) {
         // Where to rewind: the first offset of each partition in this transaction.
         firstOffsets.forEach((p, offset) -> open.firstOffsets.putIfAbsent(p, offset));
-        try {
-            open.transaction.add(batch);
-        } catch (RuntimeException e) {
-            abandon(open, List.of(), e);
+        RuntimeException failed = open.awaitWriter();
+        if (failed != null) {
+            abandon(open, List.of(), failed);
             return false;
         }
         open.events += batch.events().size();
+        open.inFlight = CompletableFuture.runAsync(() -> open.transaction.add(batch), writerThread);
         return true;
     }
 
-    /** Commits the open transaction; on failure rolls it back and rewinds (never throws). */
+    /** Commits the open transaction once its last poll is written; on failure rolls it back and rewinds (never throws). */
     private void commit(Gathering open, Collection<TopicPartition> revoked, String why) {
+        RuntimeException failed = open.awaitWriter();
+        if (failed != null) {
+            abandon(open, revoked, failed);
+            return;
+        }
         try {
             WriteResult result = open.transaction.commit();
             gathering.remove();
@@ -273,6 +300,7 @@ class UsageEventsListener implements ConsumerSeekAware {
      */
     private void abandon(Gathering open, Collection<TopicPartition> revoked, RuntimeException failure) {
         gathering.remove();
+        open.awaitWriter(); // never close the transaction under the writer's feet
         open.transaction.close();
         if (failure instanceof FencedException) {
             fenced.increment();
@@ -299,7 +327,11 @@ class UsageEventsListener implements ConsumerSeekAware {
         return false;
     }
 
-    /** A transaction gathering polls on one consumer thread, and where to rewind its partitions if it fails. */
+    /**
+     * A transaction gathering polls on one consumer thread, where to rewind its partitions if it fails, and the
+     * poll being written into it on the writer thread, if any. Touched by the consumer thread only; the
+     * transaction itself by one thread at a time (the writer's work is awaited before anything else uses it).
+     */
     private static final class Gathering {
         final ProjectionTransaction transaction;
         final String topic;
@@ -307,6 +339,7 @@ class UsageEventsListener implements ConsumerSeekAware {
         final long openedAt;
         final Map<Integer, Long> firstOffsets;
         int events;
+        CompletableFuture<Void> inFlight;
 
         Gathering(ProjectionTransaction transaction, String topic, Consumer<?, ?> consumer, long openedAt,
                 Map<Integer, Long> firstOffsets, int events) {
@@ -316,6 +349,23 @@ class UsageEventsListener implements ConsumerSeekAware {
             this.openedAt = openedAt;
             this.firstOffsets = firstOffsets;
             this.events = events;
+        }
+
+        /** Waits for the poll being written, if any; its failure, if it failed. */
+        RuntimeException awaitWriter() {
+            CompletableFuture<Void> pending = inFlight;
+            inFlight = null;
+            if (pending == null) {
+                return null;
+            }
+            try {
+                pending.join();
+                return null;
+            } catch (CompletionException e) {
+                return e.getCause() instanceof RuntimeException r ? r : e;
+            } catch (CancellationException e) {
+                return e;
+            }
         }
     }
 
