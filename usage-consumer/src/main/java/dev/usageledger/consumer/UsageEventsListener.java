@@ -53,7 +53,9 @@ import org.springframework.stereotype.Component;
  * fewer stats rows per event. If such a transaction fails after its first poll, it is rolled back and every
  * partition it touched is rewound to where the transaction began (the offsets stored in MySQL), so its polls
  * are read and projected again; a transaction still open when partitions are revoked or the container goes
- * idle is committed first. Everything runs on the consumer's own thread.
+ * idle is committed first. Every poll after the first is written on a writer thread while the consumer thread
+ * polls and decodes the next one; everything else (the Kafka consumer, seeks, claims, commits, rollbacks) runs
+ * on the consumer's own thread, which waits for the write before anything else touches the transaction.
  *
  * <p>Offsets are stored in MySQL, not trusted from Kafka: on assignment the listener claims its
  * partitions (bumping their epoch, which fences a previous owner still finishing a batch) and
@@ -171,7 +173,7 @@ class UsageEventsListener implements ConsumerSeekAware, DisposableBean {
     public void onIdleContainer(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
         Gathering open = gathering.get();
         if (open != null) {
-            commit(open, List.of(), "no records for " + settings.consumer().transactionMaxDelay());
+            commit(open, List.of(), "no records");
         }
     }
 
