@@ -94,6 +94,12 @@ public final class BenchMain implements Callable<Integer> {
             + "the ratios use the first; P6 uses the first.")
     List<Integer> maxPollRecords = List.of(5_000);
 
+    @Option(names = "--pipeline-variant", description = "label=ARGS (repeatable): P1 also runs the pipeline this way, "
+            + "side by side on the same topic, after the --max-poll-records runs (batch: the first value): ARGS are "
+            + "blank-separated usage-consumer arguments, jar:PATH another usage-consumer jar (e.g. main's), as in "
+            + "'main=jar:/tmp/main-consumer-exec.jar'. Each is reported with its rate and its ratio to the first run.")
+    List<String> pipelineVariants = List.of();
+
     @Option(names = "--jfr", description = "Directory: record each usage-consumer run, and relay-api in the admission scenario, with JFR (settings=profile) into it.")
     Path jfr;
 
@@ -236,7 +242,7 @@ public final class BenchMain implements Callable<Integer> {
                 EventLoader.createTopics(bootstrapServers, topic);
                 Map<Integer, Long> ends = EventLoader.load(bootstrapServers, topic, generated, loaded);
                 ConsumerRun.Result r = ConsumerRun.run(dbs, db, bootstrapServers, topic, "bench-" + topic, ends,
-                        events, logs, maxPollRecords.get(0), jfr);
+                        events, logs, maxPollRecords.get(0), jfr, null);
                 consumerRuns.add(r);
                 Measurement m = new Measurement("P6", String.format(Locale.ROOT, "live, %,d keys", k), "pipeline",
                         events, r.projecting(), "from partitions claimed to last commit");
@@ -325,13 +331,14 @@ public final class BenchMain implements Callable<Integer> {
         LedgerTotals[] loaded = new LedgerTotals[1];
         Map<Integer, Long> ends = EventLoader.load(bootstrapServers, topic, generated, loaded);
         String pipeDb = null;
+        double firstPipelineRate = Double.NaN;
         for (int i = 0; i < maxPollRecords.size(); i++) {
             int batch = maxPollRecords.get(i);
             String db = "bench_pipeline_" + p + (i == 0 ? "" : "_" + batch);
             dbs.recreate(db);
             String group = "bench-" + topic + (i == 0 ? "" : "-" + batch);
             ConsumerRun.Result r = ConsumerRun.run(dbs, db, bootstrapServers, topic, group, ends, events, logs,
-                    batch, jfr);
+                    batch, jfr, null);
             consumerRuns.add(r);
             Measurement pipeline = new Measurement("P1", p, maxPollRecords.size() == 1 ? "pipeline"
                     : "pipeline, batch " + batch, events, r.projecting(),
@@ -339,6 +346,7 @@ public final class BenchMain implements Callable<Integer> {
             report.add(pipeline);
             if (i == 0) {
                 pipeDb = db;
+                firstPipelineRate = pipeline.eventsPerSecond();
                 if (generated.profile() == Profile.LIVE) {
                     livePipelineRate = pipeline.eventsPerSecond();
                 }
@@ -357,6 +365,28 @@ public final class BenchMain implements Callable<Integer> {
                     broken.isEmpty() ? "none broken" : broken.size() + " broken, first: " + broken.get(0));
         }
 
+        for (ConsumerVariant v : variants()) {
+            String db = "bench_pipeline_" + p + "_" + v.label().replaceAll("[^A-Za-z0-9_]", "_");
+            dbs.recreate(db);
+            String group = "bench-" + topic + "-" + v.label();
+            ConsumerRun.Result r = ConsumerRun.run(dbs, db, bootstrapServers, topic, group, ends, events, logs,
+                    maxPollRecords.get(0), jfr, v);
+            consumerRuns.add(r);
+            Measurement variant = new Measurement("P1", p, "pipeline, " + v.label(), events, r.projecting(),
+                    "max-poll-records " + maxPollRecords.get(0) + ", " + v.describe());
+            report.add(variant);
+            report.figure("P1 " + p + ": pipeline / pipeline, " + v.label(),
+                    firstPipelineRate / variant.eventsPerSecond(), Double.NaN, "x");
+            try (Connection c = dbs.connect(db)) {
+                LedgerTotals sums = LedgerTotals.ofLedger(c);
+                report.check("P1 " + p + ", " + v.label() + ": pipeline sums = generated sums",
+                        sums.sameAs(loaded[0]), sums.toString());
+            }
+            List<String> broken = LedgerInvariants.mismatches(dbs.dataSource(db), ZoneOffset.UTC);
+            report.check("P1 " + p + ", " + v.label() + ": ledger invariants hold", broken.isEmpty(),
+                    broken.isEmpty() ? "none broken" : broken.size() + " broken, first: " + broken.get(0));
+        }
+
         // correctness: the pipeline stored exactly what raw stored, and its projections add up
         try (Connection rawC = dbs.connect(rawDb); Connection pipeC = dbs.connect(pipeDb);
                 Connection naiveC = dbs.connect(naiveDb)) {
@@ -368,6 +398,14 @@ public final class BenchMain implements Callable<Integer> {
                     pipeSums.toString());
             report.check("P1 " + p + ": naive sums = its sample's sums", naiveSums.sameAs(naiveExpected[0]),
                     naiveSums.toString());
+        }
+    }
+
+    private List<ConsumerVariant> variants() {
+        try {
+            return pipelineVariants.stream().map(ConsumerVariant::parse).toList();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--pipeline-variant: " + e.getMessage());
         }
     }
 

@@ -33,10 +33,11 @@ final class ConsumerRun {
     private ConsumerRun() {}
 
     static Result run(Databases dbs, String database, String bootstrapServers, String topic, String group,
-            Map<Integer, Long> ends, long events, Path logDir, int maxPollRecords, Path jfrDir) throws IOException,
-            InterruptedException, SQLException {
+            Map<Integer, Long> ends, long events, Path logDir, int maxPollRecords, Path jfrDir, ConsumerVariant variant)
+            throws IOException, InterruptedException, SQLException {
         long start = System.nanoTime();
-        JavaProcess consumer = start(dbs, database, bootstrapServers, topic, group, logDir, maxPollRecords, jfrDir);
+        JavaProcess consumer = start(dbs, database, bootstrapServers, topic, group, logDir, maxPollRecords, jfrDir,
+                variant);
         try {
             long deadline = start + EventLoader.timeout(events).toNanos();
             long claimed = -1;
@@ -67,9 +68,12 @@ final class ConsumerRun {
         }
     }
 
-    /** Starts the usage-consumer process on {@code topic}, projecting into {@code database}. */
+    /**
+     * Starts the usage-consumer process on {@code topic}, projecting into {@code database}; {@code variant} (may be
+     * {@code null}) names another jar and/or extra application arguments.
+     */
     static JavaProcess start(Databases dbs, String database, String bootstrapServers, String topic, String group,
-            Path logDir, int maxPollRecords, Path jfrDir) throws IOException {
+            Path logDir, int maxPollRecords, Path jfrDir, ConsumerVariant variant) throws IOException {
         int port = Ports.freePort();
         List<String> jvmArgs = new ArrayList<>(List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC"));
         if (jfrDir != null) {
@@ -77,10 +81,7 @@ final class ConsumerRun {
             jvmArgs.add("-XX:StartFlightRecording=settings=profile,filename="
                     + jfrDir.resolve("usage-consumer-" + group + ".jfr").toAbsolutePath());
         }
-        return JavaProcess.builder("usage-consumer")
-                .jar(RepoLayout.find().require("usage-consumer/target/usage-consumer-exec.jar"))
-                .jvmArgs(jvmArgs.toArray(String[]::new))
-                .args("--server.port=" + port,
+        List<String> args = new ArrayList<>(List.of("--server.port=" + port,
                         "--spring.kafka.bootstrap-servers=" + bootstrapServers,
                         "--spring.datasource.url=" + dbs.url(database),
                         "--spring.datasource.username=" + dbs.user(),
@@ -88,7 +89,16 @@ final class ConsumerRun {
                         "--ledger.kafka.topic=" + topic,
                         "--ledger.kafka.dead-letter-topic=" + topic + ".DLT",
                         "--ledger.consumer.group=" + group,
-                        "--ledger.consumer.max-poll-records=" + maxPollRecords)
+                        "--ledger.consumer.max-poll-records=" + maxPollRecords));
+        Path jar = RepoLayout.find().require("usage-consumer/target/usage-consumer-exec.jar");
+        if (variant != null) {
+            args.addAll(variant.args());
+            jar = variant.jar() == null ? jar : variant.jar();
+        }
+        return JavaProcess.builder("usage-consumer")
+                .jar(jar)
+                .jvmArgs(jvmArgs.toArray(String[]::new))
+                .args(args.toArray(String[]::new))
                 .logFile(logDir.resolve("usage-consumer-" + group + ".log"))
                 .start();
     }

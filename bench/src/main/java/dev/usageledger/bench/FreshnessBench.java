@@ -57,7 +57,7 @@ final class FreshnessBench {
         long total = generated.count();
         List<UsageRecorded> events = generated.cursor().next((int) total);
         List<byte[]> bodies = IngestBench.bodies(codec.mapper(), codec, events, BATCH);
-        JavaProcess consumer = ConsumerRun.start(dbs, db, bootstrapServers, topic, group, logs, maxPollRecords, null);
+        JavaProcess consumer = ConsumerRun.start(dbs, db, bootstrapServers, topic, group, logs, maxPollRecords, null, null);
         int port = Ports.freePort();
         JavaProcess relay = IngestBench.startRelay(bootstrapServers, topic, port, logs, runId);
         ExecutorService clients = Executors.newFixedThreadPool(IngestBench.CLIENTS);

@@ -65,6 +65,11 @@ class ConsumerConfiguration {
     }
 
     @Bean
+    TransactionBudget transactionBudget(ConsumerSettings settings) {
+        return TransactionBudget.of(settings.consumer(), System::nanoTime);
+    }
+
+    @Bean
     ConsumerOffsets consumerOffsets(DataSource dataSource, Clock clock, TransactionRetry retry) {
         return new ConsumerOffsets(dataSource, clock, retry);
     }
@@ -96,6 +101,11 @@ class ConsumerConfiguration {
                         ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024),
                 settings.consumer().retryBackoff(), registry);
         factory.setConcurrency(settings.consumer().concurrency());
+        // A transaction gathering polls commits soon after records stop coming (onIdleContainer, on the consumer
+        // thread): after half a second at most, and an empty poll must not block longer than that.
+        long idleMs = Math.min(settings.consumer().transactionMaxDelay().toMillis(), 500);
+        factory.getContainerProperties().setIdleEventInterval(idleMs);
+        factory.getContainerProperties().setPollTimeout(idleMs);
         return factory;
     }
 

@@ -111,17 +111,26 @@ public record ConsumerSettings(
      * @param concurrency    listener threads in this instance (at most the partition count is useful)
      * @param maxPollRecords most records in one batch (one MySQL transaction)
      * @param retryBackoff   wait before a failed batch is tried again (MySQL down, retries exhausted)
+     * @param transactionMaxEvents most events of full polls (a backlog) gathered into one MySQL transaction; at
+     *                       most {@code maxPollRecords} turns the gathering off (one transaction per poll)
+     * @param transactionMaxDelay  longest time a transaction gathers polls before it commits (an open one also
+     *                       commits once no records came for this long or 500 ms, whichever is shorter)
      */
     public record Consumer(
             @DefaultValue("usage-consumer") String group,
             @DefaultValue("1") int concurrency,
             @DefaultValue("5000") int maxPollRecords,
-            @DefaultValue("1s") Duration retryBackoff) {
+            @DefaultValue("1s") Duration retryBackoff,
+            @DefaultValue("100000") int transactionMaxEvents,
+            @DefaultValue("10s") Duration transactionMaxDelay) {
         public Consumer {
             require(!group.isBlank(), "ledger.consumer.group must not be blank");
             require(concurrency >= 1, "ledger.consumer.concurrency must be at least 1");
             require(maxPollRecords >= 1, "ledger.consumer.max-poll-records must be at least 1");
             require(!retryBackoff.isNegative(), "ledger.consumer.retry-backoff must not be negative");
+            require(transactionMaxEvents >= 1, "ledger.consumer.transaction-max-events must be at least 1");
+            require(transactionMaxDelay.toMillis() >= 10 && transactionMaxDelay.compareTo(Duration.ofMinutes(1)) <= 0,
+                    "ledger.consumer.transaction-max-delay must be from 10ms to 1m, was " + transactionMaxDelay);
         }
     }
 

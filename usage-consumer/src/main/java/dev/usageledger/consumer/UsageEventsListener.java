@@ -7,7 +7,10 @@ import dev.usageledger.projections.mysql.ConsumerOffsets;
 import dev.usageledger.projections.mysql.FencedException;
 import dev.usageledger.projections.mysql.PartitionClaim;
 import dev.usageledger.projections.mysql.ProjectionBatch;
+import dev.usageledger.projections.mysql.ProjectionTransaction;
 import dev.usageledger.projections.mysql.ProjectionWriter;
+import dev.usageledger.projections.retry.RetryClassifier;
+import dev.usageledger.projections.retry.TransactionRetry;
 import dev.usageledger.projections.mysql.WriteResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -21,7 +24,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -31,11 +39,23 @@ import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * One consumed batch = one MySQL transaction (via {@link ProjectionWriter}): the ledger rows, the
- * folded stats and the next offset of every partition in the batch, committed together.
+ * Consumed batches are projected into MySQL (via {@link ProjectionWriter}) with the ledger rows, the
+ * folded stats and the next offset of every partition in the batch committed together.
+ *
+ * <p>A consumer that keeps up commits one transaction per poll. A consumer that is behind (full polls)
+ * gathers several polls into one transaction ({@link TransactionBudget}, {@link ProjectionTransaction}):
+ * each poll's ledger rows are written at once, the stats of all of them are upserted once at commit —
+ * fewer stats rows per event. If such a transaction fails after its first poll, it is rolled back and every
+ * partition it touched is rewound to where the transaction began (the offsets stored in MySQL), so its polls
+ * are read and projected again; a transaction still open when partitions are revoked or the container goes
+ * idle is committed first. Every poll after the first is written on a writer thread while the consumer thread
+ * polls and decodes the next one; everything else (the Kafka consumer, seeks, claims, commits, rollbacks) runs
+ * on the consumer's own thread, which waits for the write before anything else touches the transaction.
  *
  * <p>Offsets are stored in MySQL, not trusted from Kafka: on assignment the listener claims its
  * partitions (bumping their epoch, which fences a previous owner still finishing a batch) and
@@ -44,7 +64,7 @@ import org.springframework.stereotype.Component;
  * committed with the batch, so a restart does not dead-letter them again.
  */
 @Component
-class UsageEventsListener implements ConsumerSeekAware {
+class UsageEventsListener implements ConsumerSeekAware, DisposableBean {
 
     static final String REASON_HEADER = "ledger-dlt-reason";
     private static final Logger log = LoggerFactory.getLogger(UsageEventsListener.class);
@@ -59,14 +79,37 @@ class UsageEventsListener implements ConsumerSeekAware {
     private final DistributionSummary batchSize;
     private final Counter deadLettered;
     private final Counter fenced;
+    private final TransactionRetry retry;
+    private final TransactionBudget budget;
+    /** The gathering transaction of this consumer thread, if one is open. */
+    private final ThreadLocal<Gathering> gathering = new ThreadLocal<>();
+    private final Map<RetryClassifier.Failure, Counter> rewinds = new java.util.EnumMap<>(RetryClassifier.Failure.class);
+    private final DistributionSummary pollsPerTransaction;
+    /** Writes a gathering transaction's polls while the consumer threads poll and decode the next ones. */
+    private final ExecutorService writerThread;
 
     UsageEventsListener(EventCodec codec, ProjectionWriter writer, ConsumerOffsets offsets,
-            DeadLetterPublishingRecoverer deadLetters, ConsumerSettings settings, MeterRegistry registry) {
+            DeadLetterPublishingRecoverer deadLetters, ConsumerSettings settings, TransactionRetry retry,
+            TransactionBudget budget, MeterRegistry registry) {
         this.codec = codec;
         this.writer = writer;
         this.offsets = offsets;
         this.deadLetters = deadLetters;
         this.settings = settings;
+        this.retry = retry;
+        this.budget = budget;
+        for (RetryClassifier.Failure f : RetryClassifier.Failure.values()) {
+            rewinds.put(f, Counter.builder("ledger.consumer.rewinds")
+                    .description("Gathering transactions rolled back after their first poll; their polls are read again")
+                    .tag("reason", f.tag())
+                    .register(registry));
+        }
+        CustomizableThreadFactory threads = new CustomizableThreadFactory("ledger-writer-");
+        threads.setDaemon(true);
+        this.writerThread = Executors.newCachedThreadPool(threads);
+        this.pollsPerTransaction = DistributionSummary.builder("ledger.consumer.transaction.polls")
+                .description("Polls committed together in one MySQL transaction")
+                .register(registry);
         this.batchTimer = Timer.builder("ledger.consumer.batch")
                 .description("Time to decode, fold and commit one batch")
                 .publishPercentileHistogram()
@@ -111,9 +154,27 @@ class UsageEventsListener implements ConsumerSeekAware {
         });
     }
 
+    /** After the containers stopped (an open transaction was committed on revocation). */
+    @Override
+    public void destroy() {
+        writerThread.shutdown();
+    }
+
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        Gathering open = gathering.get();
+        if (open != null) {
+            commit(open, partitions, "partitions revoked");
+        }
         partitions.forEach(epochs::remove);
+    }
+
+    @Override
+    public void onIdleContainer(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
+        Gathering open = gathering.get();
+        if (open != null) {
+            commit(open, List.of(), "no records");
+        }
     }
 
     @KafkaListener(id = "usage-events-projection", topics = "${ledger.kafka.topic:usage-events}",
@@ -124,14 +185,22 @@ class UsageEventsListener implements ConsumerSeekAware {
         }
         Timer.Sample sample = Timer.start();
         String topic = records.get(0).topic();
+        Gathering open = gathering.get();
+        if (open != null && hasUnclaimed(topic, records)) {
+            // A claim runs on another connection: it must not wait for the locks this transaction holds.
+            commit(open, List.of(), "a partition to claim");
+            open = null;
+        }
         Set<Integer> skipped = claimUnclaimed(topic, records, consumer);
         List<LedgerEvent> events = new ArrayList<>(records.size());
         Map<Integer, Long> nextOffsets = new HashMap<>();
+        Map<Integer, Long> firstOffsets = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : records) {
             if (skipped.contains(record.partition())) {
                 continue;
             }
             nextOffsets.merge(record.partition(), record.offset() + 1, Math::max);
+            firstOffsets.merge(record.partition(), record.offset(), Math::min);
             try {
                 events.add(codec.decode(record.value()));
             } catch (EventDecodingException e) {
@@ -140,21 +209,165 @@ class UsageEventsListener implements ConsumerSeekAware {
         }
         Map<Integer, Long> claimedEpochs = new HashMap<>();
         nextOffsets.keySet().forEach(p -> claimedEpochs.put(p, epochs.get(new TopicPartition(topic, p))));
+        ProjectionBatch batch = new ProjectionBatch(settings.consumer().group(), topic, events, nextOffsets,
+                claimedEpochs);
         try {
-            if (!nextOffsets.isEmpty()) {
-                WriteResult result = writer.write(
-                        new ProjectionBatch(settings.consumer().group(), topic, events, nextOffsets, claimedEpochs));
+            if (nextOffsets.isEmpty()) {
+                return;
+            }
+            if (open == null && !budget.gathers(records.size())) {
+                WriteResult result = writer.write(batch);
                 log.debug("batch of {} records: {}", records.size(), result);
+            } else if (open == null) {
+                open = begin(batch, topic, consumer, firstOffsets);
+            } else if (!extend(open, batch, firstOffsets)) {
+                open = null;
+            }
+            if (open != null && budget.due(open.openedAt, open.events, records.size())) {
+                commit(open, List.of(), "budget reached");
             }
         } catch (FencedException e) {
             fenced.increment();
-            // Forget the stale claims: if this consumer still owns a partition, its next batch claims
-            // it again and seeks back to the stored offset.
+            // Forget the stale claims: if this consumer still owns a partition, its next batch claims it again
+            // and seeks back to the stored offset.
             nextOffsets.keySet().forEach(p -> epochs.remove(new TopicPartition(topic, p)));
             log.warn("batch of {} records not committed: {}", records.size(), e.getMessage());
         } finally {
             batchSize.record(records.size());
             sample.stop(batchTimer);
+        }
+    }
+
+    /**
+     * Opens a gathering transaction with its first poll. A failure here is retried like a single batch (this poll
+     * is all it holds), and when retries are exhausted thrown to the container, which tries the poll again.
+     */
+    private Gathering begin(ProjectionBatch batch, String topic, Consumer<?, ?> consumer,
+            Map<Integer, Long> firstOffsets) {
+        long openedAt = budget.now();
+        ProjectionTransaction transaction = retry.call(() -> {
+            ProjectionTransaction t = writer.open();
+            try {
+                t.add(batch);
+                return t;
+            } catch (RuntimeException e) {
+                t.close();
+                throw e;
+            }
+        });
+        Gathering open = new Gathering(transaction, topic, consumer, openedAt, new HashMap<>(firstOffsets),
+                batch.events().size());
+        gathering.set(open);
+        return open;
+    }
+
+    /**
+     * Hands a poll to the writer thread, to be written into the open transaction while this thread polls and
+     * decodes the next one (the database and the client work at the same time); false when the previous poll's
+     * write failed (the transaction is then rolled back and rewound, this poll with it).
+     */
+    private boolean extend(Gathering open, ProjectionBatch batch, Map<Integer, Long> firstOffsets) {
+        // Where to rewind: the first offset of each partition in this transaction.
+        firstOffsets.forEach((p, offset) -> open.firstOffsets.putIfAbsent(p, offset));
+        RuntimeException failed = open.awaitWriter();
+        if (failed != null) {
+            abandon(open, List.of(), failed);
+            return false;
+        }
+        open.events += batch.events().size();
+        open.inFlight = CompletableFuture.runAsync(() -> open.transaction.add(batch), writerThread);
+        return true;
+    }
+
+    /** Commits the open transaction once its last poll is written; on failure rolls it back and rewinds (never throws). */
+    private void commit(Gathering open, Collection<TopicPartition> revoked, String why) {
+        RuntimeException failed = open.awaitWriter();
+        if (failed != null) {
+            abandon(open, revoked, failed);
+            return;
+        }
+        try {
+            WriteResult result = open.transaction.commit();
+            gathering.remove();
+            pollsPerTransaction.record(open.transaction.polls());
+            log.debug("committed {} polls ({}): {}", open.transaction.polls(), why, result);
+        } catch (RuntimeException e) {
+            abandon(open, revoked, e);
+        }
+    }
+
+    /**
+     * Rolls back the open transaction and seeks every partition it touched (and that stays assigned) back to its
+     * first offset in it: the offset stored in MySQL, so the polls are read and projected again.
+     */
+    private void abandon(Gathering open, Collection<TopicPartition> revoked, RuntimeException failure) {
+        gathering.remove();
+        open.awaitWriter(); // never close the transaction under the writer's feet
+        open.transaction.close();
+        if (failure instanceof FencedException) {
+            fenced.increment();
+            open.firstOffsets.keySet().forEach(p -> epochs.remove(new TopicPartition(open.topic, p)));
+        }
+        Set<TopicPartition> assigned = open.consumer.assignment();
+        open.firstOffsets.forEach((p, offset) -> {
+            TopicPartition tp = new TopicPartition(open.topic, p);
+            if (assigned.contains(tp) && !revoked.contains(tp)) {
+                open.consumer.seek(tp, offset);
+            }
+        });
+        rewinds.get(RetryClassifier.classify(failure)).increment();
+        log.warn("transaction of {} polls ({} events) rolled back, partitions rewound to {}: {}",
+                open.transaction.polls(), open.events, open.firstOffsets, failure.toString());
+    }
+
+    private boolean hasUnclaimed(String topic, List<ConsumerRecord<String, byte[]>> records) {
+        for (ConsumerRecord<String, byte[]> r : records) {
+            if (!epochs.containsKey(new TopicPartition(topic, r.partition()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A transaction gathering polls on one consumer thread, where to rewind its partitions if it fails, and the
+     * poll being written into it on the writer thread, if any. Touched by the consumer thread only; the
+     * transaction itself by one thread at a time (the writer's work is awaited before anything else uses it).
+     */
+    private static final class Gathering {
+        final ProjectionTransaction transaction;
+        final String topic;
+        final Consumer<?, ?> consumer;
+        final long openedAt;
+        final Map<Integer, Long> firstOffsets;
+        int events;
+        CompletableFuture<Void> inFlight;
+
+        Gathering(ProjectionTransaction transaction, String topic, Consumer<?, ?> consumer, long openedAt,
+                Map<Integer, Long> firstOffsets, int events) {
+            this.transaction = transaction;
+            this.topic = topic;
+            this.consumer = consumer;
+            this.openedAt = openedAt;
+            this.firstOffsets = firstOffsets;
+            this.events = events;
+        }
+
+        /** Waits for the poll being written, if any; its failure, if it failed. */
+        RuntimeException awaitWriter() {
+            CompletableFuture<Void> pending = inFlight;
+            inFlight = null;
+            if (pending == null) {
+                return null;
+            }
+            try {
+                pending.join();
+                return null;
+            } catch (CompletionException e) {
+                return e.getCause() instanceof RuntimeException r ? r : e;
+            } catch (CancellationException e) {
+                return e;
+            }
         }
     }
 

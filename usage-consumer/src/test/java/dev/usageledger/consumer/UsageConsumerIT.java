@@ -86,6 +86,9 @@ class UsageConsumerIT {
         registry.add("ledger.kafka.dead-letter-topic", () -> DLT);
         registry.add("ledger.kafka.partitions", () -> "3");
         registry.add("ledger.consumer.group", () -> "consumer-it");
+        // Small polls, so a backlog of a few hundred events is gathered into transactions of several polls.
+        registry.add("ledger.consumer.max-poll-records", () -> "30");
+        registry.add("ledger.consumer.transaction-max-events", () -> "300");
         registry.add("ledger.counters.group", () -> "counters-it");
         registry.add("ledger.redis.uri", () -> stack().redisUri());
         registry.add("ledger.reporting.zone", () -> "Asia/Shanghai");
@@ -194,6 +197,57 @@ class UsageConsumerIT {
             assertThat(LedgerInvariantsHolder.mismatches(c)).isEmpty();
         }
         assertThat(get("/actuator/prometheus")).containsPattern("ledger_consumer_fenced_batches_total\\{[^}]*\\} [1-9]");
+    }
+
+    @Test
+    @Order(3)
+    void aTransactionOfSeveralPollsCutOffMidwayIsRewoundAndCountsEveryEventOnce() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        int n = 3_000;
+        try (Connection c = DriverManager.getConnection(stack().mariaDb().jdbcUrl(DATABASE), "root", "")) {
+            long before = count(c, "SELECT COUNT(*) FROM usage_records");
+            long inputBefore = count(c, "SELECT COALESCE(SUM(input_tokens), 0) FROM usage_stats WHERE granularity = 'month'");
+            try (KafkaProducer<String, byte[]> producer = producer()) {
+                producer.initTransactions();
+                producer.beginTransaction(); // one Kafka transaction: a backlog of full polls at once
+                for (int i = 0; i < n; i++) {
+                    producer.send(new ProducerRecord<>(TOPIC, "key_" + (i % 11),
+                            codec.encode(usage("cut_" + i, now.minusSeconds(i), "key_" + (i % 11), 2))));
+                }
+                producer.commitTransaction();
+            }
+            // Kill the consumer's connections to its database until a gathering transaction was cut off midway.
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!get("/actuator/prometheus").matches("(?s).*ledger_consumer_rewinds_total\\{[^}]*reason=\"connection\"[^}]*\\} [1-9].*")
+                    && count(c, "SELECT COUNT(*) FROM usage_records") < before + n && System.nanoTime() < deadline) {
+                killOtherConnections(c);
+                Thread.sleep(40);
+            }
+            awaitCount(c, "SELECT COUNT(*) FROM usage_records", before + n);
+            assertThat(count(c, "SELECT COALESCE(SUM(input_tokens), 0) FROM usage_stats WHERE granularity = 'month'"))
+                    .isEqualTo(inputBefore + 2L * n);
+            assertThat(LedgerInvariantsHolder.mismatches(c)).isEmpty();
+        }
+        assertThat(get("/actuator/prometheus"))
+                .containsPattern("ledger_consumer_rewinds_total\\{[^}]*reason=\"connection\"[^}]*\\} [1-9]")
+                .containsPattern("ledger_consumer_transaction_polls_max\\{[^}]*\\} ([2-9]|10)\\.0");
+    }
+
+    private static void killOtherConnections(Connection c) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT ID FROM information_schema.PROCESSLIST "
+                + "WHERE DB = '" + DATABASE + "' AND ID <> CONNECTION_ID()")) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        }
+        for (long id : ids) {
+            try (Statement s = c.createStatement()) {
+                s.execute("KILL CONNECTION " + id);
+            } catch (SQLException gone) {
+                // ended meanwhile
+            }
+        }
     }
 
     /** The invariants, with the reporting zone this test runs the consumer with. */

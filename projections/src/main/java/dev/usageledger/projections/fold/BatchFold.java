@@ -29,36 +29,61 @@ public final class BatchFold {
     }
 
     public FoldedBatch fold(List<UsageRecorded> usage, List<CostAdjusted> adjustments) {
-        Map<StatsKey, Measures> usageStats = new HashMap<>();
-        Map<StatsKey, Measures> costStats = new HashMap<>();
-        Map<StatsKey, Measures> accountStats = new HashMap<>();
-        for (UsageRecorded u : usage) {
-            for (Granularity g : GRANULARITIES) {
-                var start = buckets.start(g, u.occurredAt());
-                var real = u.cost().realUsd();
-                var rated = u.cost().ratedUsd();
-                usageStats.computeIfAbsent(new StatsKey(g, start, u.apiKeyId(), u.model()), k -> new Measures())
-                        .addRequest(u.usage(), real, rated);
-                costStats.computeIfAbsent(new StatsKey(g, start, u.apiKeyId(), u.model()), k -> new Measures())
-                        .addCost(real, rated);
-                if (u.accountId() != null) {
-                    accountStats.computeIfAbsent(new StatsKey(g, start, u.accountId(), u.model()), k -> new Measures())
+        Accumulator accumulator = accumulator();
+        accumulator.add(usage, adjustments);
+        return accumulator.result();
+    }
+
+    /** An empty fold that several lists of events can be added to before its rows are taken. */
+    public Accumulator accumulator() {
+        return new Accumulator();
+    }
+
+    /**
+     * Stats rows folded from every event added so far: adding events in several calls gives the same rows
+     * as adding them all at once. Not thread-safe.
+     */
+    public final class Accumulator {
+
+        private final Map<StatsKey, Measures> usageStats = new HashMap<>();
+        private final Map<StatsKey, Measures> costStats = new HashMap<>();
+        private final Map<StatsKey, Measures> accountStats = new HashMap<>();
+
+        private Accumulator() {}
+
+        public void add(List<UsageRecorded> usage, List<CostAdjusted> adjustments) {
+            for (UsageRecorded u : usage) {
+                for (Granularity g : GRANULARITIES) {
+                    var start = buckets.start(g, u.occurredAt());
+                    var real = u.cost().realUsd();
+                    var rated = u.cost().ratedUsd();
+                    usageStats.computeIfAbsent(new StatsKey(g, start, u.apiKeyId(), u.model()), k -> new Measures())
                             .addRequest(u.usage(), real, rated);
+                    costStats.computeIfAbsent(new StatsKey(g, start, u.apiKeyId(), u.model()), k -> new Measures())
+                            .addCost(real, rated);
+                    if (u.accountId() != null) {
+                        accountStats.computeIfAbsent(new StatsKey(g, start, u.accountId(), u.model()),
+                                k -> new Measures()).addRequest(u.usage(), real, rated);
+                    }
                 }
             }
-        }
-        for (CostAdjusted a : adjustments) {
-            for (Granularity g : GRANULARITIES) {
-                var start = buckets.start(g, a.occurredAt());
-                costStats.computeIfAbsent(new StatsKey(g, start, a.apiKeyId(), a.model()), k -> new Measures())
-                        .addCost(a.realUsd(), a.ratedUsd());
-                if (a.accountId() != null) {
-                    accountStats.computeIfAbsent(new StatsKey(g, start, a.accountId(), a.model()), k -> new Measures())
+            for (CostAdjusted a : adjustments) {
+                for (Granularity g : GRANULARITIES) {
+                    var start = buckets.start(g, a.occurredAt());
+                    costStats.computeIfAbsent(new StatsKey(g, start, a.apiKeyId(), a.model()), k -> new Measures())
                             .addCost(a.realUsd(), a.ratedUsd());
+                    if (a.accountId() != null) {
+                        accountStats.computeIfAbsent(new StatsKey(g, start, a.accountId(), a.model()),
+                                k -> new Measures()).addCost(a.realUsd(), a.ratedUsd());
+                    }
                 }
             }
         }
-        return new FoldedBatch(sorted(usageStats), sorted(costStats), sorted(accountStats));
+
+        /** The rows so far, each table's in primary-key order. */
+        public FoldedBatch result() {
+            return new FoldedBatch(sorted(usageStats), sorted(costStats), sorted(accountStats));
+        }
     }
 
     private static List<Map.Entry<StatsKey, Measures>> sorted(Map<StatsKey, Measures> rows) {

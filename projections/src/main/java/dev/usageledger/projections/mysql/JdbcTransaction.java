@@ -31,11 +31,10 @@ final class JdbcTransaction {
                 T result = work.run(c);
                 c.commit();
                 return result;
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException e) {
+                throw rolledBack(c, e);
+            } catch (RuntimeException e) {
                 rollbackQuietly(c, e);
-                if (e instanceof SQLException sql && !(e instanceof SQLRecoverableException) && lost(c)) {
-                    throw new SQLRecoverableException("connection lost: " + sql.getMessage(), sql.getSQLState(), sql);
-                }
                 throw e;
             }
         } catch (SQLException e) {
@@ -43,7 +42,45 @@ final class JdbcTransaction {
         }
     }
 
-    private static void rollbackQuietly(Connection c, Exception failure) {
+    /** A pooled connection with a transaction begun on it, for work spread over several calls. */
+    static Connection begin(DataSource dataSource) {
+        Connection c = null;
+        try {
+            c = dataSource.getConnection();
+            c.setAutoCommit(false);
+            return c;
+        } catch (SQLException e) {
+            ProjectionException failure = new ProjectionException("beginning a transaction failed", e);
+            closeQuietly(c, failure);
+            throw failure;
+        }
+    }
+
+    /**
+     * Rolls back after {@code failure} and returns what to throw: the failure itself, or a
+     * {@link SQLRecoverableException} when the connection is gone (see the class comment).
+     */
+    static SQLException rolledBack(Connection c, SQLException failure) {
+        rollbackQuietly(c, failure);
+        if (!(failure instanceof SQLRecoverableException) && lost(c)) {
+            return new SQLRecoverableException("connection lost: " + failure.getMessage(), failure.getSQLState(),
+                    failure);
+        }
+        return failure;
+    }
+
+    static void closeQuietly(Connection c, Exception failure) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (SQLException closeFailure) {
+            failure.addSuppressed(closeFailure);
+        }
+    }
+
+    static void rollbackQuietly(Connection c, Exception failure) {
         try {
             c.rollback();
         } catch (SQLException rollbackFailure) {

@@ -32,7 +32,8 @@ import java.util.function.LongSupplier;
 import javax.sql.DataSource;
 
 /**
- * Projects a batch of events into MySQL in one transaction, exactly once.
+ * Projects a batch of events into MySQL in one transaction, exactly once ({@link #write}); or several
+ * consumer polls in one transaction ({@link #open}), steps 1–3 per poll and step 4 once at commit.
  *
  * <p>In order, within the transaction:
  * <ol>
@@ -97,22 +98,29 @@ public final class ProjectionWriter {
     }
 
     public WriteResult write(ProjectionBatch batch) {
-        // First occurrence wins within the batch too; keep offset order.
-        Map<String, UsageRecorded> usage = new LinkedHashMap<>();
-        Map<String, CostAdjusted> adjustments = new LinkedHashMap<>();
-        int usageEvents = 0;
-        for (LedgerEvent e : batch.events()) {
-            if (e instanceof UsageRecorded u) {
-                usage.merge(u.requestId(), u, ProjectionWriter::firstAccepted);
-                usageEvents++;
-            } else if (e instanceof CostAdjusted a) {
-                adjustments.putIfAbsent(a.adjustmentId(), a);
-            }
-        }
-        int adjustmentEvents = batch.events().size() - usageEvents;
-        Counts counts = retry.call(() -> attempt(batch, usage, adjustments));
-        WriteResult result = new WriteResult(counts.newUsage(), usageEvents - counts.newUsage(),
-                counts.newAdjustments(), adjustmentEvents - counts.newAdjustments(), counts.statsRows());
+        Poll poll = Poll.of(batch);
+        Counts counts = retry.call(() -> JdbcTransaction.run(dataSource,
+                "projecting a batch of " + batch.events().size() + " events", c -> {
+                    BatchFold.Accumulator folded = fold.accumulator();
+                    Counts applied = apply(c, poll, folded);
+                    return applied.plusStatsRows(upsertStats(c, folded.result()));
+                }));
+        return count(counts);
+    }
+
+    /**
+     * Opens a transaction that several polls are {@linkplain ProjectionTransaction#add added} to before it
+     * commits once: each poll's ledger rows and id claims are written at once, its stats folded into the
+     * transaction's, and the stats upserted at commit. Unlike {@link #write}, a failed transaction is not retried
+     * here: the caller re-reads every poll of it from the stored offsets.
+     */
+    public ProjectionTransaction open() {
+        return new ProjectionTransaction(this, JdbcTransaction.begin(dataSource), fold.accumulator());
+    }
+
+    WriteResult count(Counts counts) {
+        WriteResult result = new WriteResult(counts.newUsage(), counts.usageEvents() - counts.newUsage(),
+                counts.newAdjustments(), counts.adjustmentEvents() - counts.newAdjustments(), counts.statsRows());
         newUsage.increment(result.newUsage());
         duplicateUsage.increment(result.duplicateUsage());
         newAdjustments.increment(result.newAdjustments());
@@ -128,25 +136,60 @@ public final class ProjectionWriter {
         return kept;
     }
 
-    private record Counts(int newUsage, int newAdjustments, int statsRows) {}
+    /** What a transaction (or one poll of it) wrote; events counted as they came, duplicates included. */
+    record Counts(int usageEvents, int newUsage, int adjustmentEvents, int newAdjustments, int statsRows) {
 
-    private Counts attempt(ProjectionBatch batch, Map<String, UsageRecorded> usage,
-            Map<String, CostAdjusted> adjustments) {
-        return JdbcTransaction.run(dataSource, "projecting a batch of " + batch.events().size() + " events", c -> {
-            advanceOffsets(c, batch);
-            long token = tokens.getAsLong();
-            Set<String> newUsageIds = claim(c, USAGE_KIND, usage, token);
-            Set<String> newAdjustmentIds = claim(c, ADJUSTMENT_KIND, adjustments, token);
-            List<UsageRecorded> freshUsage = usage.values().stream()
-                    .filter(u -> newUsageIds.contains(u.requestId())).toList();
-            List<CostAdjusted> freshAdjustments = adjustments.values().stream()
-                    .filter(a -> newAdjustmentIds.contains(a.adjustmentId())).toList();
-            insertUsageRecords(c, freshUsage);
-            insertAdjustments(c, freshAdjustments);
-            FoldedBatch folded = fold.fold(freshUsage, freshAdjustments);
-            upsertStats(c, folded);
-            return new Counts(freshUsage.size(), freshAdjustments.size(), folded.rowCount());
-        });
+        static final Counts NONE = new Counts(0, 0, 0, 0, 0);
+
+        Counts plus(Counts other) {
+            return new Counts(usageEvents + other.usageEvents, newUsage + other.newUsage,
+                    adjustmentEvents + other.adjustmentEvents, newAdjustments + other.newAdjustments,
+                    statsRows + other.statsRows);
+        }
+
+        Counts plusStatsRows(int rows) {
+            return new Counts(usageEvents, newUsage, adjustmentEvents, newAdjustments, statsRows + rows);
+        }
+    }
+
+    /** One poll's events, each id once: first occurrence wins within the poll too, in offset order. */
+    record Poll(ProjectionBatch batch, Map<String, UsageRecorded> usage, Map<String, CostAdjusted> adjustments,
+            int usageEvents) {
+
+        static Poll of(ProjectionBatch batch) {
+            Map<String, UsageRecorded> usage = new LinkedHashMap<>();
+            Map<String, CostAdjusted> adjustments = new LinkedHashMap<>();
+            int usageEvents = 0;
+            for (LedgerEvent e : batch.events()) {
+                if (e instanceof UsageRecorded u) {
+                    usage.merge(u.requestId(), u, ProjectionWriter::firstAccepted);
+                    usageEvents++;
+                } else if (e instanceof CostAdjusted a) {
+                    adjustments.putIfAbsent(a.adjustmentId(), a);
+                }
+            }
+            return new Poll(batch, usage, adjustments, usageEvents);
+        }
+    }
+
+    /**
+     * Steps 1 to 3 of the class comment for one poll, and its new events folded into {@code folded}. Each call
+     * claims with its own token, so an id claimed by an earlier poll of the same transaction reads as a duplicate.
+     */
+    Counts apply(Connection c, Poll poll, BatchFold.Accumulator folded) throws SQLException {
+        advanceOffsets(c, poll.batch());
+        long token = tokens.getAsLong();
+        Set<String> newUsageIds = claim(c, USAGE_KIND, poll.usage(), token);
+        Set<String> newAdjustmentIds = claim(c, ADJUSTMENT_KIND, poll.adjustments(), token);
+        List<UsageRecorded> freshUsage = poll.usage().values().stream()
+                .filter(u -> newUsageIds.contains(u.requestId())).toList();
+        List<CostAdjusted> freshAdjustments = poll.adjustments().values().stream()
+                .filter(a -> newAdjustmentIds.contains(a.adjustmentId())).toList();
+        insertUsageRecords(c, freshUsage);
+        insertAdjustments(c, freshAdjustments);
+        folded.add(freshUsage, freshAdjustments);
+        return new Counts(poll.usageEvents(), freshUsage.size(), poll.batch().events().size() - poll.usageEvents(),
+                freshAdjustments.size(), 0);
     }
 
     private void advanceOffsets(Connection c, ProjectionBatch batch) throws SQLException {
@@ -256,11 +299,12 @@ public final class ProjectionWriter {
         }
     }
 
-    /** Always in the same table order, each table's rows in primary-key order. */
-    private void upsertStats(Connection c, FoldedBatch folded) throws SQLException {
+    /** Always in the same table order, each table's rows in primary-key order; returns the rows upserted. */
+    static int upsertStats(Connection c, FoldedBatch folded) throws SQLException {
         upsert(c, ProjectionSql.UPSERT_USAGE_STATS, folded.usageStats(), true, false);
         upsert(c, ProjectionSql.UPSERT_COST_STATS, folded.costStats(), false, true);
         upsert(c, ProjectionSql.UPSERT_ACCOUNT_USAGE_STATS, folded.accountStats(), true, true);
+        return folded.rowCount();
     }
 
     private static void upsert(Connection c, String sql, List<Map.Entry<StatsKey, Measures>> rows, boolean tokens,

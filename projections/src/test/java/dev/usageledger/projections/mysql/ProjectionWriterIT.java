@@ -442,6 +442,105 @@ class ProjectionWriterIT {
         return Events.adjustment(a.adjustmentId()).key(a.apiKeyId()).amounts("777", "777").build();
     }
 
+    // ---- several polls in one transaction -----------------------------------------------------
+
+    @Test
+    void pollsGatheredInOneTransactionStoreWhatOneBatchEachWouldStore() {
+        List<LedgerEvent> events = mixedEvents();
+        Consumer single = new Consumer(0);
+        for (LedgerEvent e : events) {
+            single.write(0, e);
+        }
+        Map<String, List<List<String>>> oneBatchEach = withoutTokens(snapshot());
+        TestDatabase.truncateAll(ds);
+
+        Consumer gathering = new Consumer(0);
+        WriteResult result;
+        try (ProjectionTransaction t = writer.open()) {
+            for (LedgerEvent e : events) {
+                t.add(gathering.batch(0, List.of(e)));
+            }
+            assertThat(t.polls()).isEqualTo(events.size());
+            assertThat(t.events()).isEqualTo(events.size());
+            result = t.commit();
+        }
+
+        assertThat(withoutTokens(snapshot())).isEqualTo(oneBatchEach);
+        assertThat(result).isEqualTo(new WriteResult(5, 0, 2, 0, result.statsRows()));
+        assertThat(number("SELECT next_offset FROM consumer_offsets WHERE partition_id = 0")).isEqualTo(7);
+        LedgerInvariants.assertHold(ds);
+    }
+
+    /** The snapshot with {@code ledger_event_ids} reduced to its ids (its batch tokens are random). */
+    private static Map<String, List<List<String>>> withoutTokens(Map<String, List<List<String>>> snapshot) {
+        Map<String, List<List<String>>> copy = new LinkedHashMap<>(snapshot);
+        copy.put("ledger_event_ids", rows("SELECT event_kind, event_id, occurred_at FROM ledger_event_ids ORDER BY 1, 2"));
+        return copy;
+    }
+
+    @Test
+    void anIdRepeatedInALaterPollOfTheSameTransactionIsCountedOnceAndTheFirstWins() {
+        Consumer consumer = new Consumer(0);
+        UsageRecorded original = Events.usage("req_1").tokens(10, 1).build();
+        UsageRecorded resend = Events.usage("req_1").key("key_b").tokens(999, 999).build();
+        WriteResult result;
+        try (ProjectionTransaction t = writer.open()) {
+            t.add(consumer.batch(0, List.of(original, Events.usage("req_2").build())));
+            t.add(consumer.batch(0, List.of(resend)));
+            t.add(consumer.batch(0, List.of(resend, Events.adjustment("adj_1").build())));
+            result = t.commit();
+        }
+
+        assertThat(result).isEqualTo(new WriteResult(2, 2, 1, 0, result.statsRows()));
+        assertThat(rows("SELECT api_key_id, input_tokens FROM usage_records WHERE request_id = 'req_1'"))
+                .containsExactly(List.of("key_a", "10"));
+        assertThat(number("SELECT SUM(requests) FROM usage_stats WHERE granularity = 'day'")).isEqualTo(2);
+        assertThat(projected("usage.recorded", "duplicate")).isEqualTo(2);
+        LedgerInvariants.assertHold(ds);
+    }
+
+    @Test
+    void nothingOfATransactionClosedUncommittedIsKeptAndItsPollsCountWhenReadAgain() {
+        Consumer consumer = new Consumer(0);
+        List<LedgerEvent> events = mixedEvents();
+        ProjectionBatch first = consumer.batch(0, events.subList(0, 3));
+        ProjectionBatch second = consumer.batch(0, events.subList(3, events.size()));
+        try (ProjectionTransaction t = writer.open()) {
+            t.add(first);
+            t.add(second);
+        }
+
+        assertThat(snapshot().values()).allSatisfy(rows -> assertThat(rows).isEmpty());
+        assertThat(number("SELECT next_offset FROM consumer_offsets WHERE partition_id = 0")).isEqualTo(-1);
+        assertThat(projected("usage.recorded", "new")).isZero();
+
+        try (ProjectionTransaction again = writer.open()) {
+            again.add(first);
+            again.add(second);
+            again.commit();
+        }
+        assertThat(number("SELECT COUNT(*) FROM usage_records")).isEqualTo(5);
+        assertThat(number("SELECT next_offset FROM consumer_offsets WHERE partition_id = 0")).isEqualTo(7);
+        LedgerInvariants.assertHold(ds);
+    }
+
+    @Test
+    void aTransactionFencedOnALaterPollIsRolledBackWholeAndUnusable() {
+        Consumer a = new Consumer(0, 1);
+        ProjectionTransaction t = writer.open();
+        t.add(a.batch(0, List.of(Events.usage("req_1").build())));
+        new Consumer(1);
+
+        assertThatThrownBy(() -> t.add(a.batch(1, List.of(Events.usage("req_2").build()))))
+                .isInstanceOf(FencedException.class).hasMessageContaining(TOPIC + "-1");
+        assertThatThrownBy(t::commit).isInstanceOf(IllegalStateException.class);
+        t.close();
+
+        assertThat(number("SELECT COUNT(*) FROM ledger_event_ids")).isZero();
+        assertThat(rows("SELECT partition_id, next_offset FROM consumer_offsets ORDER BY partition_id"))
+                .containsExactly(List.of("0", "-1"), List.of("1", "-1"));
+    }
+
     // ---- fencing -----------------------------------------------------------------------------
 
     @Test
