@@ -92,15 +92,21 @@ public record ConsumerSettings(
      * @param topic           the events topic (CONTRACT §0)
      * @param deadLetterTopic where undecodable or invalid messages go, with the reason in headers
      * @param partitions      partitions of both topics when this app creates them
+     * @param limitsTopic     relay-api's {@code limits.changed} topic (its setting of the same name): read from its end
+     *                        by every instance, without a group, to drop a changed key's limits cached for the counters
      */
     public record Kafka(
             @DefaultValue("usage-events") String topic,
             @DefaultValue("usage-events.DLT") String deadLetterTopic,
             @DefaultValue("6") int partitions,
-            @DefaultValue("1") short replicationFactor) {
+            @DefaultValue("1") short replicationFactor,
+            @DefaultValue("limits-changes") String limitsTopic) {
         public Kafka {
             require(!topic.isBlank(), "ledger.kafka.topic must not be blank");
             require(!deadLetterTopic.isBlank(), "ledger.kafka.dead-letter-topic must not be blank");
+            require(!limitsTopic.isBlank(), "ledger.kafka.limits-topic must not be blank");
+            require(!limitsTopic.equals(topic) && !limitsTopic.equals(deadLetterTopic),
+                    "ledger.kafka.limits-topic must differ from ledger.kafka.topic and ledger.kafka.dead-letter-topic");
             require(partitions >= 1, "ledger.kafka.partitions must be at least 1");
             require(replicationFactor >= 1, "ledger.kafka.replication-factor must be at least 1");
         }

@@ -4,21 +4,36 @@ import dev.usageledger.projections.event.EventCodec;
 import dev.usageledger.projections.limits.CounterRebuilder;
 import dev.usageledger.projections.limits.KeyLimitsStore;
 import dev.usageledger.projections.limits.LimitScripts;
+import dev.usageledger.projections.limits.LimitsChangeReceiver;
+import dev.usageledger.projections.limits.LimitsChangedCodec;
+import dev.usageledger.projections.limits.LimitsChangesTopic;
 import dev.usageledger.projections.limits.QuotaPeriods;
+import dev.usageledger.projections.limits.RedisClients;
 import dev.usageledger.projections.limits.UsageCounters;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
-import dev.usageledger.projections.limits.RedisClients;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.MessageListener;
+import org.springframework.kafka.support.TopicPartitionOffset;
 import redis.clients.jedis.RedisClient;
 
-/** The usage-fed counters of the limits ({@link CountersListener}); off with {@code ledger.counters.enabled=false}. */
+/**
+ * The usage-fed counters of the limits ({@link CountersListener}); off with {@code ledger.counters.enabled=false}.
+ * Their cached copy of each key's limits ({@link CachedKeyLimits}) follows {@code limits.changed}: every instance reads
+ * {@code ledger.kafka.limits-topic} as relay-api does ({@link LimitsChangesTopic}: its one partition assigned from the
+ * end, no group, nothing committed), so a change of window length or weekly reset applies from the next batch.
+ */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "ledger.counters.enabled", havingValue = "true", matchIfMissing = true)
 class CountersConfiguration {
@@ -31,15 +46,19 @@ class CountersConfiguration {
     }
 
     @Bean
+    CachedKeyLimits countersKeyLimits(DataSource dataSource, ConsumerSettings settings, Clock clock) {
+        return new CachedKeyLimits(new KeyLimitsStore(dataSource)::find, settings.counters().limitsCacheTtl(), clock);
+    }
+
+    @Bean
     CountersListener countersListener(EventCodec codec, RedisClient countersRedis, DataSource dataSource,
-            ConsumerSettings settings, Clock clock, MeterRegistry registry) {
+            CachedKeyLimits countersKeyLimits, ConsumerSettings settings, Clock clock, MeterRegistry registry) {
         LimitScripts scripts = new LimitScripts();
         QuotaPeriods periods = new QuotaPeriods(settings.reporting().zoneId());
         return new CountersListener(codec,
                 new UsageCounters(countersRedis, scripts, periods, clock, settings.counters().dedupeHorizon()),
                 new CounterRebuilder(dataSource, countersRedis, scripts, periods, clock),
-                new CachedKeyLimits(new KeyLimitsStore(dataSource), settings.counters().limitsCacheTtl(), clock),
-                countersRedis, settings, clock, registry);
+                countersKeyLimits, countersRedis, settings, clock, registry);
     }
 
     @Bean
@@ -52,5 +71,31 @@ class CountersConfiguration {
                 settings.counters().retryBackoff(), registry);
         factory.getContainerProperties().setIdleEventInterval(settings.counters().idleInterval().toMillis());
         return factory;
+    }
+
+    /** Created here too (one partition, as relay-api does), so that this app finds it whichever starts first. */
+    @Bean
+    NewTopic limitsChangesTopic(ConsumerSettings settings) {
+        return TopicBuilder.name(settings.kafka().limitsTopic()).partitions(1)
+                .replicas(settings.kafka().replicationFactor()).build();
+    }
+
+    @Bean
+    LimitsChangeReceiver countersLimitsChangeReceiver(CachedKeyLimits countersKeyLimits, Clock clock,
+            MeterRegistry registry) {
+        return new LimitsChangeReceiver(countersKeyLimits::invalidate, new LimitsChangedCodec(), clock, registry);
+    }
+
+    @Bean
+    ConcurrentMessageListenerContainer<String, byte[]> limitsChangesContainer(KafkaProperties kafka,
+            ConsumerSettings settings, LimitsChangeReceiver countersLimitsChangeReceiver) {
+        ContainerProperties properties = new ContainerProperties(new TopicPartitionOffset(
+                settings.kafka().limitsTopic(), LimitsChangesTopic.PARTITION, TopicPartitionOffset.SeekPosition.END));
+        properties.setMessageListener((MessageListener<String, byte[]>) countersLimitsChangeReceiver::receive);
+        properties.setAckMode(ContainerProperties.AckMode.MANUAL); // no group: nothing is ever committed
+        properties.setAssignmentCommitOption(ContainerProperties.AssignmentCommitOption.NEVER);
+        return new ConcurrentMessageListenerContainer<>(
+                new DefaultKafkaConsumerFactory<>(LimitsChangesTopic.readerConfig(kafka.buildConsumerProperties())),
+                properties);
     }
 }

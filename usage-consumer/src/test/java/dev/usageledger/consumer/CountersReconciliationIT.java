@@ -66,20 +66,9 @@ class CountersReconciliationIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        EmbeddedStack stack = SharedStack.get();
-        registry.add("spring.kafka.bootstrap-servers", stack::bootstrapServers);
-        registry.add("spring.datasource.url", () -> {
-            stack.mariaDb().createDatabase(DATABASE);
-            return stack.mariaDb().jdbcUrl(DATABASE);
-        });
-        registry.add("ledger.kafka.topic", () -> TOPIC);
-        registry.add("ledger.kafka.dead-letter-topic", () -> TOPIC + ".DLT");
-        registry.add("ledger.kafka.partitions", () -> "1");
-        registry.add("ledger.consumer.group", () -> "reconcile-it");
-        registry.add("ledger.counters.group", () -> "reconcile-it-counters");
+        EmbeddedStackProperties.register(registry, "reconcile-it");
         registry.add("ledger.counters.reconcile-interval", RECONCILE_INTERVAL::toString);
         registry.add("ledger.counters.idle-interval", IDLE_INTERVAL::toString);
-        registry.add("ledger.redis.uri", stack::redisUri);
     }
 
     @Autowired

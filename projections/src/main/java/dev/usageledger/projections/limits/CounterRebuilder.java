@@ -101,7 +101,8 @@ public final class CounterRebuilder {
                     s.setString(2, topic);
                     try (ResultSet r = s.executeQuery()) {
                         while (r.next()) {
-                            offsets.put(r.getInt(1), r.getLong(2));
+                            // -1: the partition is registered, nothing projected yet: resume at its start.
+                            offsets.put(r.getInt(1), Math.max(0L, r.getLong(2)));
                         }
                     }
                 }

@@ -1,7 +1,9 @@
 package dev.usageledger.relayapi.limits;
 
 import dev.usageledger.projections.limits.LimitsChanged;
+import dev.usageledger.projections.limits.LimitsChangeReceiver;
 import dev.usageledger.projections.limits.LimitsChangedCodec;
+import dev.usageledger.projections.limits.LimitsChangesTopic;
 import dev.usageledger.relayapi.kafka.Failures;
 import dev.usageledger.relayapi.kafka.TopicProvisioner;
 import io.micrometer.core.instrument.Counter;
@@ -17,12 +19,12 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
- * Publishes {@code limits.changed} after a change of a key's limits committed in MySQL, so that every relay-api
- * instance drops its cached copy ({@link LimitsChangeListener}). Best effort by design: MySQL is the truth, so when
- * Kafka does not acknowledge within the timeout the change stands, the failure is logged and counted
+ * Publishes {@code limits.changed} after a change of a key's limits committed in MySQL, so that every relay-api and
+ * usage-consumer instance drops its cached copy ({@link LimitsChangeReceiver}). Best effort by design: MySQL is the
+ * truth, so when Kafka does not acknowledge within the timeout the change stands, the failure is logged and counted
  * ({@value #PUBLISHED}{@code {outcome="failure"}}), and other instances apply it once their cached copy expires
- * ({@code ledger.limits.cache-ttl}). Never throws. Every event goes to partition 0, the one partition the instances
- * read, whatever partition count the topic was given.
+ * ({@code ledger.limits.cache-ttl}). Never throws. Every event goes to {@link LimitsChangesTopic#PARTITION}, the one
+ * partition the instances read.
  */
 public final class LimitsChangePublisher implements LimitsChangeNotifier, DisposableBean {
 
@@ -61,7 +63,8 @@ public final class LimitsChangePublisher implements LimitsChangeNotifier, Dispos
             if (!topics.ensure()) {
                 problem = "the topics are not in place (Kafka unreachable at the last check)";
             } else {
-                template.send(new ProducerRecord<>(topic, 0, change.apiKeyId(), codec.encode(change)))
+                template.send(new ProducerRecord<>(topic, LimitsChangesTopic.PARTITION, change.apiKeyId(),
+                        codec.encode(change)))
                         .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 succeeded.increment();
                 return;

@@ -1,6 +1,8 @@
 package dev.usageledger.relayapi.limits;
 
+import dev.usageledger.projections.limits.LimitsChangeReceiver;
 import dev.usageledger.projections.limits.LimitsChangedCodec;
+import dev.usageledger.projections.limits.LimitsChangesTopic;
 import dev.usageledger.relayapi.config.LedgerKafkaProperties;
 import dev.usageledger.relayapi.config.LimitsProperties;
 import dev.usageledger.relayapi.kafka.TopicProvisioner;
@@ -10,11 +12,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -26,6 +25,7 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.MicrometerProducerListener;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.MessageListener;
 import org.springframework.kafka.support.TopicPartitionOffset;
 
 /**
@@ -78,36 +78,24 @@ public class LimitsChangesConfiguration {
     }
 
     @Bean
-    LimitsChangeListener limitsChangeListener(LimitsCache cache, LimitsChangedCodec codec, Clock clock,
+    LimitsChangeReceiver limitsChangeReceiver(LimitsCache cache, LimitsChangedCodec codec, Clock clock,
             MeterRegistry registry) {
-        return new LimitsChangeListener(cache, codec, clock, registry);
+        return new LimitsChangeReceiver(cache::invalidate, codec, clock, registry);
     }
 
     @Bean
     ConcurrentMessageListenerContainer<String, byte[]> limitsChangesContainer(KafkaProperties boot,
-            LedgerKafkaProperties kafka, LimitsChangeListener listener) {
-        ContainerProperties properties = new ContainerProperties(
-                new TopicPartitionOffset(kafka.limitsTopic(), 0, TopicPartitionOffset.SeekPosition.END));
-        properties.setMessageListener(listener);
+            LedgerKafkaProperties kafka, LimitsChangeReceiver receiver) {
+        ContainerProperties properties = new ContainerProperties(new TopicPartitionOffset(kafka.limitsTopic(),
+                LimitsChangesTopic.PARTITION, TopicPartitionOffset.SeekPosition.END));
+        properties.setMessageListener((MessageListener<String, byte[]>) receiver::receive);
         // No group: nothing is ever committed (a restarted instance starts at the end again).
         properties.setAckMode(ContainerProperties.AckMode.MANUAL);
         properties.setAssignmentCommitOption(ContainerProperties.AssignmentCommitOption.NEVER);
         ConcurrentMessageListenerContainer<String, byte[]> container = new ConcurrentMessageListenerContainer<>(
-                new DefaultKafkaConsumerFactory<>(consumerConfig(boot.buildConsumerProperties())), properties);
+                new DefaultKafkaConsumerFactory<>(LimitsChangesTopic.readerConfig(boot.buildConsumerProperties())),
+                properties);
         container.setBeanName("limitsChanges");
         return container;
-    }
-
-    /** Boot's consumer settings without a group: the partition is assigned, not subscribed. */
-    static Map<String, Object> consumerConfig(Map<String, Object> base) {
-        Map<String, Object> config = new HashMap<>(base);
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        // The topic is created with one partition by TopicProvisioner, never by a broker's defaults.
-        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        return config;
     }
 }
