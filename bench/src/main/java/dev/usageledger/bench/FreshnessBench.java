@@ -47,7 +47,7 @@ final class FreshnessBench {
     private FreshnessBench() {}
 
     static Result run(Databases dbs, String bootstrapServers, BenchEvents generated, double rate, Duration duration,
-            String runId, Path logs, int maxPollRecords) throws Exception {
+            String runId, Path logs, int maxPollRecords, Path jfrDir) throws Exception {
         String topic = "bench-fresh-" + runId;
         String db = "bench_freshness";
         String group = "bench-" + topic;
@@ -57,9 +57,10 @@ final class FreshnessBench {
         long total = generated.count();
         List<UsageRecorded> events = generated.cursor().next((int) total);
         List<byte[]> bodies = IngestBench.bodies(codec.mapper(), codec, events, BATCH);
-        JavaProcess consumer = ConsumerRun.start(dbs, db, bootstrapServers, topic, group, logs, maxPollRecords, null);
+        JavaProcess consumer = ConsumerRun.start(dbs, db, bootstrapServers, topic, group, logs, maxPollRecords,
+                jfrDir);
         int port = Ports.freePort();
-        JavaProcess relay = IngestBench.startRelay(bootstrapServers, topic, port, logs, runId);
+        JavaProcess relay = IngestBench.startRelay(bootstrapServers, topic, port, logs, jfrDir);
         ExecutorService clients = Executors.newFixedThreadPool(IngestBench.CLIENTS);
         try {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
