@@ -100,7 +100,7 @@ public final class BenchMain implements Callable<Integer> {
             + "'main=jar:/tmp/main-consumer-exec.jar'. Each is reported with its rate and its ratio to the first run.")
     List<String> pipelineVariants = List.of();
 
-    @Option(names = "--jfr", description = "Directory: record each usage-consumer run, and relay-api in the admission scenario, with JFR (settings=profile) into it.")
+    @Option(names = "--jfr", description = "Directory: record each usage-consumer and relay-api process (P1, P2, P4, P6, admission) with JFR (settings=profile) into it.")
     Path jfr;
 
     @Option(names = "--tune-db", description = "Environment, not product: before the runs, SET GLOBAL "
@@ -197,7 +197,7 @@ public final class BenchMain implements Callable<Integer> {
         long relayPeakRss = 0;
         if (wanted.contains("p2")) {
             IngestBench.Result ingest = IngestBench.run(bootstrapServers, new BenchEvents(Profile.LIVE, ingestEvents,
-                    keys, models, accountsPerProvider, cacheReadPercent, seed + 1, now), runId, logs);
+                    keys, models, accountsPerProvider, cacheReadPercent, seed + 1, now), runId, logs, jfr);
             report.add(ingest.raw());
             ingest.http().forEach(report::add);
             report.check("P2: relay-api accepted every batch (202)", ingest.rejected() == 0,
@@ -217,7 +217,7 @@ public final class BenchMain implements Callable<Integer> {
             n = Math.max(FreshnessBench.BATCH, n - n % FreshnessBench.BATCH);
             FreshnessBench.Result f = FreshnessBench.run(dbs, bootstrapServers, new BenchEvents(Profile.LIVE, n, keys,
                     models, accountsPerProvider, cacheReadPercent, seed + 2, now), rate,
-                    Duration.ofSeconds(freshnessSeconds), runId, logs, maxPollRecords.get(0));
+                    Duration.ofSeconds(freshnessSeconds), runId, logs, maxPollRecords.get(0), jfr);
             report.add(f.measurement());
             report.limit("P4 freshness p99, 202 to visible in usage_stats", f.p99Ms(), 1000, "ms");
             report.note(FreshnessBench.describe(f) + (freshnessRate == null && livePipelineRate != null

@@ -27,8 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * posted at a fixed rate (open loop: on schedule, whatever the answers' latency); for each batch,
  * the time from relay-api's 202 to the moment all its events are in {@code usage_records}, which
  * the consumer writes in the same transaction as {@code usage_stats} (visible in one means visible
- * in the other). Visibility is polled every {@value #POLL_MS} ms (the oldest pending batches first), which
- * bounds the resolution; the first 15 s (warm-up of both cold JVMs) are not measured.
+ * in the other). Visibility is polled every {@value #POLL_MS} ms on one connection (the oldest pending batches
+ * first), which bounds the resolution. The first 15 s of the schedule warm both cold JVMs and are not measured; the
+ * measured phase starts once the consumer has caught up with them (at most 120 s later), so that it measures
+ * freshness at the offered rate, not the draining of a cold start's backlog.
  */
 final class FreshnessBench {
 
@@ -36,6 +38,8 @@ final class FreshnessBench {
     private static final long POLL_MS = 10;
     /** Both JVMs start cold: the first batches (JIT, connection pools, first transactions) are not measured. */
     private static final Duration WARMUP = Duration.ofSeconds(15);
+    /** Longest wait, after the warm-up, for the consumer to catch up before the measured phase starts anyway. */
+    private static final Duration DRAIN_LIMIT = Duration.ofSeconds(120);
     /** Pending batches checked per poll, oldest first (a later one found late is measured pessimistically). */
     private static final int CHECKED_PER_POLL = 32;
 
@@ -47,7 +51,7 @@ final class FreshnessBench {
     private FreshnessBench() {}
 
     static Result run(Databases dbs, String bootstrapServers, BenchEvents generated, double rate, Duration duration,
-            String runId, Path logs, int maxPollRecords) throws Exception {
+            String runId, Path logs, int maxPollRecords, Path jfrDir) throws Exception {
         String topic = "bench-fresh-" + runId;
         String db = "bench_freshness";
         String group = "bench-" + topic;
@@ -57,9 +61,10 @@ final class FreshnessBench {
         long total = generated.count();
         List<UsageRecorded> events = generated.cursor().next((int) total);
         List<byte[]> bodies = IngestBench.bodies(codec.mapper(), codec, events, BATCH);
-        JavaProcess consumer = ConsumerRun.start(dbs, db, bootstrapServers, topic, group, logs, maxPollRecords, null, null);
+        JavaProcess consumer = ConsumerRun.start(dbs, db, bootstrapServers, topic, group, logs, maxPollRecords,
+                jfrDir, null);
         int port = Ports.freePort();
-        JavaProcess relay = IngestBench.startRelay(bootstrapServers, topic, port, logs, runId);
+        JavaProcess relay = IngestBench.startRelay(bootstrapServers, topic, port, logs, jfrDir);
         ExecutorService clients = Executors.newFixedThreadPool(IngestBench.CLIENTS);
         try {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -70,51 +75,26 @@ final class FreshnessBench {
             ConcurrentLinkedQueue<Sent> accepted = new ConcurrentLinkedQueue<>();
             AtomicLong rejected = new AtomicLong();
             List<Long> latencies = new ArrayList<>();
-            long lastPoll = 0;
             long intervalNanos = (long) (BATCH * 1e9 / rate);
-            long warmupBatches = (long) (WARMUP.toNanos() / intervalNanos);
-            long start = System.nanoTime();
-            for (int b = 0; b < bodies.size(); b++) {
-                long due = start + b * intervalNanos;
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    TimeUnit.NANOSECONDS.sleep(wait);
+            long warmupBatches = Math.min(bodies.size() - 1, WARMUP.toNanos() / intervalNanos);
+            try (Poller poller = new Poller(dbs.connect(db))) {
+                // Warm-up: the same schedule, not measured; then wait until the consumer has caught up with it, so
+                // that the measured phase starts from a drained topic (the cold JVMs' backlog is not freshness).
+                send(0, (int) warmupBatches, false, events, bodies, intervalNanos, clients, http, base, accepted,
+                        rejected, poller, latencies, rate, dbs, db, group, topic, bootstrapServers);
+                long drained = System.nanoTime() + DRAIN_LIMIT.toNanos();
+                while ((!accepted.isEmpty() || inFlight(clients)) && System.nanoTime() < drained) {
+                    poller.poll(accepted, latencies);
+                    Thread.sleep(POLL_MS);
                 }
-                int from = b * BATCH;
-                List<String> ids = events.subList(from, Math.min(events.size(), from + BATCH)).stream()
-                        .map(UsageRecorded::requestId).toList();
-                byte[] body = bodies.get(b);
-                boolean measured = b >= warmupBatches;
-                clients.submit(() -> {
-                    try {
-                        HttpResponse<Void> r = http.send(IngestBench.request(base, body),
-                                HttpResponse.BodyHandlers.discarding());
-                        if (r.statusCode() == 202) {
-                            accepted.add(new Sent(ids, System.nanoTime(), measured));
-                        } else {
-                            rejected.incrementAndGet();
-                        }
-                    } catch (Exception e) {
-                        rejected.incrementAndGet();
-                    }
-                    return null;
-                });
-                if (Boolean.getBoolean("bench.debug") && b % (int) Math.max(1, rate / BATCH) == 0) {
-                    System.err.printf("P4 t=%.1fs sent=%d pending=%d visible=%d stored=%s lso=%s end=%s%n",
-                            (System.nanoTime() - start) / 1e9, b, accepted.size(), latencies.size(),
-                            ConsumerRun.storedOffsets(dbs, db, group, topic), ends(bootstrapServers, topic, true),
-                            ends(bootstrapServers, topic, false));
+                send((int) warmupBatches, bodies.size(), true, events, bodies, intervalNanos, clients, http, base,
+                        accepted, rejected, poller, latencies, rate, dbs, db, group, topic, bootstrapServers);
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                clients.shutdown();
+                while ((!clients.isTerminated() || !accepted.isEmpty()) && System.nanoTime() < deadline) {
+                    poller.poll(accepted, latencies);
+                    Thread.sleep(POLL_MS);
                 }
-                if (System.nanoTime() - lastPoll >= TimeUnit.MILLISECONDS.toNanos(POLL_MS)) {
-                    pollVisible(dbs, db, accepted, latencies);
-                    lastPoll = System.nanoTime();
-                }
-            }
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            clients.shutdown();
-            while ((!clients.isTerminated() || !accepted.isEmpty()) && System.nanoTime() < deadline) {
-                pollVisible(dbs, db, accepted, latencies);
-                Thread.sleep(POLL_MS);
             }
             long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
             long measuredBatches = sorted.length;
@@ -133,38 +113,118 @@ final class FreshnessBench {
         }
     }
 
-    /** Removes from {@code pending} the batches now fully visible; records the measured ones' latency in ms. */
-    private static void pollVisible(Databases dbs, String db, ConcurrentLinkedQueue<Sent> pending, List<Long> sink) {
-        try (Connection c = dbs.connect(db)) {
-            int checked = 0;
-            for (Iterator<Sent> it = pending.iterator(); it.hasNext() && checked++ < CHECKED_PER_POLL; ) {
-                Sent s = it.next();
-                if (visible(c, s.ids())) {
-                    long seen = System.nanoTime();
-                    it.remove();
-                    if (s.measured()) {
-                        sink.add(Math.max(0, (seen - s.acceptedAt()) / 1_000_000));
-                    }
-                }
+    /** Posts batches {@code from} (inclusive) to {@code to} on schedule (open loop), polling visibility between sends. */
+    private static void send(int from, int to, boolean measured, List<UsageRecorded> events, List<byte[]> bodies,
+            long intervalNanos, ExecutorService clients, HttpClient http, String base,
+            ConcurrentLinkedQueue<Sent> accepted, AtomicLong rejected, Poller poller, List<Long> latencies,
+            double rate, Databases dbs, String db, String group, String topic, String bootstrapServers)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        long lastPoll = 0;
+        for (int b = from; b < to; b++) {
+            long due = start + (b - from) * intervalNanos;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
             }
-        } catch (SQLException notYet) {
-            // the consumer's Flyway has not created the tables yet
-            if (Boolean.getBoolean("bench.debug")) {
-                System.err.println("P4 poll: " + notYet);
+            int first = b * BATCH;
+            List<String> ids = events.subList(first, Math.min(events.size(), first + BATCH)).stream()
+                    .map(UsageRecorded::requestId).toList();
+            byte[] body = bodies.get(b);
+            clients.submit(() -> {
+                try {
+                    HttpResponse<Void> r = http.send(IngestBench.request(base, body),
+                            HttpResponse.BodyHandlers.discarding());
+                    if (r.statusCode() == 202) {
+                        accepted.add(new Sent(ids, System.nanoTime(), measured));
+                    } else {
+                        rejected.incrementAndGet();
+                    }
+                } catch (Exception e) {
+                    rejected.incrementAndGet();
+                }
+                return null;
+            });
+            if (Boolean.getBoolean("bench.debug") && b % (int) Math.max(1, rate / BATCH) == 0) {
+                System.err.printf("P4 %s t=%.1fs sent=%d pending=%d visible=%d stored=%s lso=%s end=%s%n",
+                        measured ? "measured" : "warm-up", (System.nanoTime() - start) / 1e9, b, accepted.size(),
+                        latencies.size(), ConsumerRun.storedOffsets(dbs, db, group, topic),
+                        ends(bootstrapServers, topic, true), ends(bootstrapServers, topic, false));
+            }
+            if (System.nanoTime() - lastPoll >= TimeUnit.MILLISECONDS.toNanos(POLL_MS)) {
+                poller.poll(accepted, latencies);
+                lastPoll = System.nanoTime();
             }
         }
     }
 
-    private static boolean visible(Connection c, List<String> ids) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM usage_records WHERE request_id IN ("
-                + "?,".repeat(ids.size() - 1) + "?)")) {
+    /** Whether a client is still waiting for an answer (a batch may still join {@code accepted}). */
+    private static boolean inFlight(ExecutorService clients) {
+        return clients instanceof java.util.concurrent.ThreadPoolExecutor pool && pool.getActiveCount() > 0;
+    }
+
+    /**
+     * Visibility checks on one connection kept open for the whole run (a connection per poll cost the starved
+     * machine ~100 connection set-ups a second) with one prepared statement per batch size.
+     */
+    private static final class Poller implements AutoCloseable {
+
+        private final Connection connection;
+        private final PreparedStatement full;
+
+        Poller(Connection connection) throws SQLException {
+            this.connection = connection;
+            this.full = connection.prepareStatement(countSql(BATCH));
+        }
+
+        /** Removes from {@code pending} the batches now fully visible; records the measured ones' latency in ms. */
+        void poll(ConcurrentLinkedQueue<Sent> pending, List<Long> sink) {
+            try {
+                int checked = 0;
+                for (Iterator<Sent> it = pending.iterator(); it.hasNext() && checked++ < CHECKED_PER_POLL; ) {
+                    Sent s = it.next();
+                    if (visible(s.ids())) {
+                        long seen = System.nanoTime();
+                        it.remove();
+                        if (s.measured()) {
+                            sink.add(Math.max(0, (seen - s.acceptedAt()) / 1_000_000));
+                        }
+                    }
+                }
+            } catch (SQLException notYet) {
+                // the consumer's Flyway has not created the tables yet
+                if (Boolean.getBoolean("bench.debug")) {
+                    System.err.println("P4 poll: " + notYet);
+                }
+            }
+        }
+
+        private boolean visible(List<String> ids) throws SQLException {
+            if (ids.size() == BATCH) {
+                return count(full, ids) == ids.size();
+            }
+            try (PreparedStatement ps = connection.prepareStatement(countSql(ids.size()))) {
+                return count(ps, ids) == ids.size();
+            }
+        }
+
+        private static long count(PreparedStatement ps, List<String> ids) throws SQLException {
             for (int i = 0; i < ids.size(); i++) {
                 ps.setString(i + 1, ids.get(i));
             }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return rs.getLong(1) == ids.size();
+                return rs.getLong(1);
             }
+        }
+
+        private static String countSql(int n) {
+            return "SELECT COUNT(*) FROM usage_records WHERE request_id IN (" + "?,".repeat(n - 1) + "?)";
+        }
+
+        @Override
+        public void close() throws SQLException {
+            connection.close();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.usageledger.projections.event;
 
 import dev.usageledger.projections.pricing.CostBreakdown;
 import dev.usageledger.projections.pricing.PricingSource;
+import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,6 +26,8 @@ import tools.jackson.databind.node.ObjectNode;
 public final class EventCodec {
 
     private static final BigDecimal MAX_ABS_USD = new BigDecimal("1000000");
+    /** A usage event with a breakdown is ~700 bytes. */
+    private static final int ENCODED_SIZE_HINT = 1024;
 
     private final JsonMapper mapper;
 
@@ -47,72 +51,88 @@ public final class EventCodec {
         return mapper;
     }
 
+    /**
+     * The event's JSON, written straight to bytes (no tree in between: this runs for every event ingested). The only
+     * place the wire form is written; {@link #toJson} reads it back.
+     */
     public byte[] encode(LedgerEvent event) {
-        return mapper.writeValueAsBytes(toJson(event));
+        ByteArrayOutputStream out = new ByteArrayOutputStream(ENCODED_SIZE_HINT);
+        try (JsonGenerator g = mapper.createGenerator(out)) {
+            write(g, event);
+        }
+        return out.toByteArray();
     }
 
+    /** The event's JSON as a tree, exactly as {@link #encode} writes it (for tests and tools). */
     public ObjectNode toJson(LedgerEvent event) {
-        ObjectNode n = mapper.createObjectNode();
-        n.put("type", event.type());
-        n.put("schemaVersion", event.schemaVersion());
+        return (ObjectNode) mapper.readTree(encode(event));
+    }
+
+    private static void write(JsonGenerator g, LedgerEvent event) {
+        g.writeStartObject();
+        g.writeStringProperty("type", event.type());
+        g.writeNumberProperty("schemaVersion", event.schemaVersion());
         if (event instanceof UsageRecorded u) {
-                n.put("requestId", u.requestId());
-                n.put("occurredAt", iso(u.occurredAt()));
-                n.put("apiKeyId", u.apiKeyId());
-                putOptional(n, "accountId", u.accountId());
-                putOptional(n, "accountType", u.accountType());
-                n.put("model", u.model());
-                n.put("reportedModel", u.reportedModel());
-                ObjectNode usage = n.putObject("usage");
-                TokenUsage t = u.usage();
-                usage.put("inputTokens", t.input());
-                usage.put("outputTokens", t.output());
-                usage.put("cacheCreateTokens", t.cacheCreate());
-                usage.put("ephemeral5mTokens", t.ephemeral5m());
-                usage.put("ephemeral1hTokens", t.ephemeral1h());
-                usage.put("cacheReadTokens", t.cacheRead());
-                putOptional(n, "serviceTier", u.serviceTier());
-                n.put("longContext", u.longContext());
-                putOptional(n, "endpoint", u.endpoint());
-                if (u.statusCode() != null) {
-                    n.put("statusCode", u.statusCode());
-                }
-                if (u.stream() != null) {
-                    n.put("stream", u.stream());
-                }
-                if (u.durationMs() != null) {
-                    n.put("durationMs", u.durationMs());
-                }
-                putOptional(n, "relayId", u.relayId());
-                putOptional(n, "receivedAt", iso(u.receivedAt()));
-                AssessedCost c = u.cost();
-                ObjectNode cost = n.putObject("cost");
-                cost.put("realUsd", c.realUsd().toPlainString());
-                cost.put("ratedUsd", c.ratedUsd().toPlainString());
-                cost.put("source", c.source().wireName());
-                cost.put("pricingVersion", c.pricingVersion());
-                if (c.breakdown() != null) {
-                    CostBreakdown b = c.breakdown();
-                    ObjectNode bn = cost.putObject("breakdown");
-                    bn.put("inputUsd", b.input().toPlainString());
-                    bn.put("outputUsd", b.output().toPlainString());
-                    bn.put("cacheWrite5mUsd", b.cacheWrite5m().toPlainString());
-                    bn.put("cacheWrite1hUsd", b.cacheWrite1h().toPlainString());
-                    bn.put("cacheReadUsd", b.cacheRead().toPlainString());
-                }
+            g.writeStringProperty("requestId", u.requestId());
+            g.writeStringProperty("occurredAt", iso(u.occurredAt()));
+            g.writeStringProperty("apiKeyId", u.apiKeyId());
+            writeOptional(g, "accountId", u.accountId());
+            writeOptional(g, "accountType", u.accountType());
+            g.writeStringProperty("model", u.model());
+            g.writeStringProperty("reportedModel", u.reportedModel());
+            g.writeObjectPropertyStart("usage");
+            TokenUsage t = u.usage();
+            g.writeNumberProperty("inputTokens", t.input());
+            g.writeNumberProperty("outputTokens", t.output());
+            g.writeNumberProperty("cacheCreateTokens", t.cacheCreate());
+            g.writeNumberProperty("ephemeral5mTokens", t.ephemeral5m());
+            g.writeNumberProperty("ephemeral1hTokens", t.ephemeral1h());
+            g.writeNumberProperty("cacheReadTokens", t.cacheRead());
+            g.writeEndObject();
+            writeOptional(g, "serviceTier", u.serviceTier());
+            g.writeBooleanProperty("longContext", u.longContext());
+            writeOptional(g, "endpoint", u.endpoint());
+            if (u.statusCode() != null) {
+                g.writeNumberProperty("statusCode", u.statusCode().intValue());
+            }
+            if (u.stream() != null) {
+                g.writeBooleanProperty("stream", u.stream());
+            }
+            if (u.durationMs() != null) {
+                g.writeNumberProperty("durationMs", u.durationMs().longValue());
+            }
+            writeOptional(g, "relayId", u.relayId());
+            writeOptional(g, "receivedAt", iso(u.receivedAt()));
+            AssessedCost c = u.cost();
+            g.writeObjectPropertyStart("cost");
+            g.writeStringProperty("realUsd", c.realUsd().toPlainString());
+            g.writeStringProperty("ratedUsd", c.ratedUsd().toPlainString());
+            g.writeStringProperty("source", c.source().wireName());
+            g.writeStringProperty("pricingVersion", c.pricingVersion());
+            if (c.breakdown() != null) {
+                CostBreakdown b = c.breakdown();
+                g.writeObjectPropertyStart("breakdown");
+                g.writeStringProperty("inputUsd", b.input().toPlainString());
+                g.writeStringProperty("outputUsd", b.output().toPlainString());
+                g.writeStringProperty("cacheWrite5mUsd", b.cacheWrite5m().toPlainString());
+                g.writeStringProperty("cacheWrite1hUsd", b.cacheWrite1h().toPlainString());
+                g.writeStringProperty("cacheReadUsd", b.cacheRead().toPlainString());
+                g.writeEndObject();
+            }
+            g.writeEndObject();
         } else if (event instanceof CostAdjusted a) {
-                n.put("adjustmentId", a.adjustmentId());
-                n.put("occurredAt", iso(a.occurredAt()));
-                n.put("apiKeyId", a.apiKeyId());
-                putOptional(n, "accountId", a.accountId());
-                n.put("model", a.model());
-                n.put("realUsd", a.realUsd().toPlainString());
-                n.put("ratedUsd", a.ratedUsd().toPlainString());
-                putOptional(n, "reason", a.reason());
-                putOptional(n, "requestedBy", a.requestedBy());
-                putOptional(n, "receivedAt", iso(a.receivedAt()));
+            g.writeStringProperty("adjustmentId", a.adjustmentId());
+            g.writeStringProperty("occurredAt", iso(a.occurredAt()));
+            g.writeStringProperty("apiKeyId", a.apiKeyId());
+            writeOptional(g, "accountId", a.accountId());
+            g.writeStringProperty("model", a.model());
+            g.writeStringProperty("realUsd", a.realUsd().toPlainString());
+            g.writeStringProperty("ratedUsd", a.ratedUsd().toPlainString());
+            writeOptional(g, "reason", a.reason());
+            writeOptional(g, "requestedBy", a.requestedBy());
+            writeOptional(g, "receivedAt", iso(a.receivedAt()));
         }
-        return n;
+        g.writeEndObject();
     }
 
     /** RFC 3339 in UTC, at most millisecond precision (what {@link JsonFields#timestamp} accepts). */
@@ -120,9 +140,9 @@ public final class EventCodec {
         return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS).toString();
     }
 
-    private static void putOptional(ObjectNode n, String field, String value) {
+    private static void writeOptional(JsonGenerator g, String field, String value) {
         if (value != null) {
-            n.put(field, value);
+            g.writeStringProperty(field, value);
         }
     }
 

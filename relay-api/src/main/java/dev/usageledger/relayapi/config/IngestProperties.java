@@ -11,7 +11,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxEvents           most events in one ingest request (413 above it)
  * @param maxEventAge         how far in the past {@code occurredAt} may be (400 beyond it)
  * @param publishTimeout      how long a request waits for Kafka to commit its events (503 after it)
- * @param publishConcurrency  how many Kafka transactions run at once; each holds one producer
+ * @param publishConcurrency  how many Kafka transactions run at once; each holds one producer. Requests that arrive
+ *                            while all are busy share the next transaction (group commit), so a small number keeps
+ *                            transactions large under load and adds no wait when idle
+ * @param publishGroupMaxEvents most events in one shared transaction (a single request larger than this still goes
+ *                            alone); bounds the producer memory one transaction holds
  */
 @ConfigurationProperties("ledger.ingest")
 public record IngestProperties(
@@ -19,7 +23,8 @@ public record IngestProperties(
         @DefaultValue("1000") int maxEvents,
         @DefaultValue("30d") Duration maxEventAge,
         @DefaultValue("10s") Duration publishTimeout,
-        @DefaultValue("16") int publishConcurrency) {
+        @DefaultValue("2") int publishConcurrency,
+        @DefaultValue("5000") int publishGroupMaxEvents) {
 
     /** How far in the future {@code occurredAt} may be: fixed by CONTRACT §1. */
     public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
@@ -36,5 +41,8 @@ public record IngestProperties(
                 "ledger.ingest.publish-timeout", "must be between 500ms and 5m, was " + publishTimeout);
         Settings.require(publishConcurrency >= 1 && publishConcurrency <= 256,
                 "ledger.ingest.publish-concurrency", "must be between 1 and 256, was " + publishConcurrency);
+        Settings.require(publishGroupMaxEvents >= 1 && publishGroupMaxEvents <= 100_000,
+                "ledger.ingest.publish-group-max-events", "must be between 1 and 100000, was "
+                        + publishGroupMaxEvents);
     }
 }

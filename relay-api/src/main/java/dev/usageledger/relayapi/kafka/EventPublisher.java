@@ -10,9 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,12 +23,19 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.SendResult;
 
 /**
- * Publishes the events of one request atomically: one Kafka transaction, key {@code apiKeyId}, value
+ * Publishes the events of one request atomically: in one Kafka transaction, key {@code apiKeyId}, value
  * {@link EventCodec#encode}, header {@code type}. {@link #publish} returns only after the transaction committed,
  * so every event is acknowledged by all in-sync replicas, and throws {@link PublishFailedException} otherwise.
  *
- * <p>The caller never waits longer than the publish timeout: the transaction runs on a bounded pool while the caller
- * waits for it with that deadline. The transaction checks the same deadline before it commits and aborts when it
+ * <p>Group commit: requests that arrive while every committer is busy share the next transaction
+ * ({@link TransactionGroups}; at most {@code concurrency} transactions in flight, at most {@code maxGroupEvents}
+ * events in one). A request's events are never split across transactions, and a transaction that fails fails every
+ * request in it: none of their events is visible to {@code read_committed} consumers, each gets a 503 and may be
+ * retried with the same request ids. Sharing the commit (the broker's transaction markers, the producer's round
+ * trips) is what makes small batches cheap.
+ *
+ * <p>The caller never waits longer than the publish timeout. A request still queued at its deadline is dropped
+ * unpublished; a transaction checks the earliest deadline of its requests before it commits and aborts when it
  * passed; a transaction that fails is aborted and its producer discarded by Spring Kafka (a producer whose begin,
  * commit or abort failed is closed, not returned to the cache), so the next request gets a fresh producer once Kafka
  * is back.
@@ -48,10 +53,10 @@ public final class EventPublisher implements DisposableBean {
     private final Duration timeout;
     private final TopicProvisioner topics;
     private final IngestMetrics metrics;
-    private final ThreadPoolExecutor pool;
+    private final TransactionGroups<ProducerRecord<String, byte[]>> groups;
 
     public EventPublisher(KafkaTemplate<String, byte[]> template, EventCodec codec, String topic, Duration timeout,
-            int concurrency, TopicProvisioner topics, IngestMetrics metrics) {
+            int concurrency, int maxGroupEvents, TopicProvisioner topics, IngestMetrics metrics) {
         this.template = template;
         this.codec = codec;
         this.topic = topic;
@@ -59,13 +64,12 @@ public final class EventPublisher implements DisposableBean {
         this.topics = topics;
         this.metrics = metrics;
         AtomicInteger threads = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(concurrency, concurrency, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                runnable -> {
+        this.groups = new TransactionGroups<>(this::publishInOneTransaction, concurrency, maxGroupEvents,
+                System::nanoTime, runnable -> {
                     Thread thread = new Thread(runnable, "kafka-publish-" + threads.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
                 });
-        this.pool.allowCoreThreadTimeOut(true);
     }
 
     /**
@@ -82,7 +86,7 @@ public final class EventPublisher implements DisposableBean {
         }
         Future<?> transaction;
         try {
-            transaction = pool.submit(() -> publishInOneTransaction(records, deadline));
+            transaction = groups.submit(records, deadline);
         } catch (RejectedExecutionException e) {
             throw failed(start, "the service is shutting down", e);
         }
@@ -91,7 +95,11 @@ public final class EventPublisher implements DisposableBean {
         } catch (TimeoutException e) {
             throw failed(start, "Kafka did not acknowledge within " + timeout.toMillis() + " ms", null);
         } catch (ExecutionException e) {
-            throw failed(start, "Kafka did not acknowledge: " + Failures.describe(e.getCause()), e.getCause());
+            Throwable cause = e.getCause();
+            if (cause instanceof TimeoutException) {
+                throw failed(start, "Kafka did not acknowledge within " + timeout.toMillis() + " ms", null);
+            }
+            throw failed(start, "Kafka did not acknowledge: " + Failures.describe(cause), cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw failed(start, "interrupted while waiting for Kafka", e);
@@ -117,6 +125,8 @@ public final class EventPublisher implements DisposableBean {
             for (ProducerRecord<String, byte[]> record : records) {
                 acks.add(operations.send(record));
             }
+            // Sends what linger.ms would hold back: nothing else joins this transaction.
+            operations.flush();
             for (CompletableFuture<SendResult<String, byte[]>> ack : acks) {
                 awaitAck(ack, deadline);
             }
@@ -147,12 +157,9 @@ public final class EventPublisher implements DisposableBean {
         return new PublishFailedException(message, cause);
     }
 
-    /** Lets transactions in flight finish (each bounded by the producer's timeouts), then stops the pool. */
+    /** Lets queued and in-flight transactions finish (each bounded by the producer's timeouts), then stops. */
     @Override
     public void destroy() throws InterruptedException {
-        pool.shutdown();
-        if (!pool.awaitTermination(timeout.toMillis() * 2, TimeUnit.MILLISECONDS)) {
-            pool.shutdownNow();
-        }
+        groups.close(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
     }
 }

@@ -35,6 +35,8 @@ import org.springframework.kafka.core.ProducerFactory;
 public class KafkaPublishingConfiguration {
 
     static final int LINGER_MS = 5;
+    /** A shared transaction of a few thousand events fills few, large batches per partition (default 16 KB). */
+    static final int BATCH_SIZE = 128 * 1024;
 
     @Bean
     NewTopic usageEventsTopic(LedgerKafkaProperties kafka) {
@@ -70,6 +72,7 @@ public class KafkaPublishingConfiguration {
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         config.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, BATCH_SIZE);
         // No single blocking call (metadata, initTransactions, commit, abort) may outlast a request's deadline.
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
@@ -99,7 +102,7 @@ public class KafkaPublishingConfiguration {
     EventPublisher eventPublisher(KafkaTemplate<String, byte[]> ledgerKafkaTemplate, EventCodec codec,
             LedgerKafkaProperties kafka, IngestProperties ingest, TopicProvisioner topics, IngestMetrics metrics) {
         return new EventPublisher(ledgerKafkaTemplate, codec, kafka.topic(), ingest.publishTimeout(),
-                ingest.publishConcurrency(), topics, metrics);
+                ingest.publishConcurrency(), ingest.publishGroupMaxEvents(), topics, metrics);
     }
 
     @Bean

@@ -15,6 +15,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -83,6 +86,42 @@ class UsageEventsIT extends LiveKafkaContext {
         assertThat(answer.status()).isEqualTo(202);
         assertThat(answer.json().get("accepted").asInt()).isEqualTo(1000);
         assertThat(published(1000, key)).hasSize(1000).allSatisfy(m -> assertThat(m.key()).isEqualTo(key));
+    }
+
+    @Test
+    void publishesConcurrentRequestsSharingTransactionsEachWholeAndOnce() throws Exception {
+        String key = uniqueId("key");
+        int requests = 16;
+        int perRequest = 25;
+        List<String> sent = new ArrayList<>();
+        List<String> bodies = new ArrayList<>();
+        for (int r = 0; r < requests; r++) {
+            List<ObjectNode> events = new ArrayList<>();
+            for (int i = 0; i < perRequest; i++) {
+                String id = uniqueId("req");
+                sent.add(id);
+                events.add(usage(id, key));
+            }
+            bodies.add(batch(events));
+        }
+        ExecutorService clients = Executors.newFixedThreadPool(requests);
+        try {
+            List<Future<Api.Answer>> answers = new ArrayList<>();
+            for (String body : bodies) {
+                answers.add(clients.submit(() -> api.post(PATH, RELAY_TOKEN, body)));
+            }
+            for (Future<Api.Answer> answer : answers) {
+                Api.Answer a = answer.get();
+                assertThat(a.status()).as(a.body()).isEqualTo(202);
+                assertThat(a.json().get("accepted").asInt()).isEqualTo(perRequest);
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+
+        List<String> published = published(requests * perRequest, key).stream()
+                .map(m -> ((UsageRecorded) m.event()).requestId()).toList();
+        assertThat(published).hasSize(requests * perRequest).containsExactlyInAnyOrderElementsOf(sent);
     }
 
     @Test
