@@ -62,7 +62,7 @@ public class KafkaPublishingConfiguration {
     }
 
     /** Boot's producer settings with the ledger's guarantees on top. */
-    static Map<String, Object> producerConfig(Map<String, Object> base, Duration publishTimeout) {
+    public static Map<String, Object> producerConfig(Map<String, Object> base, Duration publishTimeout) {
         int timeoutMs = (int) Math.min(Integer.MAX_VALUE / 4, publishTimeout.toMillis());
         Map<String, Object> config = new HashMap<>(base);
         config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);

@@ -5,16 +5,14 @@ import dev.usageledger.projections.limits.LimitsChangedCodec;
 import dev.usageledger.projections.limits.LimitsChangesTopic;
 import dev.usageledger.relayapi.config.LedgerKafkaProperties;
 import dev.usageledger.relayapi.config.LimitsProperties;
+import dev.usageledger.relayapi.kafka.KafkaPublishingConfiguration;
 import dev.usageledger.relayapi.kafka.TopicProvisioner;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -61,19 +59,15 @@ public class LimitsChangesConfiguration {
                 registry);
     }
 
-    /** Boot's producer settings, acknowledged by all in-sync replicas, no call blocking longer than {@code timeout}. */
+    /**
+     * The ingest producer's settings (acknowledged by all in-sync replicas, idempotent, no call blocking longer than
+     * {@code timeout}), not transactional, sent at once: a change of limits is one small record.
+     */
     static Map<String, Object> producerConfig(Map<String, Object> base, Duration timeout) {
-        int timeoutMs = (int) Math.min(Integer.MAX_VALUE / 4, timeout.toMillis());
-        Map<String, Object> config = new HashMap<>(base);
-        config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
-        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        Map<String, Object> config = KafkaPublishingConfiguration.producerConfig(base, timeout);
+        config.remove(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs);
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, config.get(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG));
         return config;
     }
 
