@@ -54,7 +54,7 @@ import org.springframework.stereotype.Component;
  * partition it touched is rewound to where the transaction began (the offsets stored in MySQL), so its polls
  * are read and projected again; a transaction still open when partitions are revoked or the container goes
  * idle is committed first. Every poll after the first is written on a writer thread while the consumer thread
- * polls and decodes the next one; everything else (the Kafka consumer, seeks, claims, commits, rollbacks) runs
+ * polls and decodes the next one ({@code ledger.consumer.overlap-writes}; off, the consumer thread writes it); everything else (the Kafka consumer, seeks, claims, commits, rollbacks) runs
  * on the consumer's own thread, which waits for the write before anything else touches the transaction.
  *
  * <p>Offsets are stored in MySQL, not trusted from Kafka: on assignment the listener claims its
