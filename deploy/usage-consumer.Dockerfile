@@ -23,6 +23,7 @@ COPY target/usage-consumer-exec.jar /app/usage-consumer.jar
 
 USER ledger
 EXPOSE 8081
-# JVM flags come from JAVA_TOOL_OPTIONS (set in docker-compose.yml); Spring settings from the
-# environment (SPRING_*, LEDGER_*).
+# JVM flags come from JAVA_TOOL_OPTIONS (docker-compose.yml sets the same default as below); Spring settings
+# from the environment (SPRING_*, LEDGER_*). 192 MB of heap keeps the app within 512 MB resident.
+ENV JAVA_TOOL_OPTIONS="-Xms64m -Xmx192m -XX:+UseSerialGC -Djdk.nio.maxCachedBufferSize=262144 -XX:+ExitOnOutOfMemoryError"
 ENTRYPOINT ["java", "-jar", "/app/usage-consumer.jar"]

@@ -1,5 +1,6 @@
 package dev.usageledger.bench;
 
+import dev.usageledger.stack.AppJvmArgs;
 import dev.usageledger.projections.limits.KeyLimits;
 import dev.usageledger.projections.limits.LimitKeys;
 import dev.usageledger.projections.limits.LimitScripts;
@@ -97,7 +98,7 @@ final class AdmissionBench {
         String topic = "bench-admission-" + runId;
         EventLoader.createTopics(bootstrapServers, topic);
         int port = Ports.freePort();
-        List<String> jvmArgs = new ArrayList<>(List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC"));
+        List<String> jvmArgs = new ArrayList<>(AppJvmArgs.RELAY_API);
         if (jfrDir != null) {
             Files.createDirectories(jfrDir);
             jvmArgs.add("-XX:StartFlightRecording=settings=profile,filename="

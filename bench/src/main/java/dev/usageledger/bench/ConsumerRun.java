@@ -1,5 +1,6 @@
 package dev.usageledger.bench;
 
+import dev.usageledger.stack.AppJvmArgs;
 import dev.usageledger.stack.JavaProcess;
 import dev.usageledger.stack.Ports;
 import dev.usageledger.stack.RepoLayout;
@@ -75,7 +76,7 @@ final class ConsumerRun {
     static JavaProcess start(Databases dbs, String database, String bootstrapServers, String topic, String group,
             Path logDir, int maxPollRecords, Path jfrDir, ConsumerVariant variant) throws IOException {
         int port = Ports.freePort();
-        List<String> jvmArgs = new ArrayList<>(List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC"));
+        List<String> jvmArgs = new ArrayList<>(AppJvmArgs.USAGE_CONSUMER);
         if (jfrDir != null) {
             java.nio.file.Files.createDirectories(jfrDir);
             jvmArgs.add("-XX:StartFlightRecording=settings=profile,filename="

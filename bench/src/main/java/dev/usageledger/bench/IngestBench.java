@@ -1,5 +1,6 @@
 package dev.usageledger.bench;
 
+import dev.usageledger.stack.AppJvmArgs;
 import dev.usageledger.projections.event.EventCodec;
 import dev.usageledger.projections.event.UsageRecorded;
 import dev.usageledger.stack.JavaProcess;
@@ -80,7 +81,7 @@ final class IngestBench {
     /** Starts relay-api on {@code topic}; with a {@code jfrDir}, recorded by JFR ({@code settings=profile}) into it. */
     static JavaProcess startRelay(String bootstrapServers, String topic, int port, Path logs, Path jfrDir)
             throws IOException {
-        List<String> jvmArgs = new ArrayList<>(List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC"));
+        List<String> jvmArgs = new ArrayList<>(AppJvmArgs.RELAY_API);
         if (jfrDir != null) {
             Files.createDirectories(jfrDir);
             jvmArgs.add("-XX:StartFlightRecording=settings=profile,filename="

@@ -1,5 +1,6 @@
 package dev.usageledger.demo;
 
+import dev.usageledger.stack.AppJvmArgs;
 import dev.usageledger.stack.EmbeddedStack;
 import dev.usageledger.stack.JavaProcess;
 import dev.usageledger.stack.Ports;
@@ -86,7 +87,7 @@ public final class LedgerApps {
         args.addAll(extraRelayArgs);
         relayApi = JavaProcess.builder("relay-api")
                 .jar(repo.require("relay-api/target/relay-api-exec.jar"))
-                .jvmArgs("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC")
+                .jvmArgs(AppJvmArgs.RELAY_API.toArray(String[]::new))
                 .env("LEDGER_SECURITY_RELAYTOKENS", RELAY_NAME + ":" + RELAY_TOKEN)
                 .env("LEDGER_SECURITY_ADMINTOKENS", ADMIN_NAME + ":" + ADMIN_TOKEN)
                 .args(args.toArray(String[]::new))
@@ -132,7 +133,7 @@ public final class LedgerApps {
         args.addAll(extraConsumerArgs);
         JavaProcess started = JavaProcess.builder("usage-consumer")
                 .jar(repo.require("usage-consumer/target/usage-consumer-exec.jar"))
-                .jvmArgs("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC")
+                .jvmArgs(AppJvmArgs.USAGE_CONSUMER.toArray(String[]::new))
                 .args(args.toArray(String[]::new))
                 .logFile(logDir.resolve("usage-consumer-" + (consumers.size() + 1) + ".log"))
                 .start();

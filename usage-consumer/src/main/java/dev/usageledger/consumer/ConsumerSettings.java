@@ -121,6 +121,8 @@ public record ConsumerSettings(
      *                       most {@code maxPollRecords} turns the gathering off (one transaction per poll)
      * @param transactionMaxDelay  longest time a transaction gathers polls before it commits (an open one also
      *                       commits once no records came for this long or 500 ms, whichever is shorter)
+     * @param overlapWrites  write each gathered poll after the first on a writer thread while the next poll is read
+     *                       and decoded (two polls in memory at once), instead of on the consumer thread
      */
     public record Consumer(
             @DefaultValue("usage-consumer") String group,
@@ -128,7 +130,8 @@ public record ConsumerSettings(
             @DefaultValue("5000") int maxPollRecords,
             @DefaultValue("1s") Duration retryBackoff,
             @DefaultValue("100000") int transactionMaxEvents,
-            @DefaultValue("10s") Duration transactionMaxDelay) {
+            @DefaultValue("10s") Duration transactionMaxDelay,
+            @DefaultValue("true") boolean overlapWrites) {
         public Consumer {
             require(!group.isBlank(), "ledger.consumer.group must not be blank");
             require(concurrency >= 1, "ledger.consumer.concurrency must be at least 1");

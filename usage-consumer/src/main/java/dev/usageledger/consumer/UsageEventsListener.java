@@ -54,7 +54,7 @@ import org.springframework.stereotype.Component;
  * partition it touched is rewound to where the transaction began (the offsets stored in MySQL), so its polls
  * are read and projected again; a transaction still open when partitions are revoked or the container goes
  * idle is committed first. Every poll after the first is written on a writer thread while the consumer thread
- * polls and decodes the next one; everything else (the Kafka consumer, seeks, claims, commits, rollbacks) runs
+ * polls and decodes the next one ({@code ledger.consumer.overlap-writes}; off, the consumer thread writes it); everything else (the Kafka consumer, seeks, claims, commits, rollbacks) runs
  * on the consumer's own thread, which waits for the write before anything else touches the transaction.
  *
  * <p>Offsets are stored in MySQL, not trusted from Kafka: on assignment the listener claims its
@@ -85,7 +85,10 @@ class UsageEventsListener implements ConsumerSeekAware, DisposableBean {
     private final ThreadLocal<Gathering> gathering = new ThreadLocal<>();
     private final Map<RetryClassifier.Failure, Counter> rewinds = new java.util.EnumMap<>(RetryClassifier.Failure.class);
     private final DistributionSummary pollsPerTransaction;
-    /** Writes a gathering transaction's polls while the consumer threads poll and decode the next ones. */
+    /**
+     * Writes a gathering transaction's polls while the consumer threads poll and decode the next ones; {@code null}
+     * when {@code ledger.consumer.overlap-writes} is off (the consumer thread writes them itself).
+     */
     private final ExecutorService writerThread;
 
     UsageEventsListener(EventCodec codec, ProjectionWriter writer, ConsumerOffsets offsets,
@@ -106,7 +109,7 @@ class UsageEventsListener implements ConsumerSeekAware, DisposableBean {
         }
         CustomizableThreadFactory threads = new CustomizableThreadFactory("ledger-writer-");
         threads.setDaemon(true);
-        this.writerThread = Executors.newCachedThreadPool(threads);
+        this.writerThread = settings.consumer().overlapWrites() ? Executors.newCachedThreadPool(threads) : null;
         this.pollsPerTransaction = DistributionSummary.builder("ledger.consumer.transaction.polls")
                 .description("Polls committed together in one MySQL transaction")
                 .register(registry);
@@ -157,7 +160,9 @@ class UsageEventsListener implements ConsumerSeekAware, DisposableBean {
     /** After the containers stopped (an open transaction was committed on revocation). */
     @Override
     public void destroy() {
-        writerThread.shutdown();
+        if (writerThread != null) {
+            writerThread.shutdown();
+        }
     }
 
     @Override
@@ -275,7 +280,9 @@ class UsageEventsListener implements ConsumerSeekAware, DisposableBean {
             return false;
         }
         open.events += batch.events().size();
-        open.inFlight = CompletableFuture.runAsync(() -> open.transaction.add(batch), writerThread);
+        // Without the writer thread the write runs here; a failure is seen at the next wait all the same.
+        open.inFlight = CompletableFuture.runAsync(() -> open.transaction.add(batch),
+                writerThread != null ? writerThread : Runnable::run);
         return true;
     }
 

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
@@ -146,20 +147,43 @@ public final class EventCodec {
         }
     }
 
-    /** Decodes one message value; never returns {@code null}. */
+    /**
+     * Decodes one message value; never returns {@code null}. Reads the bytes with Jackson's streaming
+     * parser (no {@code JsonNode} tree); the same rules, results and messages as {@link #decodeTree}.
+     */
     public LedgerEvent decode(byte[] bytes) {
+        return decode(bytes, StreamedObject::read);
+    }
+
+    /**
+     * The decoder before streaming: the message read into a {@code JsonNode} tree first. Kept as the
+     * reference {@link #decode} is tested against ({@code EventDecoderEquivalenceTest}).
+     */
+    LedgerEvent decodeTree(byte[] bytes) {
+        return decode(bytes, (m, b) -> {
+            JsonNode root = m.readTree(b);
+            return root == null || !root.isObject() ? null : JsonFields.tree(root);
+        });
+    }
+
+    /** {@code reader} answers the message's root object, or {@code null} when it holds no object. */
+    private LedgerEvent decode(byte[] bytes, BiFunction<JsonMapper, byte[], JsonFields.Lookup> reader) {
         if (bytes == null || bytes.length == 0) {
             throw new EventDecodingException("empty message");
         }
-        JsonNode root;
+        JsonFields.Lookup root;
         try {
-            root = mapper.readTree(bytes);
+            root = reader.apply(mapper, bytes);
         } catch (JacksonException e) {
             throw new EventDecodingException("not JSON: " + e.getOriginalMessage(), e);
         }
-        if (root == null || !root.isObject()) {
+        if (root == null) {
             throw new EventDecodingException("not a JSON object");
         }
+        return decode(root);
+    }
+
+    private LedgerEvent decode(JsonFields.Lookup root) {
         List<Violation> violations = new ArrayList<>();
         JsonFields f = new JsonFields(root, "", null, violations);
         String type = f.string("type", true, 32, null, null);

@@ -16,6 +16,9 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>Every reader returns {@code null} (or the stated default) when the field is absent or broken;
  * callers build a value only when {@link #violations} stayed unchanged.
+ *
+ * <p>The object is read through a {@link Lookup}, so the same rules apply to a {@link JsonNode} tree
+ * (relay input) and to an object read by a streaming parser ({@link StreamedObject}, the topic's events).
  */
 final class JsonFields {
 
@@ -28,16 +31,32 @@ final class JsonFields {
             Pattern.compile("\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,3})?([Zz]|[+-]\\d{2}:\\d{2})");
     static final Pattern DECIMAL = Pattern.compile("-?\\d{1,16}(\\.\\d{1,10})?");
     static final int MONEY_FRACTION_DIGITS = 10;
-    private static final BigInteger MAX_TOKENS = BigInteger.valueOf(1_000_000_000L);
+    private static final long MAX_TOKENS = 1_000_000_000L;
 
-    private static final JsonNode EMPTY = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    /** A field's value when it is a JSON array: not a string, number, boolean or object. */
+    static final Object ARRAY = new Object();
+    private static final Lookup EMPTY = field -> null;
 
-    private final JsonNode node;
+    /**
+     * One JSON object's fields. {@link #get} answers {@code null} (absent or JSON {@code null}), a
+     * {@link String}, a {@link Long} or {@link BigInteger} (JSON integer), a {@link BigDecimal} (any other
+     * JSON number), a {@link Boolean}, a {@link Lookup} (JSON object) or {@link #ARRAY}.
+     */
+    @FunctionalInterface
+    interface Lookup {
+        Object get(String field);
+    }
+
+    private final Lookup node;
     private final String prefix;
     private final Integer index;
     private final List<Violation> violations;
 
     JsonFields(JsonNode node, String prefix, Integer index, List<Violation> violations) {
+        this(tree(node), prefix, index, violations);
+    }
+
+    JsonFields(Lookup node, String prefix, Integer index, List<Violation> violations) {
         this.node = node;
         this.prefix = prefix;
         this.index = index;
@@ -52,9 +71,45 @@ final class JsonFields {
         violations.add(new Violation(index, prefix + field, message));
     }
 
-    private JsonNode value(String field) {
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() ? null : v;
+    /** A tree object's fields as a {@link Lookup}. */
+    static Lookup tree(JsonNode node) {
+        return field -> fromTree(node.get(field));
+    }
+
+    private static Object fromTree(JsonNode v) {
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isString()) {
+            return v.stringValue();
+        }
+        if (v.isIntegralNumber()) {
+            return v.bigIntegerValue();
+        }
+        if (v.isNumber()) {
+            return v.decimalValue();
+        }
+        if (v.isBoolean()) {
+            return v.booleanValue();
+        }
+        return v.isObject() ? tree(v) : ARRAY;
+    }
+
+    private Object value(String field) {
+        return node.get(field);
+    }
+
+    private static boolean isIntegral(Object v) {
+        return v instanceof Long || v instanceof BigInteger;
+    }
+
+    /** Whether a JSON integer lies in [min, max]; a {@link BigInteger} is compared exactly. */
+    private static boolean within(Object integral, long min, long max) {
+        if (integral instanceof Long n) {
+            return n >= min && n <= max;
+        }
+        BigInteger n = (BigInteger) integral;
+        return n.compareTo(BigInteger.valueOf(min)) >= 0 && n.compareTo(BigInteger.valueOf(max)) <= 0;
     }
 
     boolean has(String field) {
@@ -63,33 +118,32 @@ final class JsonFields {
 
     /** A nested object; absent gives an empty object, anything else than an object is a violation. */
     JsonFields object(String field, boolean required) {
-        JsonNode v = value(field);
+        Object v = value(field);
         if (v == null) {
             if (required) {
                 reject(field, "is required");
             }
             return new JsonFields(EMPTY, prefix + field + ".", index, violations);
         }
-        if (!v.isObject()) {
+        if (!(v instanceof Lookup object)) {
             reject(field, "must be an object");
             return new JsonFields(EMPTY, prefix + field + ".", index, violations);
         }
-        return new JsonFields(v, prefix + field + ".", index, violations);
+        return new JsonFields(object, prefix + field + ".", index, violations);
     }
 
     String string(String field, boolean required, int maxLength, Pattern pattern, String patternDescription) {
-        JsonNode v = value(field);
+        Object v = value(field);
         if (v == null) {
             if (required) {
                 reject(field, "is required");
             }
             return null;
         }
-        if (!v.isString()) {
+        if (!(v instanceof String s)) {
             reject(field, "must be a string");
             return null;
         }
-        String s = v.stringValue();
         if (s.isEmpty() || s.length() > maxLength) {
             reject(field, "must be 1 to " + maxLength + " characters");
             return null;
@@ -125,20 +179,19 @@ final class JsonFields {
 
     /** A token count: a JSON integer 0 … 1,000,000,000; absent means 0. */
     long tokens(String field) {
-        JsonNode v = value(field);
+        Object v = value(field);
         if (v == null) {
             return 0;
         }
-        if (!v.isIntegralNumber()) {
+        if (!isIntegral(v)) {
             reject(field, "must be a JSON integer (no strings, no fractions)");
             return 0;
         }
-        BigInteger n = v.bigIntegerValue();
-        if (n.signum() < 0 || n.compareTo(MAX_TOKENS) > 0) {
+        if (!within(v, 0, MAX_TOKENS)) {
             reject(field, "must be between 0 and 1000000000");
             return 0;
         }
-        return n.longValue();
+        return ((Number) v).longValue();
     }
 
     /**
@@ -182,32 +235,31 @@ final class JsonFields {
     }
 
     Long integer(String field, long min, long max) {
-        JsonNode v = value(field);
+        Object v = value(field);
         if (v == null) {
             return null;
         }
-        if (!v.isIntegralNumber()) {
+        if (!isIntegral(v)) {
             reject(field, "must be a JSON integer");
             return null;
         }
-        BigInteger n = v.bigIntegerValue();
-        if (n.compareTo(BigInteger.valueOf(min)) < 0 || n.compareTo(BigInteger.valueOf(max)) > 0) {
+        if (!within(v, min, max)) {
             reject(field, "must be between " + min + " and " + max);
             return null;
         }
-        return n.longValue();
+        return ((Number) v).longValue();
     }
 
     Boolean bool(String field) {
-        JsonNode v = value(field);
+        Object v = value(field);
         if (v == null) {
             return null;
         }
-        if (!v.isBoolean()) {
+        if (!(v instanceof Boolean b)) {
             reject(field, "must be true or false");
             return null;
         }
-        return v.booleanValue();
+        return b;
     }
 
     /**
@@ -215,7 +267,7 @@ final class JsonFields {
      * 10 fraction digits, within [min, max].
      */
     BigDecimal money(String field, boolean required, BigDecimal min, BigDecimal max) {
-        JsonNode v = value(field);
+        Object v = value(field);
         if (v == null) {
             if (required) {
                 reject(field, "is required");
@@ -223,16 +275,19 @@ final class JsonFields {
             return null;
         }
         BigDecimal amount;
-        if (v.isString()) {
-            String s = v.stringValue();
+        if (v instanceof String s) {
             if (!DECIMAL.matcher(s).matches()) {
                 reject(field, "must be a decimal number with at most " + MONEY_FRACTION_DIGITS
                         + " fraction digits, e.g. \"0.0123\"");
                 return null;
             }
             amount = new BigDecimal(s);
-        } else if (v.isNumber()) {
-            amount = v.decimalValue();
+        } else if (v instanceof BigDecimal d) {
+            amount = d;
+        } else if (v instanceof BigInteger n) {
+            amount = new BigDecimal(n);
+        } else if (v instanceof Long n) {
+            amount = BigDecimal.valueOf(n);
         } else {
             reject(field, "must be a decimal string or a JSON number");
             return null;

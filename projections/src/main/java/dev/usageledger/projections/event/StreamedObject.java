@@ -1,0 +1,77 @@
+package dev.usageledger.projections.event;
+
+import java.util.HashMap;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One JSON object read with Jackson's streaming {@link JsonParser}, without a {@code JsonNode} tree:
+ * its fields as the scalar values {@link JsonFields.Lookup} describes (strings, {@code Long} or
+ * {@code BigInteger} integers, {@code BigDecimal} for other numbers, booleans), nested objects as
+ * further {@code StreamedObject}s, arrays skipped and marked {@link JsonFields#ARRAY}. A later
+ * duplicate of a field replaces the earlier one, as in the tree model.
+ */
+final class StreamedObject implements JsonFields.Lookup {
+
+    private final Map<String, Object> fields;
+
+    private StreamedObject(Map<String, Object> fields) {
+        this.fields = fields;
+    }
+
+    @Override
+    public Object get(String field) {
+        return fields.get(field);
+    }
+
+    /**
+     * Reads a whole message: one JSON value and nothing after it. Returns {@code null} for a
+     * well-formed value that is not an object (or no value at all); malformed JSON raises the
+     * parser's {@link JacksonException}.
+     */
+    static StreamedObject read(JsonMapper mapper, byte[] bytes) {
+        try (JsonParser p = mapper.createParser(bytes)) {
+            JsonToken first = p.nextToken();
+            StreamedObject object = null;
+            if (first == JsonToken.START_OBJECT) {
+                object = readObject(p);
+            } else {
+                p.skipChildren();
+            }
+            if (first != null && p.nextToken() != null) {
+                throw new EventDecodingException("not JSON: trailing content after the value");
+            }
+            return object;
+        }
+    }
+
+    /** Reads the fields of the object whose START_OBJECT the parser is at, up to its END_OBJECT. */
+    private static StreamedObject readObject(JsonParser p) {
+        Map<String, Object> fields = new HashMap<>(32);
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+            String name = p.currentName();
+            fields.put(name, value(p, p.nextToken()));
+        }
+        return new StreamedObject(fields);
+    }
+
+    private static Object value(JsonParser p, JsonToken token) {
+        return switch (token) {
+            case VALUE_STRING -> p.getString();
+            case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                    ? p.getBigIntegerValue() : (Object) p.getLongValue();
+            case VALUE_NUMBER_FLOAT -> p.getDecimalValue();
+            case VALUE_TRUE -> Boolean.TRUE;
+            case VALUE_FALSE -> Boolean.FALSE;
+            case START_OBJECT -> readObject(p);
+            case START_ARRAY -> {
+                p.skipChildren();
+                yield JsonFields.ARRAY;
+            }
+            default -> null;
+        };
+    }
+}
