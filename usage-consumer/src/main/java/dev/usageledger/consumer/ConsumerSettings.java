@@ -121,6 +121,10 @@ public record ConsumerSettings(
      *                       most {@code maxPollRecords} turns the gathering off (one transaction per poll)
      * @param transactionMaxDelay  longest time a transaction gathers polls before it commits (an open one also
      *                       commits once no records came for this long or 500 ms, whichever is shorter)
+     * @param transactionMaxStatsRows a gathering transaction commits once its polls fold into this many stats rows:
+     *                       gathering pays only while events fold together (few keys, live timestamps); with many
+     *                       keys or a backfill each poll adds rows of its own, and one huge upsert at commit is slower
+     *                       than one per poll
      * @param overlapWrites  write each gathered poll after the first on a writer thread while the next poll is read
      *                       and decoded (two polls in memory at once), instead of on the consumer thread
      */
@@ -131,6 +135,7 @@ public record ConsumerSettings(
             @DefaultValue("1s") Duration retryBackoff,
             @DefaultValue("100000") int transactionMaxEvents,
             @DefaultValue("10s") Duration transactionMaxDelay,
+            @DefaultValue("25000") int transactionMaxStatsRows,
             @DefaultValue("true") boolean overlapWrites) {
         public Consumer {
             require(!group.isBlank(), "ledger.consumer.group must not be blank");
@@ -138,6 +143,7 @@ public record ConsumerSettings(
             require(maxPollRecords >= 1, "ledger.consumer.max-poll-records must be at least 1");
             require(!retryBackoff.isNegative(), "ledger.consumer.retry-backoff must not be negative");
             require(transactionMaxEvents >= 1, "ledger.consumer.transaction-max-events must be at least 1");
+            require(transactionMaxStatsRows >= 1, "ledger.consumer.transaction-max-stats-rows must be at least 1");
             require(transactionMaxDelay.toMillis() >= 10 && transactionMaxDelay.compareTo(Duration.ofMinutes(1)) <= 0,
                     "ledger.consumer.transaction-max-delay must be from 10ms to 1m, was " + transactionMaxDelay);
         }

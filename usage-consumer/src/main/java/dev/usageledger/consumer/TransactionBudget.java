@@ -10,17 +10,20 @@ import java.util.function.LongSupplier;
  * <p>Only a full poll (as many records as {@code max-poll-records}: the consumer is behind) opens or extends a
  * gathering transaction, so a consumer that keeps up commits every poll as before and freshness is unchanged.
  * A gathering transaction commits after a poll that was not full (caught up), when one more full poll could
- * exceed {@code maxEvents}, or once it has been open for {@code maxDelay}.
+ * exceed {@code maxEvents}, once its polls fold into {@code maxStatsRows} stats rows (they no longer fold together:
+ * many keys, or a backfill), or once it has been open for {@code maxDelay}.
  */
 final class TransactionBudget {
 
     private final int maxPollRecords;
     private final int maxEvents;
     private final long maxDelayNanos;
+    private final int maxStatsRows;
     private final LongSupplier nanoTime;
 
-    TransactionBudget(int maxPollRecords, int maxEvents, Duration maxDelay, LongSupplier nanoTime) {
+    TransactionBudget(int maxPollRecords, int maxEvents, Duration maxDelay, int maxStatsRows, LongSupplier nanoTime) {
         this.maxPollRecords = maxPollRecords;
+        this.maxStatsRows = maxStatsRows;
         this.maxEvents = maxEvents;
         this.maxDelayNanos = maxDelay.toNanos();
         this.nanoTime = nanoTime;
@@ -28,7 +31,7 @@ final class TransactionBudget {
 
     static TransactionBudget of(ConsumerSettings.Consumer settings, LongSupplier nanoTime) {
         return new TransactionBudget(settings.maxPollRecords(), settings.transactionMaxEvents(),
-                settings.transactionMaxDelay(), nanoTime);
+                settings.transactionMaxDelay(), settings.transactionMaxStatsRows(), nanoTime);
     }
 
     /** Now, on the budget's clock: when a transaction opens. */
@@ -41,9 +44,13 @@ final class TransactionBudget {
         return pollRecords >= maxPollRecords && maxEvents >= 2L * maxPollRecords;
     }
 
-    /** Whether a transaction opened at {@code openedAt}, holding {@code events}, commits after a poll of {@code pollRecords}. */
-    boolean due(long openedAt, int events, int pollRecords) {
-        return !gathers(pollRecords) || (long) events + maxPollRecords > maxEvents || expired(openedAt);
+    /**
+     * Whether a transaction opened at {@code openedAt}, holding {@code events} that fold (as far as known: the poll
+     * being written may not be counted yet) into {@code statsRows}, commits after a poll of {@code pollRecords}.
+     */
+    boolean due(long openedAt, int events, int statsRows, int pollRecords) {
+        return !gathers(pollRecords) || (long) events + maxPollRecords > maxEvents || statsRows >= maxStatsRows
+                || expired(openedAt);
     }
 
     /** Whether a transaction opened at {@code openedAt} has been open for the longest time allowed. */

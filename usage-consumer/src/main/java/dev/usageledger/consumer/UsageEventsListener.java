@@ -228,7 +228,7 @@ class UsageEventsListener implements ConsumerSeekAware, DisposableBean {
             } else if (!extend(open, batch, firstOffsets)) {
                 open = null;
             }
-            if (open != null && budget.due(open.openedAt, open.events, records.size())) {
+            if (open != null && budget.due(open.openedAt, open.events, open.statsRows, records.size())) {
                 commit(open, List.of(), "budget reached");
             }
         } catch (FencedException e) {
@@ -262,6 +262,7 @@ class UsageEventsListener implements ConsumerSeekAware, DisposableBean {
         });
         Gathering open = new Gathering(transaction, topic, consumer, openedAt, new HashMap<>(firstOffsets),
                 batch.events().size());
+        open.statsRows = transaction.statsRows();
         gathering.set(open);
         return open;
     }
@@ -280,6 +281,7 @@ class UsageEventsListener implements ConsumerSeekAware, DisposableBean {
             return false;
         }
         open.events += batch.events().size();
+        open.statsRows = open.transaction.statsRows(); // the polls written so far; read before the next write starts
         // Without the writer thread the write runs here; a failure is seen at the next wait all the same.
         open.inFlight = CompletableFuture.runAsync(() -> open.transaction.add(batch),
                 writerThread != null ? writerThread : Runnable::run);
@@ -348,6 +350,7 @@ class UsageEventsListener implements ConsumerSeekAware, DisposableBean {
         final long openedAt;
         final Map<Integer, Long> firstOffsets;
         int events;
+        int statsRows;
         CompletableFuture<Void> inFlight;
 
         Gathering(ProjectionTransaction transaction, String topic, Consumer<?, ?> consumer, long openedAt,

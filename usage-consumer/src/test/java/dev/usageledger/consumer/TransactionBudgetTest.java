@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class TransactionBudgetTest {
 
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
-    private final TransactionBudget budget = new TransactionBudget(5_000, 20_000, Duration.ofMillis(500), nanos::get);
+    private final TransactionBudget budget = new TransactionBudget(5_000, 20_000, Duration.ofMillis(500), 30_000, nanos::get);
 
     @Test
     void onlyAFullPollGathers() {
@@ -20,7 +20,7 @@ class TransactionBudgetTest {
 
     @Test
     void aBudgetOfLessThanTwoPollsNeverGathers() {
-        TransactionBudget onePoll = new TransactionBudget(5_000, 9_999, Duration.ofSeconds(1), nanos::get);
+        TransactionBudget onePoll = new TransactionBudget(5_000, 9_999, Duration.ofSeconds(1), 30_000, nanos::get);
 
         assertThat(onePoll.gathers(5_000)).isFalse();
     }
@@ -29,17 +29,17 @@ class TransactionBudgetTest {
     void commitsOnceCaughtUp() {
         long opened = budget.now();
 
-        assertThat(budget.due(opened, 5_000, 5_000)).isFalse();
-        assertThat(budget.due(opened, 5_100, 100)).isTrue();
+        assertThat(budget.due(opened, 5_000, 1_000, 5_000)).isFalse();
+        assertThat(budget.due(opened, 5_100, 1_000, 100)).isTrue();
     }
 
     @Test
     void commitsBeforeOneMoreFullPollCouldExceedTheEvents() {
         long opened = budget.now();
 
-        assertThat(budget.due(opened, 15_000, 5_000)).isFalse();
-        assertThat(budget.due(opened, 15_001, 5_000)).isTrue();
-        assertThat(budget.due(opened, 20_000, 5_000)).isTrue();
+        assertThat(budget.due(opened, 15_000, 1_000, 5_000)).isFalse();
+        assertThat(budget.due(opened, 15_001, 1_000, 5_000)).isTrue();
+        assertThat(budget.due(opened, 20_000, 1_000, 5_000)).isTrue();
     }
 
     @Test
@@ -47,12 +47,20 @@ class TransactionBudgetTest {
         long opened = budget.now();
         nanos.addAndGet(Duration.ofMillis(499).toNanos());
 
-        assertThat(budget.due(opened, 5_000, 5_000)).isFalse();
+        assertThat(budget.due(opened, 5_000, 1_000, 5_000)).isFalse();
         assertThat(budget.expired(opened)).isFalse();
 
         nanos.addAndGet(Duration.ofMillis(1).toNanos());
 
-        assertThat(budget.due(opened, 5_000, 5_000)).isTrue();
+        assertThat(budget.due(opened, 5_000, 1_000, 5_000)).isTrue();
         assertThat(budget.expired(opened)).isTrue();
+    }
+
+    @Test
+    void commitsOnceThePollsNoLongerFoldTogether() {
+        long opened = budget.now();
+
+        assertThat(budget.due(opened, 5_000, 29_999, 5_000)).isFalse();
+        assertThat(budget.due(opened, 5_000, 30_000, 5_000)).isTrue();
     }
 }

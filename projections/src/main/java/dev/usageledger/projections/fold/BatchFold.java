@@ -80,6 +80,11 @@ public final class BatchFold {
             }
         }
 
+        /** How many stats rows (all three tables) the events added so far fold into. */
+        public int rows() {
+            return usageStats.size() + costStats.size() + accountStats.size();
+        }
+
         /** The rows so far, each table's in primary-key order. */
         public FoldedBatch result() {
             return new FoldedBatch(sorted(usageStats), sorted(costStats), sorted(accountStats));

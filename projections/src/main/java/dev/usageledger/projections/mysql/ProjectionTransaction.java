@@ -73,6 +73,11 @@ public final class ProjectionTransaction implements AutoCloseable {
         return polls;
     }
 
+    /** Stats rows the polls added so far fold into (what {@link #commit} will upsert). */
+    public int statsRows() {
+        return folded.rows();
+    }
+
     /** Events of the polls added so far, duplicates included. */
     public int events() {
         return counts.usageEvents() + counts.adjustmentEvents();
