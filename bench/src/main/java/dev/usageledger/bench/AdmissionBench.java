@@ -29,9 +29,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -86,7 +83,7 @@ final class AdmissionBench {
         try (RedisClient redis = client(uri, threads)) {
             RedisLimiter limiter = new RedisLimiter(redis, scripts, Clock.systemUTC(), new QuotaPeriods(ZoneOffset.UTC));
             // warm-up: JIT, pool connections, script cache
-            timed(warmup, threads, i -> limiter.admit(apiKeys.get((int) (i % apiKeys.size())),
+            run(warmup, threads, i -> limiter.admit(apiKeys.get((int) (i % apiKeys.size())),
                     LIMITS).allowed());
             direct = side("direct", requests, threads, i -> limiter.admit(apiKeys.get((int) (i % apiKeys.size())),
                     LIMITS).allowed(), threads + " threads, RedisLimiter.admit, " + apiKeys.size() + " keys");
@@ -141,7 +138,7 @@ final class AdmissionBench {
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
                 return r.statusCode() == 200;
             };
-            timed(warmup, threads, call); // warm-up, also fills the limits cache
+            run(warmup, threads, call); // warm-up, also fills the limits cache
             http = side("relay-api HTTP", requests, threads, call, threads + " HTTP clients, POST /v1/admissions, "
                     + apiKeys.size() + " keys, limits cached");
         } finally {
@@ -262,28 +259,7 @@ final class AdmissionBench {
                 note + String.format(Locale.ROOT, ", p50 %.2f ms, p99 %.2f ms", p50, p99)), p50, p99, denied.get());
     }
 
-    private static void timed(int requests, int threads, AdmissionCall call) throws Exception {
-        run(requests, threads, call);
-    }
-
     private static void run(int requests, int threads, AdmissionCall call) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            AtomicLong next = new AtomicLong();
-            List<Future<?>> workers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                workers.add(pool.submit(() -> {
-                    for (long i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
-                        call.call(i);
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : workers) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        Workers.share(requests, threads, call::call);
     }
 }

@@ -17,9 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -153,36 +150,13 @@ final class IngestBench {
 
     private static void post(HttpClient http, String base, List<byte[]> bodies, AtomicLong rejected)
             throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
-        try {
-            AtomicLong next = new AtomicLong();
-            List<Future<?>> clients = new ArrayList<>();
-            for (int c = 0; c < CLIENTS; c++) {
-                clients.add(pool.submit(() -> {
-                    for (long i = next.getAndIncrement(); i < bodies.size(); i = next.getAndIncrement()) {
-                        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/v1/usage-events"))
-                                .timeout(Duration.ofSeconds(30))
-                                .header("Content-Type", "application/json")
-                                .header("Authorization", "Bearer " + TOKEN)
-                                .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get((int) i)))
-                                .build();
-                        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                        if (response.statusCode() != 202) {
-                            if (rejected.getAndIncrement() == 0) {
-                                System.err.println("relay-api answered " + response.statusCode() + ": "
-                                        + response.body());
-                            }
-                        }
-                    }
-                    return null;
-                }));
+        Workers.share(bodies.size(), CLIENTS, i -> {
+            HttpResponse<String> response = http.send(request(base, bodies.get((int) i)),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 202 && rejected.getAndIncrement() == 0) {
+                System.err.println("relay-api answered " + response.statusCode() + ": " + response.body());
             }
-            for (Future<?> f : clients) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        });
     }
 
     static HttpRequest request(String base, byte[] body) {
