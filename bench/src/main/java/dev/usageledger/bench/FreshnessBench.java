@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +76,7 @@ final class FreshnessBench {
 
             ConcurrentLinkedQueue<Sent> accepted = new ConcurrentLinkedQueue<>();
             AtomicLong rejected = new AtomicLong();
-            List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
             long intervalNanos = (long) (BATCH * 1e9 / rate);
             long warmupBatches = Math.min(bodies.size() - 1, WARMUP.toNanos() / intervalNanos);
             try (Poller poller = new Poller(dbs.connect(db), accepted, latencies)) {
