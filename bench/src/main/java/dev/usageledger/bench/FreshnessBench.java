@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +28,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * posted at a fixed rate (open loop: on schedule, whatever the answers' latency); for each batch,
  * the time from relay-api's 202 to the moment all its events are in {@code usage_records}, which
  * the consumer writes in the same transaction as {@code usage_stats} (visible in one means visible
- * in the other). Visibility is polled every {@value #POLL_MS} ms on one connection (the oldest pending batches
- * first), which bounds the resolution. The first 15 s of the schedule warm both cold JVMs and are not measured; the
+ * in the other). Visibility is polled every {@value #POLL_MS} ms on one connection by a thread of its own, oldest
+ * pending batch first, stopping at the first batch not yet visible: a batch that becomes visible before an older
+ * one is measured when the older one is seen (later than it was, never earlier), and a poll costs one query per
+ * newly visible batch plus one. The first 15 s of the schedule warm both cold JVMs and are not measured; the
  * measured phase starts once the consumer has caught up with them (at most 120 s later), so that it measures
  * freshness at the offered rate, not the draining of a cold start's backlog.
  */
@@ -40,8 +43,6 @@ final class FreshnessBench {
     private static final Duration WARMUP = Duration.ofSeconds(15);
     /** Longest wait, after the warm-up, for the consumer to catch up before the measured phase starts anyway. */
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(120);
-    /** Pending batches checked per poll, oldest first (a later one found late is measured pessimistically). */
-    private static final int CHECKED_PER_POLL = 32;
 
     record Result(Measurement measurement, double rate, long batches, long p50Ms, long p99Ms, long maxMs,
             long rejected, long notVisible, long consumerPeakRss) {}
@@ -51,9 +52,10 @@ final class FreshnessBench {
     private FreshnessBench() {}
 
     static Result run(Databases dbs, String bootstrapServers, BenchEvents generated, double rate, Duration duration,
-            String runId, Path logs, int maxPollRecords, Path jfrDir) throws Exception {
-        String topic = "bench-fresh-" + runId;
-        String db = "bench_freshness";
+            String runId, Path logs, int maxPollRecords, Path jfrDir, ConsumerVariant variant) throws Exception {
+        String suffix = variant == null ? "" : "-" + variant.label();
+        String topic = "bench-fresh-" + runId + suffix;
+        String db = "bench_freshness" + suffix.replaceAll("[^A-Za-z0-9_]", "_");
         String group = "bench-" + topic;
         EventLoader.createTopics(bootstrapServers, topic);
         dbs.recreate(db);
@@ -62,7 +64,7 @@ final class FreshnessBench {
         List<UsageRecorded> events = generated.cursor().next((int) total);
         List<byte[]> bodies = IngestBench.bodies(codec.mapper(), codec, events, BATCH);
         JavaProcess consumer = ConsumerRun.start(dbs, db, bootstrapServers, topic, group, logs, maxPollRecords,
-                jfrDir, null);
+                jfrDir, variant);
         int port = Ports.freePort();
         JavaProcess relay = IngestBench.startRelay(bootstrapServers, topic, port, logs, jfrDir);
         ExecutorService clients = Executors.newFixedThreadPool(IngestBench.CLIENTS);
@@ -74,25 +76,24 @@ final class FreshnessBench {
 
             ConcurrentLinkedQueue<Sent> accepted = new ConcurrentLinkedQueue<>();
             AtomicLong rejected = new AtomicLong();
-            List<Long> latencies = new ArrayList<>();
+            List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
             long intervalNanos = (long) (BATCH * 1e9 / rate);
             long warmupBatches = Math.min(bodies.size() - 1, WARMUP.toNanos() / intervalNanos);
-            try (Poller poller = new Poller(dbs.connect(db))) {
+            try (Poller poller = new Poller(dbs.connect(db), accepted, latencies)) {
+                poller.start();
                 // Warm-up: the same schedule, not measured; then wait until the consumer has caught up with it, so
                 // that the measured phase starts from a drained topic (the cold JVMs' backlog is not freshness).
                 send(0, (int) warmupBatches, false, events, bodies, intervalNanos, clients, http, base, accepted,
-                        rejected, poller, latencies, rate, dbs, db, group, topic, bootstrapServers);
+                        rejected, latencies, rate, dbs, db, group, topic, bootstrapServers);
                 long drained = System.nanoTime() + DRAIN_LIMIT.toNanos();
                 while ((!accepted.isEmpty() || inFlight(clients)) && System.nanoTime() < drained) {
-                    poller.poll(accepted, latencies);
                     Thread.sleep(POLL_MS);
                 }
                 send((int) warmupBatches, bodies.size(), true, events, bodies, intervalNanos, clients, http, base,
-                        accepted, rejected, poller, latencies, rate, dbs, db, group, topic, bootstrapServers);
+                        accepted, rejected, latencies, rate, dbs, db, group, topic, bootstrapServers);
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 clients.shutdown();
                 while ((!clients.isTerminated() || !accepted.isEmpty()) && System.nanoTime() < deadline) {
-                    poller.poll(accepted, latencies);
                     Thread.sleep(POLL_MS);
                 }
             }
@@ -100,9 +101,11 @@ final class FreshnessBench {
             long measuredBatches = sorted.length;
             long sent = bodies.size() - warmupBatches;
             Duration elapsed = Duration.ofNanos(bodies.size() * intervalNanos);
-            Measurement m = new Measurement("P4", "live", "freshness, batch " + BATCH, total - warmupBatches * BATCH,
+            Measurement m = new Measurement("P4", "live", "freshness, batch " + BATCH
+                    + (variant == null ? "" : ", " + variant.label()), total - warmupBatches * BATCH,
                     elapsed.minus(Duration.ofNanos(warmupBatches * intervalNanos)),
-                    String.format("offered %,.0f events/s; 202 to visible in usage_stats", rate));
+                    String.format("offered %,.0f events/s; 202 to visible in usage_stats", rate)
+                            + (variant == null ? "" : "; " + variant.describe()));
             return new Result(m, rate, measuredBatches, percentile(sorted, 50), percentile(sorted, 99),
                     sorted.length == 0 ? -1 : sorted[sorted.length - 1], rejected.get(),
                     Math.max(0, sent - measuredBatches - rejected.get()), consumer.peakRssBytes());
@@ -113,14 +116,13 @@ final class FreshnessBench {
         }
     }
 
-    /** Posts batches {@code from} (inclusive) to {@code to} on schedule (open loop), polling visibility between sends. */
+    /** Posts batches {@code from} (inclusive) to {@code to} on schedule (open loop). */
     private static void send(int from, int to, boolean measured, List<UsageRecorded> events, List<byte[]> bodies,
             long intervalNanos, ExecutorService clients, HttpClient http, String base,
-            ConcurrentLinkedQueue<Sent> accepted, AtomicLong rejected, Poller poller, List<Long> latencies,
+            ConcurrentLinkedQueue<Sent> accepted, AtomicLong rejected, List<Long> latencies,
             double rate, Databases dbs, String db, String group, String topic, String bootstrapServers)
             throws InterruptedException {
         long start = System.nanoTime();
-        long lastPoll = 0;
         for (int b = from; b < to; b++) {
             long due = start + (b - from) * intervalNanos;
             long wait = due - System.nanoTime();
@@ -151,10 +153,6 @@ final class FreshnessBench {
                         latencies.size(), ConsumerRun.storedOffsets(dbs, db, group, topic),
                         ends(bootstrapServers, topic, true), ends(bootstrapServers, topic, false));
             }
-            if (System.nanoTime() - lastPoll >= TimeUnit.MILLISECONDS.toNanos(POLL_MS)) {
-                poller.poll(accepted, latencies);
-                lastPoll = System.nanoTime();
-            }
         }
     }
 
@@ -165,30 +163,56 @@ final class FreshnessBench {
 
     /**
      * Visibility checks on one connection kept open for the whole run (a connection per poll cost the starved
-     * machine ~100 connection set-ups a second) with one prepared statement per batch size.
+     * machine ~100 connection set-ups a second) with one prepared statement per batch size, on a thread of its own
+     * (polls used to run between sends, delaying the schedule). Each poll walks the pending batches oldest first and
+     * stops at the first one not yet visible: it used to query up to 32 pending batches every 10 ms whatever
+     * happened, ~3,200 primary-key lookups a poll in the MariaDB the consumer writes to, once the consumer lagged.
      */
     private static final class Poller implements AutoCloseable {
 
         private final Connection connection;
         private final PreparedStatement full;
+        private final ConcurrentLinkedQueue<Sent> pending;
+        private final List<Long> sink;
+        private final Thread thread;
+        private volatile boolean running = true;
 
-        Poller(Connection connection) throws SQLException {
+        Poller(Connection connection, ConcurrentLinkedQueue<Sent> pending, List<Long> sink) throws SQLException {
             this.connection = connection;
             this.full = connection.prepareStatement(countSql(BATCH));
+            this.pending = pending;
+            this.sink = sink;
+            this.thread = new Thread(this::loop, "p4-visibility-poller");
+            this.thread.setDaemon(true);
         }
 
-        /** Removes from {@code pending} the batches now fully visible; records the measured ones' latency in ms. */
-        void poll(ConcurrentLinkedQueue<Sent> pending, List<Long> sink) {
+        void start() {
+            thread.start();
+        }
+
+        private void loop() {
+            while (running) {
+                poll();
+                try {
+                    Thread.sleep(POLL_MS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        /** Removes from {@code pending} the oldest batches now fully visible; records the measured ones' latency in ms. */
+        private void poll() {
             try {
-                int checked = 0;
-                for (Iterator<Sent> it = pending.iterator(); it.hasNext() && checked++ < CHECKED_PER_POLL; ) {
+                for (Iterator<Sent> it = pending.iterator(); it.hasNext(); ) {
                     Sent s = it.next();
-                    if (visible(s.ids())) {
-                        long seen = System.nanoTime();
-                        it.remove();
-                        if (s.measured()) {
-                            sink.add(Math.max(0, (seen - s.acceptedAt()) / 1_000_000));
-                        }
+                    if (!visible(s.ids())) {
+                        return;
+                    }
+                    long seen = System.nanoTime();
+                    it.remove();
+                    if (s.measured()) {
+                        sink.add(Math.max(0, (seen - s.acceptedAt()) / 1_000_000));
                     }
                 }
             } catch (SQLException notYet) {
@@ -224,6 +248,13 @@ final class FreshnessBench {
 
         @Override
         public void close() throws SQLException {
+            running = false;
+            thread.interrupt();
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             connection.close();
         }
     }

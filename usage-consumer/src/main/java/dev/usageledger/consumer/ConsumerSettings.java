@@ -117,7 +117,8 @@ public record ConsumerSettings(
      * @param concurrency    listener threads in this instance (at most the partition count is useful)
      * @param maxPollRecords most records in one batch (one MySQL transaction)
      * @param retryBackoff   wait before a failed batch is tried again (MySQL down, retries exhausted)
-     * @param transactionMaxEvents most events of full polls (a backlog) gathered into one MySQL transaction; at
+     * @param transactionMaxEvents most events of full polls (a backlog: another full poll of lag behind each, see
+     *                       {@code TransactionBudget}) gathered into one MySQL transaction; at
      *                       most {@code maxPollRecords} turns the gathering off (one transaction per poll)
      * @param transactionMaxDelay  longest time a transaction gathers polls before it commits (an open one also
      *                       commits once no records came for this long or 500 ms, whichever is shorter)

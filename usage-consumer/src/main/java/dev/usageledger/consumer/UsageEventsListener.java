@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -47,8 +48,8 @@ import org.springframework.stereotype.Component;
  * Consumed batches are projected into MySQL (via {@link ProjectionWriter}) with the ledger rows, the
  * folded stats and the next offset of every partition in the batch committed together.
  *
- * <p>A consumer that keeps up commits one transaction per poll. A consumer that is behind (full polls)
- * gathers several polls into one transaction ({@link TransactionBudget}, {@link ProjectionTransaction}):
+ * <p>A consumer that keeps up commits one transaction per poll. A consumer that is behind by more than a poll
+ * (a full poll with another full one behind it) gathers several polls into one transaction ({@link TransactionBudget}, {@link ProjectionTransaction}):
  * each poll's ledger rows are written at once, the stats of all of them are upserted once at commit —
  * fewer stats rows per event. If such a transaction fails after its first poll, it is rolled back and every
  * partition it touched is rewound to where the transaction began (the offsets stored in MySQL), so its polls
@@ -220,7 +221,8 @@ class UsageEventsListener implements ConsumerSeekAware, DisposableBean {
             if (nextOffsets.isEmpty()) {
                 return;
             }
-            if (open == null && !budget.gathers(records.size())) {
+            long backlog = backlog(consumer);
+            if (open == null && !budget.gathers(records.size(), backlog)) {
                 WriteResult result = writer.write(batch);
                 log.debug("batch of {} records: {}", records.size(), result);
             } else if (open == null) {
@@ -228,7 +230,7 @@ class UsageEventsListener implements ConsumerSeekAware, DisposableBean {
             } else if (!extend(open, batch, firstOffsets)) {
                 open = null;
             }
-            if (open != null && budget.due(open.openedAt, open.events, open.statsRows, records.size())) {
+            if (open != null && budget.due(open.openedAt, open.events, open.statsRows, records.size(), backlog)) {
                 commit(open, List.of(), "budget reached");
             }
         } catch (FencedException e) {
@@ -327,6 +329,22 @@ class UsageEventsListener implements ConsumerSeekAware, DisposableBean {
         rewinds.get(RetryClassifier.classify(failure)).increment();
         log.warn("transaction of {} polls ({} events) rolled back, partitions rewound to {}: {}",
                 open.transaction.polls(), open.events, open.firstOffsets, failure.toString());
+    }
+
+    /**
+     * Records left behind this poll in the assigned partitions (read_committed: up to the last stable offset), from
+     * the consumer's last fetches, no request; {@link TransactionBudget#UNKNOWN} while any partition's is not known.
+     */
+    private static long backlog(Consumer<?, ?> consumer) {
+        long total = 0;
+        for (TopicPartition tp : consumer.assignment()) {
+            OptionalLong lag = consumer.currentLag(tp);
+            if (lag.isEmpty()) {
+                return TransactionBudget.UNKNOWN;
+            }
+            total += lag.getAsLong();
+        }
+        return total;
     }
 
     private boolean hasUnclaimed(String topic, List<ConsumerRecord<String, byte[]>> records) {
