@@ -4,9 +4,11 @@ import dev.usageledger.projections.event.EventCodec;
 import dev.usageledger.projections.fold.BatchFold;
 import dev.usageledger.projections.fold.Buckets;
 import dev.usageledger.projections.mysql.ConsumerOffsets;
+import dev.usageledger.projections.mysql.LocalInfile;
 import dev.usageledger.projections.mysql.ProjectionWriter;
 import dev.usageledger.projections.retry.TransactionRetry;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HashMap;
@@ -60,8 +62,9 @@ class ConsumerConfiguration {
     ProjectionWriter projectionWriter(DataSource dataSource, ConsumerSettings settings, TransactionRetry retry,
             Clock clock, MeterRegistry registry) {
         SecureRandom random = new SecureRandom();
+        String dir = settings.consumer().localInfileDir();
         return new ProjectionWriter(dataSource, new BatchFold(new Buckets(settings.reporting().zoneId())), retry,
-                clock, random::nextLong, registry);
+                clock, random::nextLong, registry, dir.isBlank() ? null : LocalInfile.in(Path.of(dir)));
     }
 
     @Bean
