@@ -208,12 +208,30 @@ public final class LocalInfile {
         return tsv;
     }
 
-    private static StringBuilder datetime(StringBuilder tsv, Instant instant) {
+    /** {@code yyyy-MM-dd HH:mm:ss.SSS} in UTC (events carry milliseconds at most); {@code \N} for NULL. */
+    static StringBuilder datetime(StringBuilder tsv, Instant instant) {
         if (instant == null) {
             return tsv.append(NULL);
         }
-        DATETIME_3.formatTo(LocalDateTime.ofInstant(instant, ZoneOffset.UTC), tsv);
-        return tsv;
+        // Not DateTimeFormatter: 2 of every row's 30 fields, and the formatter was a tenth of the writer's CPU.
+        LocalDateTime t = LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+        int year = t.getYear();
+        if (year < 1000 || year > 9999) {
+            return tsv.append(DATETIME_3.format(t));
+        }
+        tsv.append(year).append('-');
+        twoDigits(tsv, t.getMonthValue()).append('-');
+        twoDigits(tsv, t.getDayOfMonth()).append(' ');
+        twoDigits(tsv, t.getHour()).append(':');
+        twoDigits(tsv, t.getMinute()).append(':');
+        twoDigits(tsv, t.getSecond()).append('.');
+        int millis = t.getNano() / 1_000_000;
+        return tsv.append((char) ('0' + millis / 100)).append((char) ('0' + millis / 10 % 10))
+                .append((char) ('0' + millis % 10));
+    }
+
+    private static StringBuilder twoDigits(StringBuilder tsv, int value) {
+        return tsv.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
     }
 
     private static StringBuilder decimal(StringBuilder tsv, BigDecimal value) {

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.usageledger.projections.Events;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +20,17 @@ class LocalInfileTest {
                 .isEqualTo("a\\tb\\nc\\\\d\\re\\0f");
         assertThat(LocalInfile.text(new StringBuilder(), "\\N").toString()).isEqualTo("\\\\N");
         assertThat(LocalInfile.text(new StringBuilder(), null).toString()).isEqualTo("\\N");
+    }
+
+    @Test
+    void writesUtcDateTimesWithMillisecondsAsTheFormatterWould() {
+        DateTimeFormatter f = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
+        for (String at : new String[] {"2026-11-22T10:15:30.123Z", "2026-01-02T03:04:05Z", "1999-12-31T23:59:59.009Z",
+                "0999-01-01T00:00:00.100Z", "2026-02-28T00:00:00.050Z"}) {
+            Instant instant = Instant.parse(at);
+            assertThat(LocalInfile.datetime(new StringBuilder(), instant).toString()).isEqualTo(f.format(instant));
+        }
+        assertThat(LocalInfile.datetime(new StringBuilder(), null).toString()).isEqualTo("\\N");
     }
 
     @Test
