@@ -96,7 +96,8 @@ public final class BenchMain implements Callable<Integer> {
 
     @Option(names = "--pipeline-variant", description = "label=ARGS (repeatable): P1 also runs the pipeline this way, "
             + "side by side on the same topic, after the --max-poll-records runs (batch: the first value): ARGS are "
-            + "blank-separated usage-consumer arguments, jar:PATH another usage-consumer jar (e.g. main's), as in "
+            + "blank-separated usage-consumer arguments, jar:PATH another usage-consumer jar (e.g. main's), jvm:OPTION "
+            + "a JVM option added to the consumer's own (e.g. jvm:-Xms192m), as in "
             + "'main=jar:/tmp/main-consumer-exec.jar'. Each is reported with its rate and its ratio to the first run.")
     List<String> pipelineVariants = List.of();
 
