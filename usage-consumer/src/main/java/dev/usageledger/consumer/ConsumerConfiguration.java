@@ -62,9 +62,20 @@ class ConsumerConfiguration {
     ProjectionWriter projectionWriter(DataSource dataSource, ConsumerSettings settings, TransactionRetry retry,
             Clock clock, MeterRegistry registry) {
         SecureRandom random = new SecureRandom();
-        String dir = settings.consumer().localInfileDir();
         return new ProjectionWriter(dataSource, new BatchFold(new Buckets(settings.reporting().zoneId())), retry,
-                clock, random::nextLong, registry, dir.isBlank() ? null : LocalInfile.in(Path.of(dir)));
+                clock, random::nextLong, registry, localInfile(settings.consumer().localInfileDir()));
+    }
+
+    /** Null (INSERT only) when blank; a directory that cannot be used fails the boot, naming the setting. */
+    private static LocalInfile localInfile(String dir) {
+        if (dir.isBlank()) {
+            return null;
+        }
+        try {
+            return LocalInfile.in(Path.of(dir));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("ledger.consumer.local-infile-dir: " + e.getMessage(), e);
+        }
     }
 
     @Bean

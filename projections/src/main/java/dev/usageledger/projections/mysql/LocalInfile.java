@@ -69,9 +69,11 @@ public final class LocalInfile {
         }
         try {
             Files.createDirectories(dir);
+            // Fails now rather than on the first poll: a directory this process cannot write would stop every one.
+            Files.delete(Files.createTempFile(dir, "probe-", ".tsv"));
             return new LocalInfile(dir.toRealPath());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the LOAD DATA directory " + dir, e);
+            throw new UncheckedIOException("cannot create or write the LOAD DATA directory " + dir, e);
         }
     }
 
