@@ -97,7 +97,8 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--pipeline-variant", description = "label=ARGS (repeatable): P1 and P4 also run the pipeline this way "
             + "(P4: after the default run, each on a topic and database of its own), "
             + "side by side on the same topic, after the --max-poll-records runs (batch: the first value): ARGS are "
-            + "blank-separated usage-consumer arguments, jar:PATH another usage-consumer jar (e.g. main's), as in "
+            + "blank-separated usage-consumer arguments, jar:PATH another usage-consumer jar (e.g. main's), jvm:OPTION "
+            + "a JVM option added to the consumer's own (e.g. jvm:-Xms192m), as in "
             + "'main=jar:/tmp/main-consumer-exec.jar'. Each is reported with its rate and its ratio to the first run.")
     List<String> pipelineVariants = List.of();
 

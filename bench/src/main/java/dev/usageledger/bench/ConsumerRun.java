@@ -77,6 +77,9 @@ final class ConsumerRun {
             Path logDir, int maxPollRecords, Path jfrDir, ConsumerVariant variant) throws IOException {
         int port = Ports.freePort();
         List<String> jvmArgs = new ArrayList<>(AppJvmArgs.USAGE_CONSUMER);
+        if (variant != null) {
+            jvmArgs.addAll(variant.jvmArgs());
+        }
         if (jfrDir != null) {
             java.nio.file.Files.createDirectories(jfrDir);
             jvmArgs.add("-XX:StartFlightRecording=settings=profile,filename="

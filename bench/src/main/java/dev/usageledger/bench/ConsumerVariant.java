@@ -13,8 +13,9 @@ import java.util.List;
  * @param label what the report calls it
  * @param jar   the usage-consumer executable jar to run, or {@code null} for this build's
  * @param args  extra application arguments, appended after the bench's own (so they win)
+ * @param jvmArgs extra JVM options, appended after {@code AppJvmArgs.USAGE_CONSUMER} (so they win)
  */
-record ConsumerVariant(String label, Path jar, List<String> args) {
+record ConsumerVariant(String label, Path jar, List<String> args, List<String> jvmArgs) {
 
     ConsumerVariant {
         if (!label.matches("[A-Za-z0-9._-]{1,32}")) {
@@ -24,11 +25,12 @@ record ConsumerVariant(String label, Path jar, List<String> args) {
             throw new IllegalArgumentException("variant " + label + ": no such jar " + jar);
         }
         args = List.copyOf(args);
+        jvmArgs = List.copyOf(jvmArgs);
     }
 
     /**
      * Parses {@code label=ARG ARG …}, arguments separated by blanks; an argument {@code jar:PATH} names
-     * the jar, every other one is passed to the app, e.g.
+     * the jar, {@code jvm:OPTION} is a JVM option (e.g. {@code jvm:-Xms192m}), every other one is passed to the app, e.g.
      * {@code main=jar:/tmp/main-consumer-exec.jar} or {@code srv=--spring.datasource.hikari.data-source-properties.useServerPrepStmts=true}.
      */
     static ConsumerVariant parse(String spec) {
@@ -38,18 +40,22 @@ record ConsumerVariant(String label, Path jar, List<String> args) {
         }
         Path jar = null;
         List<String> args = new ArrayList<>();
+        List<String> jvmArgs = new ArrayList<>();
         for (String token : spec.substring(eq + 1).trim().split("\\s+")) {
             if (token.startsWith("jar:")) {
                 jar = Path.of(token.substring(4));
+            } else if (token.startsWith("jvm:")) {
+                jvmArgs.add(token.substring(4));
             } else if (!token.isEmpty()) {
                 args.add(token);
             }
         }
-        return new ConsumerVariant(spec.substring(0, eq), jar, args);
+        return new ConsumerVariant(spec.substring(0, eq), jar, args, jvmArgs);
     }
 
     /** The report's description of the run. */
     String describe() {
-        return (jar == null ? "" : "jar " + jar.getFileName() + " ") + String.join(" ", args);
+        return (jar == null ? "" : "jar " + jar.getFileName() + " ") + String.join(" ", jvmArgs)
+                + (jvmArgs.isEmpty() ? "" : " ") + String.join(" ", args);
     }
 }

@@ -4,9 +4,11 @@ import dev.usageledger.projections.event.EventCodec;
 import dev.usageledger.projections.fold.BatchFold;
 import dev.usageledger.projections.fold.Buckets;
 import dev.usageledger.projections.mysql.ConsumerOffsets;
+import dev.usageledger.projections.mysql.LocalInfile;
 import dev.usageledger.projections.mysql.ProjectionWriter;
 import dev.usageledger.projections.retry.TransactionRetry;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HashMap;
@@ -61,7 +63,19 @@ class ConsumerConfiguration {
             Clock clock, MeterRegistry registry) {
         SecureRandom random = new SecureRandom();
         return new ProjectionWriter(dataSource, new BatchFold(new Buckets(settings.reporting().zoneId())), retry,
-                clock, random::nextLong, registry);
+                clock, random::nextLong, registry, localInfile(settings.consumer().localInfileDir()));
+    }
+
+    /** Null (INSERT only) when blank; a directory that cannot be used fails the boot, naming the setting. */
+    private static LocalInfile localInfile(String dir) {
+        if (dir.isBlank()) {
+            return null;
+        }
+        try {
+            return LocalInfile.in(Path.of(dir));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("ledger.consumer.local-infile-dir: " + e.getMessage(), e);
+        }
     }
 
     @Bean

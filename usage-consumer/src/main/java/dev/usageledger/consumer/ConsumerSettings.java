@@ -128,6 +128,9 @@ public record ConsumerSettings(
      *                       than one per poll
      * @param overlapWrites  write each gathered poll after the first on a writer thread while the next poll is read
      *                       and decoded (two polls in memory at once), instead of on the consumer thread
+     * @param localInfileDir a directory of the consumer's own: ledger rows and id claims are loaded from files
+     *                       written there with {@code LOAD DATA LOCAL INFILE} when the server allows it; the data
+     *                       source's {@code allowLoadLocalInfileInPath} must name it. Blank: {@code INSERT} only
      */
     public record Consumer(
             @DefaultValue("usage-consumer") String group,
@@ -137,7 +140,8 @@ public record ConsumerSettings(
             @DefaultValue("100000") int transactionMaxEvents,
             @DefaultValue("10s") Duration transactionMaxDelay,
             @DefaultValue("25000") int transactionMaxStatsRows,
-            @DefaultValue("true") boolean overlapWrites) {
+            @DefaultValue("true") boolean overlapWrites,
+            @DefaultValue("") String localInfileDir) {
         public Consumer {
             require(!group.isBlank(), "ledger.consumer.group must not be blank");
             require(concurrency >= 1, "ledger.consumer.concurrency must be at least 1");

@@ -37,6 +37,41 @@ public final class ProjectionSql {
             cache_read_cost_usd) \
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
+    /**
+     * The columns of {@link #INSERT_USAGE_RECORD} in its order: the order of a ledger row's fields in the
+     * files {@link LocalInfile} loads.
+     */
+    static final String USAGE_RECORD_COLUMNS = """
+            request_id, occurred_at, api_key_id, account_id, account_type, model, \
+            reported_model, input_tokens, output_tokens, cache_create_tokens, cache_read_tokens, \
+            ephemeral_5m_tokens, ephemeral_1h_tokens, real_cost_usd, rated_cost_usd, pricing_source, \
+            pricing_version, service_tier, long_context, endpoint, status_code, stream, duration_ms, relay_id, \
+            received_at, input_cost_usd, output_cost_usd, cache_write_5m_cost_usd, cache_write_1h_cost_usd, \
+            cache_read_cost_usd""";
+
+    /** Whether the server accepts {@code LOAD DATA LOCAL} at all (MySQL 8 ships with it off, MariaDB on). */
+    public static final String SELECT_LOCAL_INFILE = "SELECT @@GLOBAL.local_infile";
+
+    /**
+     * Ledger rows from a client file ({@link LocalInfile}): tab-separated, backslash escapes, {@code \N} for
+     * NULL, one row per line, UTF-8 — the statement's defaults, so no {@code FIELDS} clause that
+     * {@code NO_BACKSLASH_ESCAPES} would change the meaning of. {@code LOCAL} turns errors into warnings (the
+     * server cannot stop the client mid-file); the caller checks the row count and the warnings.
+     */
+    public static String loadUsageRecords(String file) {
+        return "LOAD DATA LOCAL INFILE '" + file + "' INTO TABLE usage_records CHARACTER SET utf8mb4 ("
+                + USAGE_RECORD_COLUMNS + ")";
+    }
+
+    /**
+     * Claims event ids from a client file, as {@link #INSERT_EVENT_IDS} does: an id already claimed keeps its
+     * row ({@code IGNORE}); the affected-row count is the number this attempt claimed.
+     */
+    public static String loadEventIds(String file) {
+        return "LOAD DATA LOCAL INFILE '" + file + "' IGNORE INTO TABLE ledger_event_ids CHARACTER SET utf8mb4 "
+                + "(event_kind, event_id, occurred_at, batch_token)";
+    }
+
     public static final String INSERT_COST_ADJUSTMENT = """
             INSERT INTO cost_adjustments (adjustment_id, occurred_at, api_key_id, account_id, model, \
             real_cost_usd, rated_cost_usd, reason, requested_by, received_at) \

@@ -48,7 +48,9 @@ import javax.sql.DataSource;
  *       breakdown, and {@code cost_adjustments});
  *   <li>fold the new events in memory and upsert the stats rows in primary-key order.
  * </ol>
- * The whole transaction is retried on deadlock, lock wait timeout and lost connection.
+ * With a {@link LocalInfile} (and a server that allows it), steps 2 and 3 for usage events load the same claims
+ * and ledger rows with {@code LOAD DATA LOCAL INFILE}, and when the claim's row count says every id was new the
+ * read-back is skipped. The whole transaction is retried on deadlock, lock wait timeout and lost connection.
  * The first version of a request to be projected wins. Within a batch that is the one relay-api
  * accepted first ({@code receivedAt}, then offset order); across batches it is commit order, which
  * for resends on the same key (same partition) is acceptance order. A resend under another
@@ -67,6 +69,7 @@ public final class ProjectionWriter {
     private final TransactionRetry retry;
     private final Clock clock;
     private final LongSupplier tokens;
+    private final LocalInfile localInfile;
     private final Counter newUsage;
     private final Counter duplicateUsage;
     private final Counter newAdjustments;
@@ -78,6 +81,17 @@ public final class ProjectionWriter {
      */
     public ProjectionWriter(DataSource dataSource, BatchFold fold, TransactionRetry retry, Clock clock,
             LongSupplier tokens, MeterRegistry registry) {
+        this(dataSource, fold, retry, clock, tokens, registry, null);
+    }
+
+    /**
+     * @param localInfile when not null, ledger rows and id claims are loaded with {@code LOAD DATA LOCAL INFILE}
+     *                    from its directory whenever the server allows it ({@link LocalInfile}); the same rows,
+     *                    claims and checks as with {@code INSERT}
+     */
+    public ProjectionWriter(DataSource dataSource, BatchFold fold, TransactionRetry retry, Clock clock,
+            LongSupplier tokens, MeterRegistry registry, LocalInfile localInfile) {
+        this.localInfile = localInfile;
         this.dataSource = dataSource;
         this.fold = fold;
         this.retry = retry;
@@ -179,13 +193,18 @@ public final class ProjectionWriter {
     Counts apply(Connection c, Poll poll, BatchFold.Accumulator folded) throws SQLException {
         advanceOffsets(c, poll.batch());
         long token = tokens.getAsLong();
-        Set<String> newUsageIds = claim(c, USAGE_KIND, poll.usage(), token);
-        Set<String> newAdjustmentIds = claim(c, ADJUSTMENT_KIND, poll.adjustments(), token);
+        boolean load = localInfile != null && localInfile.usable(c);
+        Set<String> newUsageIds = claim(c, USAGE_KIND, poll.usage(), token, load);
+        Set<String> newAdjustmentIds = claim(c, ADJUSTMENT_KIND, poll.adjustments(), token, false);
         List<UsageRecorded> freshUsage = poll.usage().values().stream()
                 .filter(u -> newUsageIds.contains(u.requestId())).toList();
         List<CostAdjusted> freshAdjustments = poll.adjustments().values().stream()
                 .filter(a -> newAdjustmentIds.contains(a.adjustmentId())).toList();
-        insertUsageRecords(c, freshUsage);
+        if (load && !freshUsage.isEmpty()) {
+            localInfile.usageRecords(c, freshUsage);
+        } else {
+            insertUsageRecords(c, freshUsage);
+        }
         insertAdjustments(c, freshAdjustments);
         folded.add(freshUsage, freshAdjustments);
         return new Counts(poll.usageEvents(), freshUsage.size(), poll.batch().events().size() - poll.usageEvents(),
@@ -213,15 +232,31 @@ public final class ProjectionWriter {
         }
     }
 
-    /** Claims the ids with this attempt's token and returns those it got: the new ones. */
-    private Set<String> claim(Connection c, String kind, Map<String, ? extends LedgerEvent> events, long token)
-            throws SQLException {
+    /**
+     * Claims the ids with this attempt's token and returns those it got: the new ones. Loaded ({@code load}), the
+     * claim's row count tells when every id was new, and the read-back is skipped.
+     */
+    private Set<String> claim(Connection c, String kind, Map<String, ? extends LedgerEvent> events, long token,
+            boolean load) throws SQLException {
         if (events.isEmpty()) {
             return Set.of();
         }
         // Sorted, so concurrent consumers claiming overlapping ids lock them in the same order.
         List<LedgerEvent> sorted = new ArrayList<>(events.values());
         sorted.sort(Comparator.comparing(LedgerEvent::eventId));
+        if (load) {
+            // The ids are distinct (the poll's map keys): as many claimed as sent means each one was.
+            if (localInfile.eventIds(c, kind, sorted, token) == sorted.size()) {
+                return events.keySet();
+            }
+        } else {
+            insertEventIds(c, kind, sorted, token);
+        }
+        return claimed(c, kind, sorted, token);
+    }
+
+    private static void insertEventIds(Connection c, String kind, List<LedgerEvent> sorted, long token)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(ProjectionSql.INSERT_EVENT_IDS)) {
             int n = 0;
             for (LedgerEvent e : sorted) {
@@ -238,6 +273,11 @@ public final class ProjectionWriter {
                 ps.executeBatch();
             }
         }
+    }
+
+    /** The ids among {@code sorted} that carry this attempt's token. */
+    private static Set<String> claimed(Connection c, String kind, List<LedgerEvent> sorted, long token)
+            throws SQLException {
         Set<String> claimed = new HashSet<>();
         for (int from = 0; from < sorted.size(); from += ID_QUERY_CHUNK) {
             List<LedgerEvent> chunk = sorted.subList(from, Math.min(sorted.size(), from + ID_QUERY_CHUNK));

@@ -15,6 +15,7 @@ import dev.usageledger.projections.retry.TransactionRetry;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Instant;
@@ -42,9 +43,11 @@ class MySql84CompatibilityIT {
 
     @Test
     void migratesAndProjectsExactlyOnceOnMySql84() throws Exception {
+        // Configured to load as usage-consumer is: MySQL 8.4 ships with local_infile off, so the writer inserts.
+        LocalInfile localInfile = LocalInfile.in(Path.of("target", "it-local-infile-mysql84"));
         try (HikariDataSource ds = new HikariDataSource()) {
             ds.setJdbcUrl(MYSQL.getJdbcUrl() + "?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true"
-                    + "&rewriteBatchedStatements=true");
+                    + "&rewriteBatchedStatements=true&allowLoadLocalInfileInPath=" + localInfile.directory());
             ds.setUsername(MYSQL.getUsername());
             ds.setPassword(MYSQL.getPassword());
             Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
@@ -53,7 +56,7 @@ class MySql84CompatibilityIT {
             TransactionRetry retry = new TransactionRetry("mysql84", RetrySettings.DEFAULTS, registry);
             AtomicLong tokens = new AtomicLong();
             ProjectionWriter writer = new ProjectionWriter(ds, new BatchFold(new Buckets(ZoneId.of("Europe/Berlin"))),
-                    retry, Clock.systemUTC(), tokens::incrementAndGet, registry);
+                    retry, Clock.systemUTC(), tokens::incrementAndGet, registry, localInfile);
             ConsumerOffsets offsets = new ConsumerOffsets(ds, Clock.systemUTC(), retry);
             long epoch = offsets.claim("g", "t", List.of(0)).get(0).epoch();
 
@@ -74,6 +77,7 @@ class MySql84CompatibilityIT {
             assertThat(again.duplicateUsage()).isEqualTo(100);
             try (Connection c = ds.getConnection()) {
                 assertThat(LedgerInvariants.check(c)).isEmpty();
+                assertThat(localInfile.usable(c)).isFalse();
             }
         }
     }

@@ -43,7 +43,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The projection writer against a real MariaDB: exactly once, fencing, concurrency, UTC storage. */
+/**
+ * The projection writer against a real MariaDB: exactly once, fencing, concurrency, UTC storage. Writes with
+ * {@code INSERT}; {@link ProjectionWriterLocalInfileIT} runs every test again loading with {@code LOAD DATA}.
+ */
 class ProjectionWriterIT {
 
     private static final String GROUP = "usage-projector";
@@ -53,7 +56,7 @@ class ProjectionWriterIT {
     /** Batch tokens must never repeat across consumers: random 64-bit values, as in production. */
     private static final LongSupplier TOKENS = () -> ThreadLocalRandom.current().nextLong();
 
-    private static HikariDataSource ds;
+    static HikariDataSource ds;
 
     private SimpleMeterRegistry registry;
     private ProjectionWriter writer;
@@ -79,9 +82,15 @@ class ProjectionWriterIT {
         offsets = new ConsumerOffsets(ds, CLOCK, new TransactionRetry("offsets-it", RetrySettings.DEFAULTS, registry));
     }
 
+    /** How the writers of this class load ledger rows and id claims: null, with {@code INSERT}. */
+    LocalInfile localInfile() {
+        return null;
+    }
+
     private ProjectionWriter writer(DataSource dataSource, ZoneId reportingZone) {
         return new ProjectionWriter(dataSource, new BatchFold(new Buckets(reportingZone)),
-                new TransactionRetry("writer-it", RetrySettings.DEFAULTS, registry), CLOCK, TOKENS, registry);
+                new TransactionRetry("writer-it", RetrySettings.DEFAULTS, registry), CLOCK, TOKENS, registry,
+                localInfile());
     }
 
     /** A consumer that claimed some partitions and hands batches with advancing offsets to a writer. */

@@ -81,7 +81,8 @@ final class TestDatabase {
         config.setMaximumPoolSize(size);
         config.setMinimumIdle(1);
         config.setConnectionTimeout(10_000);
-        config.setPoolName("it-" + url.substring(url.lastIndexOf('/') + 1, url.indexOf('?')));
+        String withoutParameters = url.substring(0, url.indexOf('?'));
+        config.setPoolName("it-" + withoutParameters.substring(withoutParameters.lastIndexOf('/') + 1));
         return new HikariDataSource(config);
     }
 

@@ -1,0 +1,242 @@
+package dev.usageledger.projections.mysql;
+
+import dev.usageledger.projections.event.LedgerEvent;
+import dev.usageledger.projections.event.TokenUsage;
+import dev.usageledger.projections.event.UsageRecorded;
+import dev.usageledger.projections.pricing.CostBreakdown;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes insert-only rows — ledger rows and id claims — with {@code LOAD DATA LOCAL INFILE} from a file the
+ * consumer writes into its own directory, instead of rewritten multi-row {@code INSERT}s: the server skips the
+ * SQL parser per value and the client skips Connector/J's per-parameter binding. Measured on the embedded
+ * MariaDB (docs/performance.md, item 12): 200,000 ledger rows in 4.1–4.5 s against 9.3–10.4 s batched.
+ *
+ * <p><b>Security.</b> A server can answer any statement with "send me file X", and Connector/J's
+ * {@code allowLoadLocalInfile=true} would send whatever the process can read. This class needs only
+ * {@code allowLoadLocalInfileInPath} set to {@link #directory()} (and {@code allowLoadLocalInfile} left off): the
+ * driver then sends files from that directory only, which holds nothing but the rows being loaded.
+ *
+ * <p><b>Checks.</b> {@code LOCAL} makes the server treat every row error as a warning (it cannot stop the client
+ * mid-file): a row that a plain {@code INSERT} would reject is skipped or truncated. Ledger rows therefore must
+ * all arrive, with no warning at all, or the load fails (and the transaction with it). Id claims are
+ * {@code IGNORE} anyway: the affected-row count is what this attempt claimed.
+ *
+ * <p>Used only when the server allows it ({@code local_infile}, on by default in MariaDB, off in MySQL 8):
+ * {@link #usable} asks once; otherwise the writer keeps to {@code INSERT}. Thread-safe.
+ */
+public final class LocalInfile {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalInfile.class);
+    /** Safe inside a single-quoted SQL literal whatever the SQL mode: no quote, no backslash. */
+    private static final Pattern SAFE_PATH = Pattern.compile("[A-Za-z0-9._/+-]+");
+    private static final DateTimeFormatter DATETIME_3 = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+    private static final String NULL = "\\N";
+
+    private final Path directory;
+    private volatile Boolean serverAllows;
+
+    private LocalInfile(Path directory) {
+        this.directory = directory;
+    }
+
+    /**
+     * Loads from files in {@code directory} (created if missing); the connections must carry
+     * {@code allowLoadLocalInfileInPath} naming the same directory.
+     */
+    public static LocalInfile in(Path directory) {
+        Path dir = directory.toAbsolutePath().normalize();
+        if (!SAFE_PATH.matcher(dir.toString()).matches()) {
+            throw new IllegalArgumentException("the LOAD DATA directory must be a path of [A-Za-z0-9._/+-], was " + dir);
+        }
+        try {
+            Files.createDirectories(dir);
+            // Fails now rather than on the first poll: a directory this process cannot write would stop every one.
+            Files.delete(Files.createTempFile(dir, "probe-", ".tsv"));
+            return new LocalInfile(dir.toRealPath());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create or write the LOAD DATA directory " + dir, e);
+        }
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    /** Whether the server accepts {@code LOAD DATA LOCAL}; asked once, on the first connection. */
+    boolean usable(Connection c) throws SQLException {
+        Boolean allows = serverAllows;
+        if (allows == null) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(ProjectionSql.SELECT_LOCAL_INFILE)) {
+                allows = rs.next() && rs.getBoolean(1);
+            }
+            if (!allows) {
+                log.warn("the server has local_infile off: ledger rows and id claims are written with INSERT");
+            }
+            serverAllows = allows;
+        }
+        return allows;
+    }
+
+    /** Inserts the ledger rows; fails unless every row arrived without a warning. */
+    void usageRecords(Connection c, List<UsageRecorded> rows) throws SQLException {
+        StringBuilder tsv = new StringBuilder(rows.size() * 400);
+        for (UsageRecorded u : rows) {
+            appendUsageRecord(tsv, u);
+        }
+        int loaded = load(c, "usage-records-", tsv, ProjectionSql::loadUsageRecords, true);
+        if (loaded != rows.size()) {
+            throw new SQLException("LOAD DATA stored " + loaded + " of " + rows.size() + " ledger rows");
+        }
+    }
+
+    /**
+     * Claims the ids with {@code token}, as {@link ProjectionSql#INSERT_EVENT_IDS} does, and returns how many
+     * this attempt claimed (the ids must be distinct: then all of them are new when that equals their number).
+     */
+    int eventIds(Connection c, String kind, List<? extends LedgerEvent> events, long token) throws SQLException {
+        StringBuilder tsv = new StringBuilder(events.size() * 64);
+        for (LedgerEvent e : events) {
+            tsv.append(kind).append('\t');
+            text(tsv, e.eventId()).append('\t');
+            datetime(tsv, e.occurredAt()).append('\t').append(token).append('\n');
+        }
+        return load(c, "event-ids-", tsv, ProjectionSql::loadEventIds, false);
+    }
+
+    /** One ledger row in {@link ProjectionSql#USAGE_RECORD_COLUMNS} order, the values {@link LedgerRows} binds. */
+    static void appendUsageRecord(StringBuilder tsv, UsageRecorded u) {
+        TokenUsage t = u.usage();
+        text(tsv, u.requestId()).append('\t');
+        datetime(tsv, u.occurredAt()).append('\t');
+        text(tsv, u.apiKeyId()).append('\t');
+        text(tsv, u.accountId()).append('\t');
+        text(tsv, u.accountType()).append('\t');
+        text(tsv, u.model()).append('\t');
+        text(tsv, u.reportedModel()).append('\t');
+        tsv.append(t.input()).append('\t').append(t.output()).append('\t').append(t.cacheCreate()).append('\t')
+                .append(t.cacheRead()).append('\t').append(t.ephemeral5m()).append('\t').append(t.ephemeral1h())
+                .append('\t');
+        decimal(tsv, u.cost().realUsd()).append('\t');
+        decimal(tsv, u.cost().ratedUsd()).append('\t');
+        text(tsv, u.cost().source().wireName()).append('\t');
+        text(tsv, u.cost().pricingVersion()).append('\t');
+        text(tsv, u.serviceTier()).append('\t');
+        tsv.append(u.longContext() ? '1' : '0').append('\t');
+        text(tsv, u.endpoint()).append('\t');
+        tsv.append(u.statusCode() == null ? NULL : u.statusCode().toString()).append('\t');
+        tsv.append(u.stream() == null ? NULL : u.stream() ? "1" : "0").append('\t');
+        tsv.append(u.durationMs() == null ? NULL : u.durationMs().toString()).append('\t');
+        text(tsv, u.relayId()).append('\t');
+        datetime(tsv, u.receivedAt());
+        CostBreakdown cb = u.cost().breakdown();
+        if (cb == null) {
+            tsv.append("\t\\N\t\\N\t\\N\t\\N\t\\N");
+        } else {
+            decimal(tsv.append('\t'), cb.input());
+            decimal(tsv.append('\t'), cb.output());
+            decimal(tsv.append('\t'), cb.cacheWrite5m());
+            decimal(tsv.append('\t'), cb.cacheWrite1h());
+            decimal(tsv.append('\t'), cb.cacheRead());
+        }
+        tsv.append('\n');
+    }
+
+    private interface Sql {
+        String of(String file);
+    }
+
+    private int load(Connection c, String prefix, CharSequence tsv, Sql sql, boolean noWarnings) throws SQLException {
+        Path file = null;
+        try {
+            file = Files.createTempFile(directory, prefix, ".tsv");
+            Files.writeString(file, tsv, StandardCharsets.UTF_8);
+            try (Statement s = c.createStatement()) {
+                int rows = s.executeUpdate(sql.of(file.toString()));
+                SQLWarning warning = noWarnings ? s.getWarnings() : null;
+                if (warning != null) {
+                    throw new SQLException("LOAD DATA warned: " + warning.getMessage(), warning.getSQLState(),
+                            warning.getErrorCode(), warning);
+                }
+                return rows;
+            }
+        } catch (IOException e) {
+            throw new SQLException("writing the LOAD DATA file failed", e);
+        } finally {
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    log.warn("cannot delete {}", file, e);
+                }
+            }
+        }
+    }
+
+    /** A string field: {@code \N} for NULL; backslash, tab, newline, carriage return and NUL escaped. */
+    static StringBuilder text(StringBuilder tsv, String value) {
+        if (value == null) {
+            return tsv.append(NULL);
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            switch (ch) {
+                case '\\' -> tsv.append("\\\\");
+                case '\t' -> tsv.append("\\t");
+                case '\n' -> tsv.append("\\n");
+                case '\r' -> tsv.append("\\r");
+                case '\0' -> tsv.append("\\0");
+                default -> tsv.append(ch);
+            }
+        }
+        return tsv;
+    }
+
+    /** {@code yyyy-MM-dd HH:mm:ss.SSS} in UTC (events carry milliseconds at most); {@code \N} for NULL. */
+    static StringBuilder datetime(StringBuilder tsv, Instant instant) {
+        if (instant == null) {
+            return tsv.append(NULL);
+        }
+        // Not DateTimeFormatter: 2 of every row's 30 fields, and the formatter was a tenth of the writer's CPU.
+        LocalDateTime t = LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+        int year = t.getYear();
+        if (year < 1000 || year > 9999) {
+            return tsv.append(DATETIME_3.format(t));
+        }
+        tsv.append(year).append('-');
+        twoDigits(tsv, t.getMonthValue()).append('-');
+        twoDigits(tsv, t.getDayOfMonth()).append(' ');
+        twoDigits(tsv, t.getHour()).append(':');
+        twoDigits(tsv, t.getMinute()).append(':');
+        twoDigits(tsv, t.getSecond()).append('.');
+        int millis = t.getNano() / 1_000_000;
+        return tsv.append((char) ('0' + millis / 100)).append((char) ('0' + millis / 10 % 10))
+                .append((char) ('0' + millis % 10));
+    }
+
+    private static StringBuilder twoDigits(StringBuilder tsv, int value) {
+        return tsv.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
+    }
+
+    private static StringBuilder decimal(StringBuilder tsv, BigDecimal value) {
+        return value == null ? tsv.append(NULL) : tsv.append(value.toPlainString());
+    }
+}

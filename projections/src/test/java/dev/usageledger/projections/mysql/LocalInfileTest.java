@@ -1,0 +1,58 @@
+package dev.usageledger.projections.mysql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.usageledger.projections.Events;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The file format {@code LOAD DATA}'s defaults read: tab-separated, backslash escapes, {@code \N} for NULL. */
+class LocalInfileTest {
+
+    @Test
+    void escapesEverythingThatWouldEndAFieldOrALine() {
+        assertThat(LocalInfile.text(new StringBuilder(), "a\tb\nc\\d\re\0f").toString())
+                .isEqualTo("a\\tb\\nc\\\\d\\re\\0f");
+        assertThat(LocalInfile.text(new StringBuilder(), "\\N").toString()).isEqualTo("\\\\N");
+        assertThat(LocalInfile.text(new StringBuilder(), null).toString()).isEqualTo("\\N");
+    }
+
+    @Test
+    void writesUtcDateTimesWithMillisecondsAsTheFormatterWould() {
+        DateTimeFormatter f = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
+        for (String at : new String[] {"2026-11-22T10:15:30.123Z", "2026-01-02T03:04:05Z", "1999-12-31T23:59:59.009Z",
+                "0999-01-01T00:00:00.100Z", "2026-02-28T00:00:00.050Z"}) {
+            Instant instant = Instant.parse(at);
+            assertThat(LocalInfile.datetime(new StringBuilder(), instant).toString()).isEqualTo(f.format(instant));
+        }
+        assertThat(LocalInfile.datetime(new StringBuilder(), null).toString()).isEqualTo("\\N");
+    }
+
+    @Test
+    void aLedgerRowIsOneLineOfThirtyFieldsInTheInsertsOrder() {
+        StringBuilder tsv = new StringBuilder();
+        LocalInfile.appendUsageRecord(tsv, Events.usage("req_1").at("2026-11-22T10:15:30.123Z").tokens(7, 3)
+                .cost("0.5", "0.75").build());
+        String line = tsv.toString();
+        assertThat(line).endsWith("\n").containsOnlyOnce("\n");
+        String[] fields = line.substring(0, line.length() - 1).split("\t", -1);
+        assertThat(fields).hasSize(30);
+        assertThat(fields[0]).isEqualTo("req_1");
+        assertThat(fields[1]).isEqualTo("2026-11-22 10:15:30.123");
+        assertThat(fields[7]).isEqualTo("7");
+        assertThat(fields[8]).isEqualTo("3");
+        assertThat(fields[25]).isEqualTo("\\N");
+    }
+
+    @Test
+    void refusesADirectoryThatCannotBeQuotedSafely(@TempDir Path dir) {
+        assertThatThrownBy(() -> LocalInfile.in(dir.resolve("it's")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("LOAD DATA directory");
+        assertThat(LocalInfile.in(dir.resolve("fine")).directory()).isDirectory();
+    }
+}
