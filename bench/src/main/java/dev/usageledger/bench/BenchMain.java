@@ -86,6 +86,14 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--ingest-events", description = "Events per batch size for P2; a tenth of them at batch 1 (default ${DEFAULT-VALUE}).")
     int ingestEvents = 20_000;
 
+    @Option(names = "--ingest-batches", split = ",", description = "P2's batch sizes, in this order (default ${DEFAULT-VALUE}); "
+            + "the ratio needs 100.")
+    List<Integer> ingestBatches = List.of(1, 10, 100, 1000);
+
+    @Option(names = "--ingest-warmup", description = "Events P2 posts at batch 100 before the measured batches, "
+            + "untimed (default ${DEFAULT-VALUE}; cycles through the generated events).")
+    int ingestWarmup = IngestBench.WARMUP;
+
     @Option(names = "--cardinality-keys", split = ",", description = "Key counts of P6 (default ${DEFAULT-VALUE}).")
     List<Integer> cardinalityKeys = List.of(1_000, 100_000, 1_000_000);
 
@@ -199,7 +207,7 @@ public final class BenchMain implements Callable<Integer> {
         long relayPeakRss = 0;
         if (wanted.contains("p2")) {
             IngestBench.Result ingest = IngestBench.run(bootstrapServers, new BenchEvents(Profile.LIVE, ingestEvents,
-                    keys, models, accountsPerProvider, cacheReadPercent, seed + 1, now), runId, logs, jfr);
+                    keys, models, accountsPerProvider, cacheReadPercent, seed + 1, now), ingestBatches, ingestWarmup, runId, logs, jfr);
             report.add(ingest.raw());
             ingest.http().forEach(report::add);
             report.check("P2: relay-api accepted every batch (202)", ingest.rejected() == 0,

@@ -45,8 +45,8 @@ final class IngestBench {
 
     private IngestBench() {}
 
-    static Result run(String bootstrapServers, BenchEvents generated, String runId, Path logs, Path jfrDir)
-            throws Exception {
+    static Result run(String bootstrapServers, BenchEvents generated, List<Integer> batches, int warmup, String runId,
+            Path logs, Path jfrDir) throws Exception {
         EventCodec codec = new EventCodec();
         List<UsageRecorded> events = generated.cursor().next((int) generated.count());
         // Both sides warmed up first (JIT, connections, metadata): the first, untimed pass of the raw
@@ -66,10 +66,12 @@ final class IngestBench {
         int port = Ports.freePort();
         JavaProcess relay = startRelay(bootstrapServers, topic, port, logs, jfrDir);
         try {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            // HTTP/1.1 as relays speak it (the default, HTTP/2, offers an h2c upgrade on every new connection)
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(2)).build();
             String base = "http://127.0.0.1:" + port;
             awaitReady(relay, http, base);
-            return measure(bootstrapServers, codec, events, raw, relay, http, base);
+            return measure(codec, events, batches, warmup, raw, relay, http, base);
         } finally {
             relay.stop(Duration.ofSeconds(15));
         }
@@ -94,14 +96,18 @@ final class IngestBench {
                 .start();
     }
 
-    private static Result measure(String bootstrapServers, EventCodec codec, List<UsageRecorded> events,
+    private static Result measure(EventCodec codec, List<UsageRecorded> events, List<Integer> batches, int warmup,
             Measurement raw, JavaProcess relay, HttpClient http, String base) throws Exception {
         {
             List<Measurement> measured = new ArrayList<>();
             AtomicLong rejected = new AtomicLong();
-            post(http, base, bodies(codec.mapper(), codec, events.subList(0, Math.min(events.size(), WARMUP)), 100),
-                    rejected);
-            for (int batch : new int[] {1, 10, 100, 1000}) {
+            List<byte[]> all = bodies(codec.mapper(), codec, events, 100);
+            List<byte[]> warm = new ArrayList<>();
+            for (int i = 0; i < (warmup + 99) / 100; i++) {
+                warm.add(all.get(i % all.size()));
+            }
+            post(http, base, warm, rejected);
+            for (int batch : batches) {
                 int n = batch == 1 ? Math.max(1, events.size() / 10) : events.size();
                 List<byte[]> bodies = bodies(codec.mapper(), codec, events.subList(0, n), batch);
                 long t0 = System.nanoTime();

@@ -12,6 +12,8 @@ import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.SerializableString;
+import tools.jackson.core.io.SerializedString;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -29,6 +31,46 @@ public final class EventCodec {
     private static final BigDecimal MAX_ABS_USD = new BigDecimal("1000000");
     /** A usage event with a breakdown is ~700 bytes. */
     private static final int ENCODED_SIZE_HINT = 1024;
+
+    // Property names, quoted and UTF-8 encoded once: they are written for every event ingested.
+    private static final SerializableString TYPE = new SerializedString("type");
+    private static final SerializableString SCHEMA_VERSION = new SerializedString("schemaVersion");
+    private static final SerializableString REQUEST_ID = new SerializedString("requestId");
+    private static final SerializableString OCCURRED_AT = new SerializedString("occurredAt");
+    private static final SerializableString API_KEY_ID = new SerializedString("apiKeyId");
+    private static final SerializableString MODEL = new SerializedString("model");
+    private static final SerializableString REPORTED_MODEL = new SerializedString("reportedModel");
+    private static final SerializableString INPUT_TOKENS = new SerializedString("inputTokens");
+    private static final SerializableString OUTPUT_TOKENS = new SerializedString("outputTokens");
+    private static final SerializableString CACHE_CREATE_TOKENS = new SerializedString("cacheCreateTokens");
+    private static final SerializableString EPHEMERAL5M_TOKENS = new SerializedString("ephemeral5mTokens");
+    private static final SerializableString EPHEMERAL1H_TOKENS = new SerializedString("ephemeral1hTokens");
+    private static final SerializableString CACHE_READ_TOKENS = new SerializedString("cacheReadTokens");
+    private static final SerializableString LONG_CONTEXT = new SerializedString("longContext");
+    private static final SerializableString STATUS_CODE = new SerializedString("statusCode");
+    private static final SerializableString STREAM = new SerializedString("stream");
+    private static final SerializableString DURATION_MS = new SerializedString("durationMs");
+    private static final SerializableString REAL_USD = new SerializedString("realUsd");
+    private static final SerializableString RATED_USD = new SerializedString("ratedUsd");
+    private static final SerializableString SOURCE = new SerializedString("source");
+    private static final SerializableString PRICING_VERSION = new SerializedString("pricingVersion");
+    private static final SerializableString INPUT_USD = new SerializedString("inputUsd");
+    private static final SerializableString OUTPUT_USD = new SerializedString("outputUsd");
+    private static final SerializableString CACHE_WRITE5M_USD = new SerializedString("cacheWrite5mUsd");
+    private static final SerializableString CACHE_WRITE1H_USD = new SerializedString("cacheWrite1hUsd");
+    private static final SerializableString CACHE_READ_USD = new SerializedString("cacheReadUsd");
+    private static final SerializableString ADJUSTMENT_ID = new SerializedString("adjustmentId");
+    private static final SerializableString USAGE = new SerializedString("usage");
+    private static final SerializableString COST = new SerializedString("cost");
+    private static final SerializableString BREAKDOWN = new SerializedString("breakdown");
+    private static final SerializableString ACCOUNT_ID = new SerializedString("accountId");
+    private static final SerializableString ACCOUNT_TYPE = new SerializedString("accountType");
+    private static final SerializableString SERVICE_TIER = new SerializedString("serviceTier");
+    private static final SerializableString ENDPOINT = new SerializedString("endpoint");
+    private static final SerializableString RELAY_ID = new SerializedString("relayId");
+    private static final SerializableString RECEIVED_AT = new SerializedString("receivedAt");
+    private static final SerializableString REASON = new SerializedString("reason");
+    private static final SerializableString REQUESTED_BY = new SerializedString("requestedBy");
 
     private final JsonMapper mapper;
 
@@ -71,67 +113,70 @@ public final class EventCodec {
 
     private static void write(JsonGenerator g, LedgerEvent event) {
         g.writeStartObject();
-        g.writeStringProperty("type", event.type());
-        g.writeNumberProperty("schemaVersion", event.schemaVersion());
+        writeStringProperty(g, TYPE, event.type());
+        writeNumberProperty(g, SCHEMA_VERSION, event.schemaVersion());
         if (event instanceof UsageRecorded u) {
-            g.writeStringProperty("requestId", u.requestId());
-            g.writeStringProperty("occurredAt", iso(u.occurredAt()));
-            g.writeStringProperty("apiKeyId", u.apiKeyId());
-            writeOptional(g, "accountId", u.accountId());
-            writeOptional(g, "accountType", u.accountType());
-            g.writeStringProperty("model", u.model());
-            g.writeStringProperty("reportedModel", u.reportedModel());
-            g.writeObjectPropertyStart("usage");
+            writeStringProperty(g, REQUEST_ID, u.requestId());
+            writeStringProperty(g, OCCURRED_AT, iso(u.occurredAt()));
+            writeStringProperty(g, API_KEY_ID, u.apiKeyId());
+            writeOptional(g, ACCOUNT_ID, u.accountId());
+            writeOptional(g, ACCOUNT_TYPE, u.accountType());
+            writeStringProperty(g, MODEL, u.model());
+            writeStringProperty(g, REPORTED_MODEL, u.reportedModel());
+            g.writeName(USAGE);
+            g.writeStartObject();
             TokenUsage t = u.usage();
-            g.writeNumberProperty("inputTokens", t.input());
-            g.writeNumberProperty("outputTokens", t.output());
-            g.writeNumberProperty("cacheCreateTokens", t.cacheCreate());
-            g.writeNumberProperty("ephemeral5mTokens", t.ephemeral5m());
-            g.writeNumberProperty("ephemeral1hTokens", t.ephemeral1h());
-            g.writeNumberProperty("cacheReadTokens", t.cacheRead());
+            writeNumberProperty(g, INPUT_TOKENS, t.input());
+            writeNumberProperty(g, OUTPUT_TOKENS, t.output());
+            writeNumberProperty(g, CACHE_CREATE_TOKENS, t.cacheCreate());
+            writeNumberProperty(g, EPHEMERAL5M_TOKENS, t.ephemeral5m());
+            writeNumberProperty(g, EPHEMERAL1H_TOKENS, t.ephemeral1h());
+            writeNumberProperty(g, CACHE_READ_TOKENS, t.cacheRead());
             g.writeEndObject();
-            writeOptional(g, "serviceTier", u.serviceTier());
-            g.writeBooleanProperty("longContext", u.longContext());
-            writeOptional(g, "endpoint", u.endpoint());
+            writeOptional(g, SERVICE_TIER, u.serviceTier());
+            writeBooleanProperty(g, LONG_CONTEXT, u.longContext());
+            writeOptional(g, ENDPOINT, u.endpoint());
             if (u.statusCode() != null) {
-                g.writeNumberProperty("statusCode", u.statusCode().intValue());
+                writeNumberProperty(g, STATUS_CODE, u.statusCode().intValue());
             }
             if (u.stream() != null) {
-                g.writeBooleanProperty("stream", u.stream());
+                writeBooleanProperty(g, STREAM, u.stream());
             }
             if (u.durationMs() != null) {
-                g.writeNumberProperty("durationMs", u.durationMs().longValue());
+                writeNumberProperty(g, DURATION_MS, u.durationMs().longValue());
             }
-            writeOptional(g, "relayId", u.relayId());
-            writeOptional(g, "receivedAt", iso(u.receivedAt()));
+            writeOptional(g, RELAY_ID, u.relayId());
+            writeOptional(g, RECEIVED_AT, iso(u.receivedAt()));
             AssessedCost c = u.cost();
-            g.writeObjectPropertyStart("cost");
-            g.writeStringProperty("realUsd", c.realUsd().toPlainString());
-            g.writeStringProperty("ratedUsd", c.ratedUsd().toPlainString());
-            g.writeStringProperty("source", c.source().wireName());
-            g.writeStringProperty("pricingVersion", c.pricingVersion());
+            g.writeName(COST);
+            g.writeStartObject();
+            writeStringProperty(g, REAL_USD, c.realUsd().toPlainString());
+            writeStringProperty(g, RATED_USD, c.ratedUsd().toPlainString());
+            writeStringProperty(g, SOURCE, c.source().wireName());
+            writeStringProperty(g, PRICING_VERSION, c.pricingVersion());
             if (c.breakdown() != null) {
                 CostBreakdown b = c.breakdown();
-                g.writeObjectPropertyStart("breakdown");
-                g.writeStringProperty("inputUsd", b.input().toPlainString());
-                g.writeStringProperty("outputUsd", b.output().toPlainString());
-                g.writeStringProperty("cacheWrite5mUsd", b.cacheWrite5m().toPlainString());
-                g.writeStringProperty("cacheWrite1hUsd", b.cacheWrite1h().toPlainString());
-                g.writeStringProperty("cacheReadUsd", b.cacheRead().toPlainString());
+                g.writeName(BREAKDOWN);
+                g.writeStartObject();
+                writeStringProperty(g, INPUT_USD, b.input().toPlainString());
+                writeStringProperty(g, OUTPUT_USD, b.output().toPlainString());
+                writeStringProperty(g, CACHE_WRITE5M_USD, b.cacheWrite5m().toPlainString());
+                writeStringProperty(g, CACHE_WRITE1H_USD, b.cacheWrite1h().toPlainString());
+                writeStringProperty(g, CACHE_READ_USD, b.cacheRead().toPlainString());
                 g.writeEndObject();
             }
             g.writeEndObject();
         } else if (event instanceof CostAdjusted a) {
-            g.writeStringProperty("adjustmentId", a.adjustmentId());
-            g.writeStringProperty("occurredAt", iso(a.occurredAt()));
-            g.writeStringProperty("apiKeyId", a.apiKeyId());
-            writeOptional(g, "accountId", a.accountId());
-            g.writeStringProperty("model", a.model());
-            g.writeStringProperty("realUsd", a.realUsd().toPlainString());
-            g.writeStringProperty("ratedUsd", a.ratedUsd().toPlainString());
-            writeOptional(g, "reason", a.reason());
-            writeOptional(g, "requestedBy", a.requestedBy());
-            writeOptional(g, "receivedAt", iso(a.receivedAt()));
+            writeStringProperty(g, ADJUSTMENT_ID, a.adjustmentId());
+            writeStringProperty(g, OCCURRED_AT, iso(a.occurredAt()));
+            writeStringProperty(g, API_KEY_ID, a.apiKeyId());
+            writeOptional(g, ACCOUNT_ID, a.accountId());
+            writeStringProperty(g, MODEL, a.model());
+            writeStringProperty(g, REAL_USD, a.realUsd().toPlainString());
+            writeStringProperty(g, RATED_USD, a.ratedUsd().toPlainString());
+            writeOptional(g, REASON, a.reason());
+            writeOptional(g, REQUESTED_BY, a.requestedBy());
+            writeOptional(g, RECEIVED_AT, iso(a.receivedAt()));
         }
         g.writeEndObject();
     }
@@ -141,10 +186,25 @@ public final class EventCodec {
         return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS).toString();
     }
 
-    private static void writeOptional(JsonGenerator g, String field, String value) {
+    private static void writeOptional(JsonGenerator g, SerializableString field, String value) {
         if (value != null) {
-            g.writeStringProperty(field, value);
+            writeStringProperty(g, field, value);
         }
+    }
+
+    private static void writeStringProperty(JsonGenerator g, SerializableString field, String value) {
+        g.writeName(field);
+        g.writeString(value);
+    }
+
+    private static void writeNumberProperty(JsonGenerator g, SerializableString field, long value) {
+        g.writeName(field);
+        g.writeNumber(value);
+    }
+
+    private static void writeBooleanProperty(JsonGenerator g, SerializableString field, boolean value) {
+        g.writeName(field);
+        g.writeBoolean(value);
     }
 
     /**

@@ -35,19 +35,25 @@ public final class InputParser {
         }
     }
 
-    /** Parses {@code {"events": [...]}}. The caller enforces the event-count limit (413) beforehand. */
+    /** Parses {@code {"events": [...]}} read into a tree. The caller enforces the event-count limit (413) beforehand. */
     public Parsed<List<UsageReport>> usageBatch(JsonNode root, Instant now) {
+        return usageBatch(InputBody.of(root), now);
+    }
+
+    /** Parses {@code {"events": [...]}}. The caller enforces the event-count limit (413) beforehand. */
+    public Parsed<List<UsageReport>> usageBatch(InputBody body, Instant now) {
         List<Violation> violations = new ArrayList<>();
-        if (root == null || !root.isObject()) {
+        JsonFields.Lookup root = body.root();
+        if (root == null) {
             violations.add(new Violation(null, "events", "the body must be a JSON object with an events array"));
             return new Parsed<>(null, violations);
         }
-        JsonNode events = root.get("events");
-        if (events == null || events.isNull()) {
+        Object value = root.get("events");
+        if (value == null) {
             violations.add(new Violation(null, "events", "is required"));
             return new Parsed<>(null, violations);
         }
-        if (!events.isArray()) {
+        if (!(value instanceof List<?> events)) {
             violations.add(new Violation(null, "events", "must be an array"));
             return new Parsed<>(null, violations);
         }
@@ -57,8 +63,7 @@ public final class InputParser {
         }
         List<UsageReport> reports = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
-            JsonNode event = events.get(i);
-            if (!event.isObject()) {
+            if (!(events.get(i) instanceof JsonFields.Lookup event)) {
                 violations.add(new Violation(i, "events[" + i + "]", "must be an object"));
                 continue;
             }

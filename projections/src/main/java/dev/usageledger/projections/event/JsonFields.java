@@ -8,6 +8,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.AbstractList;
 import java.util.List;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
@@ -36,14 +37,16 @@ final class JsonFields {
     static final int MONEY_FRACTION_DIGITS = 10;
     private static final long MAX_TOKENS = 1_000_000_000L;
 
-    /** A field's value when it is a JSON array: not a string, number, boolean or object. */
+    /** A field's value when it is a JSON array whose elements the reader skipped: not a string, number, boolean or object. */
     static final Object ARRAY = new Object();
     private static final Lookup EMPTY = field -> null;
 
     /**
      * One JSON object's fields. {@link #get} answers {@code null} (absent or JSON {@code null}), a
      * {@link String}, a {@link Long} or {@link BigInteger} (JSON integer), a {@link BigDecimal} (any other
-     * JSON number), a {@link Boolean}, a {@link Lookup} (JSON object) or {@link #ARRAY}.
+     * JSON number), a {@link Boolean}, a {@link Lookup} (JSON object), or for a JSON array a {@link List} of such
+     * values (or {@link #ARRAY}, when the reader skipped its elements). The rules here read no array: for them an
+     * array is just not one of the kinds they accept.
      */
     @FunctionalInterface
     interface Lookup {
@@ -95,7 +98,22 @@ final class JsonFields {
         if (v.isBoolean()) {
             return v.booleanValue();
         }
-        return v.isObject() ? tree(v) : ARRAY;
+        return v.isObject() ? tree(v) : elements(v);
+    }
+
+    /** A tree array's elements, each read when asked for. */
+    private static List<Object> elements(JsonNode array) {
+        return new AbstractList<>() {
+            @Override
+            public Object get(int index) {
+                return fromTree(array.get(index));
+            }
+
+            @Override
+            public int size() {
+                return array.size();
+            }
+        };
     }
 
     private Object value(String field) {

@@ -1,6 +1,8 @@
 package dev.usageledger.projections.event;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -11,8 +13,9 @@ import tools.jackson.databind.json.JsonMapper;
  * One JSON object read with Jackson's streaming {@link JsonParser}, without a {@code JsonNode} tree:
  * its fields as the scalar values {@link JsonFields.Lookup} describes (strings, {@code Long} or
  * {@code BigInteger} integers, {@code BigDecimal} for other numbers, booleans), nested objects as
- * further {@code StreamedObject}s, arrays skipped and marked {@link JsonFields#ARRAY}. A later
- * duplicate of a field replaces the earlier one, as in the tree model.
+ * further {@code StreamedObject}s, arrays skipped and marked {@link JsonFields#ARRAY} (the topic's events) or kept as
+ * lists of their values (a relay's batch, {@link InputBody}). A later duplicate of a field replaces the earlier one,
+ * as in the tree model (unless the mapper's parser refuses duplicates).
  */
 final class StreamedObject implements JsonFields.Lookup {
 
@@ -33,11 +36,16 @@ final class StreamedObject implements JsonFields.Lookup {
      * parser's {@link JacksonException}.
      */
     static StreamedObject read(JsonMapper mapper, byte[] bytes) {
+        return read(mapper, bytes, false);
+    }
+
+    /** {@link #read(JsonMapper, byte[])}, with {@code arrays}: arrays as lists of their values instead of skipped. */
+    static StreamedObject read(JsonMapper mapper, byte[] bytes, boolean arrays) {
         try (JsonParser p = mapper.createParser(bytes)) {
             JsonToken first = p.nextToken();
             StreamedObject object = null;
             if (first == JsonToken.START_OBJECT) {
-                object = readObject(p);
+                object = readObject(p, arrays);
             } else {
                 p.skipChildren();
             }
@@ -49,16 +57,25 @@ final class StreamedObject implements JsonFields.Lookup {
     }
 
     /** Reads the fields of the object whose START_OBJECT the parser is at, up to its END_OBJECT. */
-    private static StreamedObject readObject(JsonParser p) {
+    private static StreamedObject readObject(JsonParser p, boolean arrays) {
         Map<String, Object> fields = new HashMap<>(32);
         while (p.nextToken() == JsonToken.PROPERTY_NAME) {
             String name = p.currentName();
-            fields.put(name, value(p, p.nextToken()));
+            fields.put(name, value(p, p.nextToken(), arrays));
         }
         return new StreamedObject(fields);
     }
 
-    private static Object value(JsonParser p, JsonToken token) {
+    /** The values of the array whose START_ARRAY the parser is at, up to its END_ARRAY. */
+    private static List<Object> readArray(JsonParser p) {
+        List<Object> values = new ArrayList<>();
+        for (JsonToken token = p.nextToken(); token != JsonToken.END_ARRAY; token = p.nextToken()) {
+            values.add(value(p, token, true));
+        }
+        return values;
+    }
+
+    private static Object value(JsonParser p, JsonToken token, boolean arrays) {
         return switch (token) {
             case VALUE_STRING -> p.getString();
             case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
@@ -66,8 +83,11 @@ final class StreamedObject implements JsonFields.Lookup {
             case VALUE_NUMBER_FLOAT -> p.getDecimalValue();
             case VALUE_TRUE -> Boolean.TRUE;
             case VALUE_FALSE -> Boolean.FALSE;
-            case START_OBJECT -> readObject(p);
+            case START_OBJECT -> readObject(p, arrays);
             case START_ARRAY -> {
+                if (arrays) {
+                    yield readArray(p);
+                }
                 p.skipChildren();
                 yield JsonFields.ARRAY;
             }

@@ -27,6 +27,42 @@ class EventCodecTest {
         return codec.decode(codec.encode(event));
     }
 
+    // ---- wire form ---------------------------------------------------------------------------
+
+    @Test
+    void writesTheWireFormByteForByte() {
+        // As main wrote it before the property names were pre-encoded: same fields, same order, same text.
+        BigDecimal x = new BigDecimal("0.0123000000");
+        UsageRecorded full = new UsageRecorded(1, "req_1", Instant.parse("2026-11-22T10:15:30.123Z"), "key_1", "acc_1",
+                "claude-official", "claude-sonnet-4-5", "Claude-Sonnet-4-5", new TokenUsage(1200, 350, 4000, 3000, 1000,
+                20000), "standard", true, "/v1/messages", 200, true, 5234L, "relay-1",
+                Instant.parse("2026-11-22T10:15:31Z"), new AssessedCost(x, x,
+                        new dev.usageledger.projections.pricing.CostBreakdown(x, x, x, x, x), PricingSource.CATALOG,
+                        "sha256:abc"));
+        UsageRecorded minimal = new UsageRecorded(1, "req_2", Instant.parse("2026-11-22T10:15:30Z"), "key_1", null,
+                null, "m", "m", TokenUsage.ZERO, null, false, null, null, null, null, null,
+                Instant.parse("2026-11-22T10:15:31.5Z"), new AssessedCost(x, x, null, PricingSource.RELAY, "v"));
+
+        assertThat(new String(codec.encode(full), StandardCharsets.UTF_8)).isEqualTo("{\"type\":\"usage.recorded\","
+                + "\"schemaVersion\":1,\"requestId\":\"req_1\",\"occurredAt\":\"2026-11-22T10:15:30.123Z\","
+                + "\"apiKeyId\":\"key_1\",\"accountId\":\"acc_1\",\"accountType\":\"claude-official\","
+                + "\"model\":\"claude-sonnet-4-5\",\"reportedModel\":\"Claude-Sonnet-4-5\",\"usage\":{\"inputTokens\":1200,"
+                + "\"outputTokens\":350,\"cacheCreateTokens\":4000,\"ephemeral5mTokens\":3000,\"ephemeral1hTokens\":1000,"
+                + "\"cacheReadTokens\":20000},\"serviceTier\":\"standard\",\"longContext\":true,"
+                + "\"endpoint\":\"/v1/messages\",\"statusCode\":200,\"stream\":true,\"durationMs\":5234,"
+                + "\"relayId\":\"relay-1\",\"receivedAt\":\"2026-11-22T10:15:31Z\",\"cost\":{\"realUsd\":\"0.0123000000\","
+                + "\"ratedUsd\":\"0.0123000000\",\"source\":\"catalog\",\"pricingVersion\":\"sha256:abc\","
+                + "\"breakdown\":{\"inputUsd\":\"0.0123000000\",\"outputUsd\":\"0.0123000000\","
+                + "\"cacheWrite5mUsd\":\"0.0123000000\",\"cacheWrite1hUsd\":\"0.0123000000\","
+                + "\"cacheReadUsd\":\"0.0123000000\"}}}");
+        assertThat(new String(codec.encode(minimal), StandardCharsets.UTF_8)).isEqualTo("{\"type\":\"usage.recorded\","
+                + "\"schemaVersion\":1,\"requestId\":\"req_2\",\"occurredAt\":\"2026-11-22T10:15:30Z\",\"apiKeyId\":\"key_1\","
+                + "\"model\":\"m\",\"reportedModel\":\"m\",\"usage\":{\"inputTokens\":0,\"outputTokens\":0,"
+                + "\"cacheCreateTokens\":0,\"ephemeral5mTokens\":0,\"ephemeral1hTokens\":0,\"cacheReadTokens\":0},"
+                + "\"longContext\":false,\"receivedAt\":\"2026-11-22T10:15:31.500Z\",\"cost\":{\"realUsd\":\"0.0123000000\","
+                + "\"ratedUsd\":\"0.0123000000\",\"source\":\"relay\",\"pricingVersion\":\"v\"}}");
+    }
+
     // ---- round trips -------------------------------------------------------------------------
 
     @Test

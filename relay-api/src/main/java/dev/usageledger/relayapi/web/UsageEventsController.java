@@ -1,5 +1,6 @@
 package dev.usageledger.relayapi.web;
 
+import dev.usageledger.projections.event.InputBody;
 import dev.usageledger.projections.event.InputParser;
 import dev.usageledger.projections.event.InputParser.Parsed;
 import dev.usageledger.projections.event.UsageRecorded;
@@ -25,7 +26,6 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
 
 /**
  * {@code POST /v1/usage-events} (CONTRACT §1): relay token → body within 1 MiB → at most 1000 events → every rule of
@@ -63,14 +63,14 @@ public class UsageEventsController {
         try {
             Caller relay = tokens.authenticate(authorization, TokenKind.RELAY).orElseThrow(() ->
                     Rejection.unauthorized("a relay token is required: Authorization: Bearer <token>"));
-            JsonNode root = bodies.parse(bodies.read(request));
-            int count = eventCount(root);
+            InputBody body = bodies.parseBatch(bodies.read(request));
+            int count = body.eventCount();
             if (count > maxEvents) {
                 throw Rejection.tooLarge("the batch holds " + count + " events; at most " + maxEvents
                         + " are accepted per request", count);
             }
             Instant now = clock.instant();
-            Parsed<List<UsageReport>> parsed = parser.usageBatch(root, now);
+            Parsed<List<UsageReport>> parsed = parser.usageBatch(body, now);
             if (!parsed.valid()) {
                 throw Rejection.brokenRules("batch", parsed.violations(), count);
             }
@@ -88,11 +88,5 @@ public class UsageEventsController {
             metrics.request(Endpoint.USAGE_EVENTS, rejection.outcome(), rejection.events());
             return rejection.toResponse();
         }
-    }
-
-    /** The number of events, when the body has an events array; 0 otherwise (the parser names what is wrong). */
-    private static int eventCount(JsonNode root) {
-        JsonNode events = root.isObject() ? root.get("events") : null;
-        return events != null && events.isArray() ? events.size() : 0;
     }
 }
