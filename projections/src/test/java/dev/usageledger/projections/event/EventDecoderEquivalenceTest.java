@@ -1,5 +1,7 @@
 package dev.usageledger.projections.event;
 
+import static dev.usageledger.projections.event.JsonMutations.breakBytes;
+import static dev.usageledger.projections.event.JsonMutations.set;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -8,7 +10,6 @@ import dev.usageledger.projections.pricing.PricingSource;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
@@ -139,42 +140,6 @@ class EventDecoderEquivalenceTest {
         } catch (EventDecodingException e) {
             return e.getMessage();
         }
-    }
-
-    private static ObjectNode set(ObjectNode root, String path, String rawJson) {
-        String[] parts = path.split("\\.");
-        ObjectNode parent = root;
-        for (int i = 0; i < parts.length - 1; i++) {
-            JsonNode child = parent.get(parts[i]);
-            if (!(child instanceof ObjectNode o)) {
-                return root;
-            }
-            parent = o;
-        }
-        String last = parts[parts.length - 1];
-        if (rawJson == null) {
-            parent.remove(last);
-        } else {
-            parent.set(last, JSON.readTree(rawJson));
-        }
-        return root;
-    }
-
-    private static byte[] breakBytes(byte[] bytes, Random random) {
-        byte[] broken = bytes.clone();
-        switch (random.nextInt(3)) {
-            case 0 -> {
-                return Arrays.copyOf(broken, random.nextInt(broken.length));
-            }
-            case 1 -> broken[random.nextInt(broken.length)] = (byte) random.nextInt(256);
-            default -> {
-                int i = random.nextInt(broken.length);
-                byte b = broken[i];
-                broken[i] = broken[(i + 1) % broken.length];
-                broken[(i + 1) % broken.length] = b;
-            }
-        }
-        return broken;
     }
 
     private static LedgerEvent randomEvent(Random random, String id) {
