@@ -205,7 +205,7 @@ final class JsonFields {
     /**
      * The form {@link EventCodec#iso} writes, which nearly every event carries — {@code yyyy-MM-ddTHH:mm:ss.SSSZ}
      * or {@code yyyy-MM-ddTHH:mm:ssZ} — read without the regex and the formatter, which were a third of the
-     * consumer's decoding (docs/performance.md, item 12). Null for any other form and for an invalid date or
+     * consumer's decoding (docs/performance.md, item 13). Null for any other form and for an invalid date or
      * time: {@link #timestamp} then accepts or rejects it as before.
      */
     static Instant utcInstant(String s) {

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * Writes insert-only rows — ledger rows and id claims — with {@code LOAD DATA LOCAL INFILE} from a file the
  * consumer writes into its own directory, instead of rewritten multi-row {@code INSERT}s: the server skips the
  * SQL parser per value and the client skips Connector/J's per-parameter binding. Measured on the embedded
- * MariaDB (docs/performance.md, item 12): 200,000 ledger rows in 4.1–4.5 s against 9.3–10.4 s batched.
+ * MariaDB (docs/performance.md, item 13): 200,000 ledger rows in 4.1–4.5 s against 9.3–10.4 s batched.
  *
  * <p><b>Security.</b> A server can answer any statement with "send me file X", and Connector/J's
  * {@code allowLoadLocalInfile=true} would send whatever the process can read. This class needs only
