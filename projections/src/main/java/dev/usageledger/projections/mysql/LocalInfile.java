@@ -8,8 +8,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,6 +27,8 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,8 +57,11 @@ public final class LocalInfile {
     private static final Logger log = LoggerFactory.getLogger(LocalInfile.class);
     /** Safe inside a single-quoted SQL literal whatever the SQL mode: no quote, no backslash. */
     private static final Pattern SAFE_PATH = Pattern.compile("[A-Za-z0-9._/+-]+");
-    private static final DateTimeFormatter DATETIME_3 = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+    private static final DateTimeFormatter DATETIME_3 = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSS");
     private static final String NULL = "\\N";
+    /** In every load file's name: a starting process deletes only the files of processes that are gone. */
+    private static final long PID = ProcessHandle.current().pid();
+    private static final Pattern LOAD_FILE = Pattern.compile("(?:usage-records|event-ids)-(\\d{1,18})-.*\\.tsv");
 
     private final Path directory;
     private volatile Boolean serverAllows;
@@ -59,8 +71,11 @@ public final class LocalInfile {
     }
 
     /**
-     * Loads from files in {@code directory} (created if missing); the connections must carry
-     * {@code allowLoadLocalInfileInPath} naming the same directory.
+     * Loads from files in {@code directory} (created if missing, owner-only); the connections must carry
+     * {@code allowLoadLocalInfileInPath} naming the same directory. The directory must not be a symbolic link, must
+     * belong to this process's user and, where the file system has POSIX permissions, be writable by nobody else:
+     * whoever can write there could swap a file between its write and its load. Load files a crashed
+     * process left there are deleted.
      */
     public static LocalInfile in(Path directory) {
         Path dir = directory.toAbsolutePath().normalize();
@@ -68,12 +83,65 @@ public final class LocalInfile {
             throw new IllegalArgumentException("the LOAD DATA directory must be a path of [A-Za-z0-9._/+-], was " + dir);
         }
         try {
-            Files.createDirectories(dir);
+            if (Files.notExists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                createPrivate(dir);
+            }
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IllegalArgumentException(
+                        "the LOAD DATA directory " + dir + " is a symbolic link or not a directory");
+            }
             // Fails now rather than on the first poll: a directory this process cannot write would stop every one.
-            Files.delete(Files.createTempFile(dir, "probe-", ".tsv"));
+            // The probe's owner is this process's user (user.name may have no entry in a container's passwd).
+            Path probe = Files.createTempFile(dir, "probe-", ".tsv");
+            try {
+                requirePrivate(dir, Files.getOwner(probe));
+            } finally {
+                Files.delete(probe);
+            }
+            sweep(dir);
             return new LocalInfile(dir.toRealPath());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create or write the LOAD DATA directory " + dir, e);
+        }
+    }
+
+    private static void createPrivate(Path dir) throws IOException {
+        Files.createDirectories(dir.getParent());
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } else {
+            Files.createDirectory(dir);
+        }
+    }
+
+    private static void requirePrivate(Path dir, UserPrincipal self) throws IOException {
+        UserPrincipal owner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS);
+        if (!owner.equals(self)) {
+            throw new IllegalArgumentException("the LOAD DATA directory " + dir + " belongs to " + owner.getName()
+                    + ", not to this process's user " + self.getName());
+        }
+        if (Files.getFileAttributeView(dir, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS) != null) {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
+            if (perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+                throw new IllegalArgumentException("the LOAD DATA directory " + dir + " is writable by others ("
+                        + PosixFilePermissions.toString(perms) + "); it must be the consumer's own (chmod 700)");
+            }
+        }
+    }
+
+    /**
+     * Deletes the load files of processes that are no longer running (a crash between a file's write and its
+     * delete); those of running ones — other consumers sharing the directory — are theirs.
+     */
+    private static void sweep(Path dir) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.tsv")) {
+            for (Path file : files) {
+                Matcher m = LOAD_FILE.matcher(file.getFileName().toString());
+                if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
+                    Files.deleteIfExists(file);
+                    log.info("deleted {}, left by a process that is gone", file);
+                }
+            }
         }
     }
 
@@ -81,7 +149,10 @@ public final class LocalInfile {
         return directory;
     }
 
-    /** Whether the server accepts {@code LOAD DATA LOCAL}; asked once, on the first connection. */
+    /**
+     * Whether the server accepts {@code LOAD DATA LOCAL}; asked on the first connection, and again after a load
+     * failed (the setting may have been switched off).
+     */
     boolean usable(Connection c) throws SQLException {
         Boolean allows = serverAllows;
         if (allows == null) {
@@ -167,10 +238,18 @@ public final class LocalInfile {
     private int load(Connection c, String prefix, CharSequence tsv, Sql sql, boolean noWarnings) throws SQLException {
         Path file = null;
         try {
-            file = Files.createTempFile(directory, prefix, ".tsv");
-            Files.writeString(file, tsv, StandardCharsets.UTF_8);
+            file = Files.createTempFile(directory, prefix + PID + "-", ".tsv");
+            // getBytes, not writeString: a lone surrogate becomes '?' as the INSERT path stores it, not an error.
+            Files.write(file, tsv.toString().getBytes(StandardCharsets.UTF_8));
             try (Statement s = c.createStatement()) {
-                int rows = s.executeUpdate(sql.of(file.toString()));
+                int rows;
+                try {
+                    rows = s.executeUpdate(sql.of(file.toString()));
+                } catch (SQLException e) {
+                    // local_infile may have been switched off: the retry asks the server again (and inserts).
+                    serverAllows = null;
+                    throw e;
+                }
                 SQLWarning warning = noWarnings ? s.getWarnings() : null;
                 if (warning != null) {
                     throw new SQLException("LOAD DATA warned: " + warning.getMessage(), warning.getSQLState(),

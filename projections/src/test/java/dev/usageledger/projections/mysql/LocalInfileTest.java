@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.usageledger.projections.Events;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -54,5 +56,39 @@ class LocalInfileTest {
         assertThatThrownBy(() -> LocalInfile.in(dir.resolve("it's")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("LOAD DATA directory");
         assertThat(LocalInfile.in(dir.resolve("fine")).directory()).isDirectory();
+    }
+
+    @Test
+    void createsItsDirectoryForItsOwnerOnly(@TempDir Path dir) throws Exception {
+        Path created = LocalInfile.in(dir.resolve("a/b")).directory();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(created))).isEqualTo("rwx------");
+    }
+
+    @Test
+    void refusesADirectoryOthersCanWriteOrASymbolicLink(@TempDir Path dir) throws Exception {
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThatThrownBy(() -> LocalInfile.in(shared))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("writable by others");
+        Path own = LocalInfile.in(dir.resolve("own")).directory();
+        Path link = Files.createSymbolicLink(dir.resolve("link"), own);
+        assertThatThrownBy(() -> LocalInfile.in(link))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("symbolic link");
+    }
+
+    @Test
+    void deletesTheLoadFilesOfProcessesThatAreGone(@TempDir Path dir) throws Exception {
+        Path own = LocalInfile.in(dir.resolve("own")).directory();
+        long gone = 999_999_999_999_999_999L; // no process has this id
+        long running = ProcessHandle.current().pid();
+        Files.writeString(own.resolve("usage-records-" + gone + "-1.tsv"), "left");
+        Files.writeString(own.resolve("event-ids-" + gone + "-2.tsv"), "left");
+        Files.writeString(own.resolve("usage-records-" + running + "-3.tsv"), "in flight");
+        Files.writeString(own.resolve("notes.txt"), "kept");
+        LocalInfile.in(own);
+        try (var files = Files.list(own)) {
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .containsExactlyInAnyOrder("notes.txt", "usage-records-" + running + "-3.tsv");
+        }
     }
 }

@@ -96,6 +96,37 @@ class ProjectionWriterLocalInfileIT extends ProjectionWriterIT {
         }
     }
 
+    @Test
+    void aServerThatStopsAllowingLoadsIsAskedAgainAndTheBatchInserted() throws Exception {
+        LocalInfile own = LocalInfile.in(LOCAL_INFILE.directory());
+        try (Connection c = ds.getConnection()) {
+            assertThat(own.usable(c)).isTrue();
+        }
+        List<UsageRecorded> events = List.of(Events.usage("req_after_switch").build());
+        setLocalInfile(false);
+        try {
+            List<List<String>> rows;
+            try {
+                rows = ledgerAfter(own, events);
+            } catch (Exception refused) {
+                // The load the server refused failed its attempt (nothing stored); the retry asks again.
+                rows = ledgerAfter(own, events);
+            }
+            assertThat(rows).hasSize(1);
+            try (Connection c = ds.getConnection()) {
+                assertThat(own.usable(c)).isFalse();
+            }
+        } finally {
+            setLocalInfile(true);
+        }
+    }
+
+    private static void setLocalInfile(boolean on) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute("SET GLOBAL local_infile = " + (on ? "ON" : "OFF"));
+        }
+    }
+
     /** Every column of the ledger after writing {@code events} with {@code load} (null: INSERT) into emptied tables. */
     private List<List<String>> ledgerAfter(LocalInfile load, List<UsageRecorded> events) throws SQLException {
         TestDatabase.truncateAll(ds);
