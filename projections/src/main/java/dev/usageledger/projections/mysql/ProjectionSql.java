@@ -53,13 +53,22 @@ public final class ProjectionSql {
     public static final String SELECT_LOCAL_INFILE = "SELECT @@GLOBAL.local_infile";
 
     /**
+     * The escape character of {@link LocalInfile}'s files, stated: without it, MariaDB takes {@code NO_BACKSLASH_ESCAPES}
+     * (a server's or session's {@code sql_mode}) to mean no escape at all, and {@code \N} and escaped tabs arrive as
+     * text (found by {@code ProjectionWriterLocalInfileIT}). A hex literal, so that the mode does not change the
+     * statement either.
+     */
+    static final String ESCAPED_BY_BACKSLASH = "FIELDS TERMINATED BY X'09' ESCAPED BY X'5C'";
+
+    /**
      * Ledger rows from a client file ({@link LocalInfile}): tab-separated, backslash escapes, {@code \N} for
-     * NULL, one row per line, UTF-8 — the statement's defaults, so no {@code FIELDS} clause that
-     * {@code NO_BACKSLASH_ESCAPES} would change the meaning of. {@code LOCAL} turns errors into warnings (the
+     * NULL, one row per line, UTF-8 — the statement's defaults, the field terminator and the escape stated in hex
+     * ({@link #ESCAPED_BY_BACKSLASH}). {@code LOCAL} turns errors into warnings (the
      * server cannot stop the client mid-file); the caller checks the row count and the warnings.
      */
     public static String loadUsageRecords(String file) {
-        return "LOAD DATA LOCAL INFILE '" + file + "' INTO TABLE usage_records CHARACTER SET utf8mb4 ("
+        return "LOAD DATA LOCAL INFILE '" + file + "' INTO TABLE usage_records CHARACTER SET utf8mb4 "
+                + ESCAPED_BY_BACKSLASH + " ("
                 + USAGE_RECORD_COLUMNS + ")";
     }
 
@@ -69,7 +78,7 @@ public final class ProjectionSql {
      */
     public static String loadEventIds(String file) {
         return "LOAD DATA LOCAL INFILE '" + file + "' IGNORE INTO TABLE ledger_event_ids CHARACTER SET utf8mb4 "
-                + "(event_kind, event_id, occurred_at, batch_token)";
+                + ESCAPED_BY_BACKSLASH + " (event_kind, event_id, occurred_at, batch_token)";
     }
 
     public static final String INSERT_COST_ADJUSTMENT = """

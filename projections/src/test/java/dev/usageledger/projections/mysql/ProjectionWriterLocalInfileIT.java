@@ -97,6 +97,33 @@ class ProjectionWriterLocalInfileIT extends ProjectionWriterIT {
     }
 
     @Test
+    void backslashEscapesHoldUnderNoBackslashEscapes() throws SQLException {
+        String awkward = "a\\b\tc\nd\0e \\N";
+        UsageRecorded u = Events.usage("req_nbe").relay(awkward, Instant.parse("2026-11-22T11:59:59.001Z")).build();
+        TestDatabase.truncateAll(ds);
+        try (Connection c = ds.getConnection()) {
+            try (Statement s = c.createStatement()) {
+                s.execute("SET SESSION sql_mode = CONCAT(@@SESSION.sql_mode, ',NO_BACKSLASH_ESCAPES')");
+            }
+            c.setAutoCommit(false);
+            try {
+                LOCAL_INFILE.usageRecords(c, List.of(u));
+                try (Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery("SELECT relay_id FROM usage_records WHERE request_id = 'req_nbe'")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo(awkward);
+                }
+            } finally {
+                c.rollback();
+                try (Statement s = c.createStatement()) {
+                    s.execute("SET SESSION sql_mode = DEFAULT");
+                }
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    @Test
     void aServerThatStopsAllowingLoadsIsAskedAgainAndTheBatchInserted() throws Exception {
         LocalInfile own = LocalInfile.in(LOCAL_INFILE.directory());
         try (Connection c = ds.getConnection()) {
