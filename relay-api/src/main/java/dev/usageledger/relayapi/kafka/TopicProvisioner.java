@@ -13,7 +13,8 @@ import org.springframework.kafka.core.KafkaAdmin;
  * Makes sure the given topics exist with at least their partitions, through Spring Kafka's {@link KafkaAdmin}: first at
  * start-up, then, because the service starts even when Kafka is down, from publishing and the readiness check until
  * it succeeds once. Attempts are at least {@code retryInterval} apart, so an outage costs one slow attempt per
- * interval, not one per request. Nothing is published before the topics are in place: a broker that auto-creates
+ * interval, not one per request; a caller that waited for another's attempt takes its outcome instead of making one of
+ * its own right after it (so a caller waits for at most one attempt). Nothing is published before the topics are in place: a broker that auto-creates
  * topics would otherwise create ours with its own partition count. Never throws.
  */
 public final class TopicProvisioner implements SmartInitializingSingleton {
@@ -26,6 +27,8 @@ public final class TopicProvisioner implements SmartInitializingSingleton {
     private volatile boolean ready;
     private long lastAttempt;
     private boolean attempted;
+    /** Attempts finished; read before waiting for the lock, to tell whether one finished meanwhile. */
+    private volatile long finished;
 
     public TopicProvisioner(KafkaAdmin admin, List<NewTopic> topics, Duration retryInterval) {
         this.admin = admin;
@@ -43,9 +46,10 @@ public final class TopicProvisioner implements SmartInitializingSingleton {
         if (ready) {
             return true;
         }
+        long finishedBefore = finished;
         synchronized (this) {
             long now = System.nanoTime();
-            if (ready || (attempted && now - lastAttempt < retryIntervalNanos)) {
+            if (ready || finished != finishedBefore || (attempted && now - lastAttempt < retryIntervalNanos)) {
                 return ready;
             }
             attempted = true;
@@ -56,6 +60,8 @@ public final class TopicProvisioner implements SmartInitializingSingleton {
                 log.info("Kafka topics in place: {}", Arrays.stream(topics).map(NewTopic::name).toList());
             } catch (RuntimeException e) {
                 log.warn("Kafka topics not in place yet (will retry): {}", Failures.describe(e));
+            } finally {
+                finished++;
             }
             return ready;
         }

@@ -123,8 +123,10 @@ class KafkaOutageIT {
         Api.Answer put = api.call("PUT", "/v1/keys/" + key + "/limits", ADMIN_TOKEN, "{\"dailyCostUsd\":\"2\"}");
 
         assertThat(put.status()).as(put.body()).isEqualTo(200);
-        // at most one attempt to create the topics (admin timeout 2 s) and the publish timeout (1 s)
-        assertThat(put.millis()).isLessThan(Duration.ofSeconds(3).plus(SLACK).toMillis());
+        // at most one attempt to provision the topics — a describe and a create, admin timeout 2 s each (an attempt
+        // another caller was making is waited for, never followed by one of its own: TopicProvisionerTest) — and the
+        // publish timeout (1 s)
+        assertThat(put.millis()).isLessThan(Duration.ofSeconds(5).plus(SLACK).toMillis());
         Api.Answer got = api.call("GET", "/v1/keys/" + key + "/limits", ADMIN_TOKEN, null);
         assertThat(got.json().get("limits").get("dailyCostUsd").asString()).isEqualTo("2");
         assertThat(api.get("/actuator/prometheus").body()).containsPattern(
