@@ -56,6 +56,11 @@ public final class LocalInfile {
     private static final Pattern SAFE_PATH = Pattern.compile("[A-Za-z0-9._/+-]+");
     private static final DateTimeFormatter DATETIME_3 = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
     private static final String NULL = "\\N";
+    /**
+     * Stats rows staged at a time: well under the 16 MB {@code MEMORY} tables get by default (a row takes ~300
+     * bytes: the {@code VARCHAR}s are stored at full width).
+     */
+    static final int STAGING_CHUNK = 5000;
 
     private final Path directory;
     private volatile Boolean serverAllows;
@@ -95,7 +100,8 @@ public final class LocalInfile {
                 allows = rs.next() && rs.getBoolean(1);
             }
             if (!allows) {
-                log.warn("the server has local_infile off: ledger rows and id claims are written with INSERT");
+                log.warn("the server has local_infile off: ledger rows, id claims and stats rows are written with "
+                        + "INSERT");
             }
             serverAllows = allows;
         }
@@ -146,24 +152,32 @@ public final class LocalInfile {
         if (rows.isEmpty()) {
             return;
         }
-        StringBuilder tsv = new StringBuilder(rows.size() * (table.cost ? 160 : 120));
-        for (Map.Entry<StatsKey, Measures> row : rows) {
-            appendStatsRow(tsv, row.getKey(), row.getValue(), table.tokens, table.cost);
-        }
         try (Statement s = c.createStatement()) {
             s.executeUpdate(table.createStaging());
-            s.executeUpdate(table.emptyStaging());
         }
-        int loaded = load(c, "stats-", tsv, table::loadStaging, true);
-        if (loaded != rows.size()) {
-            throw new SQLException("LOAD DATA staged " + loaded + " of " + rows.size() + " " + table.table + " rows");
-        }
-        try (Statement s = c.createStatement()) {
-            s.executeUpdate(table.upsertFromStaging());
+        // In chunks, in order: the rows are sorted, so the chunks lock the stats rows in primary-key order too.
+        for (int from = 0; from < rows.size(); from += STAGING_CHUNK) {
+            List<Map.Entry<StatsKey, Measures>> chunk = rows.subList(from, Math.min(rows.size(), from + STAGING_CHUNK));
+            StringBuilder tsv = new StringBuilder(chunk.size() * (table.cost ? 160 : 120));
+            for (Map.Entry<StatsKey, Measures> row : chunk) {
+                appendStatsRow(tsv, row.getKey(), row.getValue(), table.tokens, table.cost);
+            }
+            try (Statement s = c.createStatement()) {
+                // Not transactional: a rolled-back or failed earlier use may have left rows behind.
+                s.executeUpdate(table.emptyStaging());
+            }
+            int loaded = load(c, "stats-", tsv, table::loadStaging, true);
+            if (loaded != chunk.size()) {
+                throw new SQLException("LOAD DATA staged " + loaded + " of " + chunk.size() + " " + table.table
+                        + " rows");
+            }
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate(table.upsertFromStaging());
+            }
         }
     }
 
-    /** One stats row in {@link ProjectionSql.StatsTable} column order, the values {@link LedgerRows#bindStatsRow} binds. */
+    /** One stats row in {@link ProjectionSql.StatsTable} column order: what {@link LedgerRows#bindStatsRow} binds. */
     static void appendStatsRow(StringBuilder tsv, StatsKey k, Measures m, boolean tokens, boolean cost) {
         tsv.append(k.granularity().sqlName()).append('\t');
         bucketStart(tsv, k.bucketStart()).append('\t');

@@ -51,7 +51,8 @@ import javax.sql.DataSource;
  * With a {@link LocalInfile} (and a server that allows it), steps 2 and 3 for usage events load the same claims
  * and ledger rows with {@code LOAD DATA LOCAL INFILE}, and when the claim's row count says every id was new the
  * read-back is skipped; step 4 loads the stats rows into a staging table and upserts them from there, in the
- * same table and primary-key order. The whole transaction is retried on deadlock, lock wait timeout and lost connection.
+ * same table and primary-key order. The whole transaction is retried on deadlock, lock wait timeout and lost
+ * connection.
  * The first version of a request to be projected wins. Within a batch that is the one relay-api
  * accepted first ({@code receivedAt}, then offset order); across batches it is commit order, which
  * for resends on the same key (same partition) is acceptance order. A resend under another
@@ -86,9 +87,9 @@ public final class ProjectionWriter {
     }
 
     /**
-     * @param localInfile when not null, ledger rows and id claims are loaded with {@code LOAD DATA LOCAL INFILE}
-     *                    from its directory whenever the server allows it ({@link LocalInfile}); the same rows,
-     *                    claims and checks as with {@code INSERT}
+     * @param localInfile when not null, ledger rows, id claims and stats rows are loaded with {@code LOAD DATA LOCAL
+     *                    INFILE} from its directory whenever the server allows it ({@link LocalInfile}); the same
+     *                    rows, claims, sums and checks as with {@code INSERT}
      */
     public ProjectionWriter(DataSource dataSource, BatchFold fold, TransactionRetry retry, Clock clock,
             LongSupplier tokens, MeterRegistry registry, LocalInfile localInfile) {

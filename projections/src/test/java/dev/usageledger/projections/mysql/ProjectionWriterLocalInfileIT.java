@@ -121,6 +121,19 @@ class ProjectionWriterLocalInfileIT extends ProjectionWriterIT {
     }
 
     @Test
+    void statsRowsStagedInSeveralChunksEqualTheUpsertedOnes() throws SQLException {
+        List<LedgerEvent> many = new ArrayList<>();
+        for (int i = 0; i < LocalInfile.STAGING_CHUNK + 1500; i++) {
+            many.add(Events.usage("req_" + i).key("key_" + i % (LocalInfile.STAGING_CHUNK + 700)).tokens(i, 1)
+                    .cost("0.000000" + (i % 1000 + 100), "1.5").build());
+        }
+        Map<String, List<List<String>>> upserted = statsAfter(null, List.of(many));
+        Map<String, List<List<String>>> loaded = statsAfter(LOCAL_INFILE, List.of(many));
+        assertThat(loaded).isEqualTo(upserted);
+        assertThat(loaded.get("usage_stats")).hasSize(3 * (LocalInfile.STAGING_CHUNK + 700));
+    }
+
+    @Test
     void aStatsRowTheServerWouldCutFailsTheLoadInsteadOfBeingCut() throws SQLException {
         FoldedBatch tooLong = folded(List.of(Events.usage("req_long").model("m".repeat(129)).build()));
         try (Connection c = ds.getConnection()) {
@@ -164,7 +177,7 @@ class ProjectionWriterLocalInfileIT extends ProjectionWriterIT {
         return folded.result();
     }
 
-    /** Every row of the stats tables after writing {@code batches} with {@code load} (null: INSERT) into emptied tables. */
+    /** The stats tables' rows after writing {@code batches} with {@code load} (null: INSERT) into emptied tables. */
     private Map<String, List<List<String>>> statsAfter(LocalInfile load, List<List<LedgerEvent>> batches)
             throws SQLException {
         TestDatabase.truncateAll(ds);
