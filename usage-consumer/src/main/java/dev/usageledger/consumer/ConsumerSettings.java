@@ -128,9 +128,9 @@ public record ConsumerSettings(
      *                       than one per poll
      * @param overlapWrites  write each gathered poll after the first on a writer thread while the next poll is read
      *                       and decoded (two polls in memory at once), instead of on the consumer thread
-     * @param localInfileDir a directory of the consumer's own: ledger rows and id claims are loaded from files
-     *                       written there with {@code LOAD DATA LOCAL INFILE} when the server allows it; the data
-     *                       source's {@code allowLoadLocalInfileInPath} must name it. Blank: {@code INSERT} only
+     * @param localInfileDir a directory of the consumer's own: ledger rows, id claims and stats rows are loaded from
+     *                       files written there with {@code LOAD DATA LOCAL INFILE} when the server allows it; the
+     *                       data source's {@code allowLoadLocalInfileInPath} must name it. Blank: {@code INSERT} only
      */
     public record Consumer(
             @DefaultValue("usage-consumer") String group,

@@ -3,6 +3,9 @@ package dev.usageledger.projections.mysql;
 import dev.usageledger.projections.event.LedgerEvent;
 import dev.usageledger.projections.event.TokenUsage;
 import dev.usageledger.projections.event.UsageRecorded;
+import dev.usageledger.projections.fold.FoldedBatch;
+import dev.usageledger.projections.fold.Measures;
+import dev.usageledger.projections.fold.StatsKey;
 import dev.usageledger.projections.pricing.CostBreakdown;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,6 +32,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * Writes insert-only rows — ledger rows and id claims — with {@code LOAD DATA LOCAL INFILE} from a file the
  * consumer writes into its own directory, instead of rewritten multi-row {@code INSERT}s: the server skips the
  * SQL parser per value and the client skips Connector/J's per-parameter binding. Measured on the embedded
- * MariaDB (docs/performance.md, item 13): 200,000 ledger rows in 4.1–4.5 s against 9.3–10.4 s batched.
+ * MariaDB (docs/performance.md, item 13): 200,000 ledger rows in 4.1–4.5 s against 9.3–10.4 s batched. Folded
+ * stats rows, which are upserted, go the same way into a per-connection staging table and from there into the
+ * stats table with one {@code INSERT … SELECT … ON DUPLICATE KEY UPDATE} ({@link #stats}, item 15).
  *
  * <p><b>Security.</b> A server can answer any statement with "send me file X", and Connector/J's
  * {@code allowLoadLocalInfile=true} would send whatever the process can read. This class needs only
@@ -61,7 +67,12 @@ public final class LocalInfile {
     private static final String NULL = "\\N";
     /** In every load file's name: a starting process deletes only the files of processes that are gone. */
     private static final long PID = ProcessHandle.current().pid();
-    private static final Pattern LOAD_FILE = Pattern.compile("(?:usage-records|event-ids)-(\\d{1,18})-.*\\.tsv");
+    private static final Pattern LOAD_FILE = Pattern.compile("(?:usage-records|event-ids|stats)-(\\d{1,18})-.*\\.tsv");
+    /**
+     * Stats rows staged at a time: well under the 16 MB {@code MEMORY} tables get by default (a row takes ~300
+     * bytes: the {@code VARCHAR}s are stored at full width).
+     */
+    static final int STAGING_CHUNK = 5000;
 
     private final Path directory;
     private volatile Boolean serverAllows;
@@ -160,7 +171,8 @@ public final class LocalInfile {
                 allows = rs.next() && rs.getBoolean(1);
             }
             if (!allows) {
-                log.warn("the server has local_infile off: ledger rows and id claims are written with INSERT");
+                log.warn("the server has local_infile off: ledger rows, id claims and stats rows are written with "
+                        + "INSERT");
             }
             serverAllows = allows;
         }
@@ -191,6 +203,68 @@ public final class LocalInfile {
             datetime(tsv, e.occurredAt()).append('\t').append(token).append('\n');
         }
         return load(c, "event-ids-", tsv, ProjectionSql::loadEventIds, false);
+    }
+
+    /**
+     * Adds the folded stats rows to the stats tables, as the batched upsert does: per table, in the same table
+     * order, the rows (already in primary-key order) are loaded into the connection's staging table and added
+     * from there with one {@code INSERT … SELECT … ORDER BY} primary key {@code … ON DUPLICATE KEY UPDATE}. Every
+     * row must arrive without a warning, or the load fails. Returns the rows upserted.
+     */
+    int stats(Connection c, FoldedBatch folded) throws SQLException {
+        stats(c, ProjectionSql.StatsTable.USAGE, folded.usageStats());
+        stats(c, ProjectionSql.StatsTable.COST, folded.costStats());
+        stats(c, ProjectionSql.StatsTable.ACCOUNT_USAGE, folded.accountStats());
+        return folded.rowCount();
+    }
+
+    private void stats(Connection c, ProjectionSql.StatsTable table, List<Map.Entry<StatsKey, Measures>> rows)
+            throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate(table.createStaging());
+        }
+        // In chunks, in order: the rows are sorted, so the chunks lock the stats rows in primary-key order too.
+        for (int from = 0; from < rows.size(); from += STAGING_CHUNK) {
+            List<Map.Entry<StatsKey, Measures>> chunk = rows.subList(from, Math.min(rows.size(), from + STAGING_CHUNK));
+            StringBuilder tsv = new StringBuilder(chunk.size() * (table.cost ? 160 : 120));
+            for (Map.Entry<StatsKey, Measures> row : chunk) {
+                appendStatsRow(tsv, row.getKey(), row.getValue(), table.tokens, table.cost);
+            }
+            try (Statement s = c.createStatement()) {
+                // Not transactional: a rolled-back or failed earlier use may have left rows behind.
+                s.executeUpdate(table.emptyStaging());
+            }
+            int loaded = load(c, "stats-", tsv, table::loadStaging, true);
+            if (loaded != chunk.size()) {
+                throw new SQLException("LOAD DATA staged " + loaded + " of " + chunk.size() + " " + table.table
+                        + " rows");
+            }
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate(table.upsertFromStaging());
+            }
+        }
+    }
+
+    /** One stats row in {@link ProjectionSql.StatsTable} column order: what {@link LedgerRows#bindStatsRow} binds. */
+    static void appendStatsRow(StringBuilder tsv, StatsKey k, Measures m, boolean tokens, boolean cost) {
+        tsv.append(k.granularity().sqlName()).append('\t');
+        bucketStart(tsv, k.bucketStart()).append('\t');
+        text(tsv, k.subjectId()).append('\t');
+        text(tsv, k.model());
+        if (tokens) {
+            tsv.append('\t').append(m.requests()).append('\t').append(m.inputTokens()).append('\t')
+                    .append(m.outputTokens()).append('\t').append(m.cacheCreateTokens()).append('\t')
+                    .append(m.cacheReadTokens()).append('\t').append(m.ephemeral5mTokens()).append('\t')
+                    .append(m.ephemeral1hTokens());
+        }
+        if (cost) {
+            decimal(tsv.append('\t'), m.realCostUsd());
+            decimal(tsv.append('\t'), m.ratedCostUsd());
+        }
+        tsv.append('\n');
     }
 
     /** One ledger row in {@link ProjectionSql#USAGE_RECORD_COLUMNS} order, the values {@link LedgerRows} binds. */
@@ -309,6 +383,23 @@ public final class LocalInfile {
         int millis = t.getNano() / 1_000_000;
         return tsv.append((char) ('0' + millis / 100)).append((char) ('0' + millis / 10 % 10))
                 .append((char) ('0' + millis % 10));
+    }
+
+    /** A bucket start, {@code yyyy-MM-dd HH:mm:ss} (whole hours); {@code \\N} for NULL. */
+    static StringBuilder bucketStart(StringBuilder tsv, LocalDateTime t) {
+        if (t == null) {
+            return tsv.append(NULL);
+        }
+        int year = t.getYear();
+        if (year < 1000 || year > 9999 || t.getNano() != 0) {
+            return tsv.append(DATETIME_3.format(t));
+        }
+        tsv.append(year).append('-');
+        twoDigits(tsv, t.getMonthValue()).append('-');
+        twoDigits(tsv, t.getDayOfMonth()).append(' ');
+        twoDigits(tsv, t.getHour()).append(':');
+        twoDigits(tsv, t.getMinute()).append(':');
+        return twoDigits(tsv, t.getSecond());
     }
 
     private static StringBuilder twoDigits(StringBuilder tsv, int value) {

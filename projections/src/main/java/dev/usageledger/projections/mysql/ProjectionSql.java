@@ -1,5 +1,8 @@
 package dev.usageledger.projections.mysql;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * All SQL of the projection: the ledger, the idempotency table, the stats upserts and the stored
  * offsets. Runs on MySQL 8.0+ and MariaDB 10.11+ alike.
@@ -12,6 +15,11 @@ package dev.usageledger.projections.mysql;
 public final class ProjectionSql {
 
     private ProjectionSql() {}
+
+    /** The measures of the stats tables, in the order of the upserts' parameters. */
+    private static final List<String> STATS_TOKEN_COLUMNS = List.of("requests", "input_tokens", "output_tokens",
+            "cache_create_tokens", "cache_read_tokens", "ephemeral_5m_tokens", "ephemeral_1h_tokens");
+    private static final List<String> STATS_COST_COLUMNS = List.of("real_cost_usd", "rated_cost_usd");
 
     /** Claims event ids for this attempt; an id already claimed (by anyone, ever) keeps its row. */
     public static final String INSERT_EVENT_IDS = """
@@ -79,6 +87,83 @@ public final class ProjectionSql {
     public static String loadEventIds(String file) {
         return "LOAD DATA LOCAL INFILE '" + file + "' IGNORE INTO TABLE ledger_event_ids CHARACTER SET utf8mb4 "
                 + ESCAPED_BY_BACKSLASH + " (event_kind, event_id, occurred_at, batch_token)";
+    }
+
+    /**
+     * A folded stats table as {@link LocalInfile} loads it: its columns in file order (key first, then the
+     * measures the upsert adds), and the per-connection staging table the file is loaded into.
+     */
+    enum StatsTable {
+        USAGE("usage_stats", "api_key_id", true, false),
+        COST("cost_stats", "api_key_id", false, true),
+        ACCOUNT_USAGE("account_usage_stats", "account_id", true, true);
+
+        final String table;
+        final boolean tokens;
+        final boolean cost;
+        final String staging;
+        private final String key;
+        private final List<String> measures;
+
+        StatsTable(String table, String subjectColumn, boolean tokens, boolean cost) {
+            this.table = table;
+            this.tokens = tokens;
+            this.cost = cost;
+            this.staging = "tmp_load_" + table;
+            this.key = "granularity, bucket_start, " + subjectColumn + ", model";
+            List<String> m = new ArrayList<>();
+            if (tokens) {
+                m.addAll(STATS_TOKEN_COLUMNS);
+            }
+            if (cost) {
+                m.addAll(STATS_COST_COLUMNS);
+            }
+            this.measures = List.copyOf(m);
+        }
+
+        private String columns() {
+            return key + ", " + String.join(", ", measures);
+        }
+
+        /**
+         * The staging table, created on the connection's first use: {@code TEMPORARY} (private to the session, no
+         * implicit commit), {@code MEMORY} (measured: InnoDB's undo and row work for the staged rows cost the server
+         * more than parsing the batched upsert, docs/performance.md item 15), with the stats table's column types.
+         * A {@code MEMORY} table is bounded by {@code max_heap_table_size} (16 MB by default) and not transactional:
+         * it is loaded {@link LocalInfile#STAGING_CHUNK} rows at a time and emptied before each load.
+         */
+        String createStaging() {
+            return "CREATE TEMPORARY TABLE IF NOT EXISTS " + staging + " ENGINE = MEMORY SELECT " + columns()
+                    + " FROM " + table + " LIMIT 0";
+        }
+
+        /** Empties the staging table before each load; not {@code TRUNCATE}, which commits on MySQL. */
+        String emptyStaging() {
+            return "DELETE FROM " + staging;
+        }
+
+        /** Stats rows from a client file into the staging table, in the format of {@link #loadUsageRecords}. */
+        String loadStaging(String file) {
+            return "LOAD DATA LOCAL INFILE '" + file + "' INTO TABLE " + staging + " CHARACTER SET utf8mb4 "
+                    + ESCAPED_BY_BACKSLASH + " (" + columns() + ")";
+        }
+
+        /**
+         * The staged rows added to the stats table, as the batched upsert adds them, in primary-key order: the
+         * same locks in the same order (binary collations: the server's order is {@code StatsKey.ORDER}). The
+         * target's columns are qualified, since the staging table's carry the same names.
+         */
+        String upsertFromStaging() {
+            StringBuilder sql = new StringBuilder("INSERT INTO ").append(table).append(" (").append(columns())
+                    .append(") SELECT ").append(columns()).append(" FROM ").append(staging).append(" ORDER BY ")
+                    .append(key).append(" ON DUPLICATE KEY UPDATE ");
+            for (int i = 0; i < measures.size(); i++) {
+                String m = measures.get(i);
+                sql.append(i == 0 ? "" : ", ").append(table).append('.').append(m).append(" = ").append(table)
+                        .append('.').append(m).append(" + VALUES(").append(m).append(')');
+            }
+            return sql.toString();
+        }
     }
 
     public static final String INSERT_COST_ADJUSTMENT = """

@@ -56,7 +56,7 @@ public final class ProjectionTransaction implements AutoCloseable {
     public WriteResult commit() {
         requireOpen();
         try {
-            int rows = ProjectionWriter.upsertStats(connection, folded.result());
+            int rows = writer.upsertStats(connection, folded.result());
             connection.commit();
             finished = true;
             JdbcTransaction.closeQuietly(connection, new SQLException("closing after commit"));

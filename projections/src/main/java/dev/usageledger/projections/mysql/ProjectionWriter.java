@@ -50,7 +50,9 @@ import javax.sql.DataSource;
  * </ol>
  * With a {@link LocalInfile} (and a server that allows it), steps 2 and 3 for usage events load the same claims
  * and ledger rows with {@code LOAD DATA LOCAL INFILE}, and when the claim's row count says every id was new the
- * read-back is skipped. The whole transaction is retried on deadlock, lock wait timeout and lost connection.
+ * read-back is skipped; step 4 loads the stats rows into a staging table and upserts them from there, in the
+ * same table and primary-key order. The whole transaction is retried on deadlock, lock wait timeout and lost
+ * connection.
  * The first version of a request to be projected wins. Within a batch that is the one relay-api
  * accepted first ({@code receivedAt}, then offset order); across batches it is commit order, which
  * for resends on the same key (same partition) is acceptance order. A resend under another
@@ -85,9 +87,9 @@ public final class ProjectionWriter {
     }
 
     /**
-     * @param localInfile when not null, ledger rows and id claims are loaded with {@code LOAD DATA LOCAL INFILE}
-     *                    from its directory whenever the server allows it ({@link LocalInfile}); the same rows,
-     *                    claims and checks as with {@code INSERT}
+     * @param localInfile when not null, ledger rows, id claims and stats rows are loaded with {@code LOAD DATA LOCAL
+     *                    INFILE} from its directory whenever the server allows it ({@link LocalInfile}); the same
+     *                    rows, claims, sums and checks as with {@code INSERT}
      */
     public ProjectionWriter(DataSource dataSource, BatchFold fold, TransactionRetry retry, Clock clock,
             LongSupplier tokens, MeterRegistry registry, LocalInfile localInfile) {
@@ -339,8 +341,14 @@ public final class ProjectionWriter {
         }
     }
 
-    /** Always in the same table order, each table's rows in primary-key order; returns the rows upserted. */
-    static int upsertStats(Connection c, FoldedBatch folded) throws SQLException {
+    /**
+     * Always in the same table order, each table's rows in primary-key order; returns the rows upserted. Loaded
+     * through a staging table when the ledger is ({@link LocalInfile#stats}), else batched {@code INSERT}s.
+     */
+    int upsertStats(Connection c, FoldedBatch folded) throws SQLException {
+        if (localInfile != null && localInfile.usable(c)) {
+            return localInfile.stats(c, folded);
+        }
         upsert(c, ProjectionSql.UPSERT_USAGE_STATS, folded.usageStats(), true, false);
         upsert(c, ProjectionSql.UPSERT_COST_STATS, folded.costStats(), false, true);
         upsert(c, ProjectionSql.UPSERT_ACCOUNT_USAGE_STATS, folded.accountStats(), true, true);

@@ -8,6 +8,7 @@ import dev.usageledger.projections.event.LedgerEvent;
 import dev.usageledger.projections.event.UsageRecorded;
 import dev.usageledger.projections.fold.BatchFold;
 import dev.usageledger.projections.fold.Buckets;
+import dev.usageledger.projections.fold.FoldedBatch;
 import dev.usageledger.projections.retry.RetrySettings;
 import dev.usageledger.projections.retry.TransactionRetry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -20,8 +21,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -124,6 +127,54 @@ class ProjectionWriterLocalInfileIT extends ProjectionWriterIT {
     }
 
     @Test
+    void loadedStatsEqualTheUpsertedOnesToTheLastDigit() throws SQLException {
+        // Two batches over the same keys: the second adds to rows the first created (the UPDATE side of the upsert).
+        List<List<LedgerEvent>> batches = List.of(
+                List.of(Events.usage("req_1").withAllOptionals().account("acc_1").build(),
+                        Events.usage("req_2").key("key_b").tokens(10, 1).cost("0.0000000001", "12345678.1234567890")
+                                .build(),
+                        Events.usage("req_3").at("2026-11-21T23:59:59.999Z").account("acc_2").tokens(5, 5).build(),
+                        Events.usage("req_4").at("2026-10-31T23:00:00Z").model("gpt-5").build(),
+                        Events.adjustment("adj_1").account("acc_1").amounts("-0.0000000003", "-1.5").build()),
+                List.of(Events.usage("req_5").key("key_b").tokens(1, 1).cost("0.3333333333", "0.6666666667").build(),
+                        Events.usage("req_6").withAllOptionals().account("acc_1").build(),
+                        Events.adjustment("adj_2").key("key_b").model("gpt-5").amounts("0.5", "0.75").build()));
+        Map<String, List<List<String>>> upserted = statsAfter(null, batches);
+        Map<String, List<List<String>>> loaded = statsAfter(LOCAL_INFILE, batches);
+        assertThat(loaded).isEqualTo(upserted);
+        assertThat(loaded.get("usage_stats")).hasSizeGreaterThan(6);
+        assertThat(loaded.get("account_usage_stats")).isNotEmpty();
+        assertThat(LOCAL_INFILE.directory()).isEmptyDirectory();
+    }
+
+    @Test
+    void statsRowsStagedInSeveralChunksEqualTheUpsertedOnes() throws SQLException {
+        List<LedgerEvent> many = new ArrayList<>();
+        for (int i = 0; i < LocalInfile.STAGING_CHUNK + 1500; i++) {
+            many.add(Events.usage("req_" + i).key("key_" + i % (LocalInfile.STAGING_CHUNK + 700)).tokens(i, 1)
+                    .cost("0.000000" + (i % 1000 + 100), "1.5").build());
+        }
+        Map<String, List<List<String>>> upserted = statsAfter(null, List.of(many));
+        Map<String, List<List<String>>> loaded = statsAfter(LOCAL_INFILE, List.of(many));
+        assertThat(loaded).isEqualTo(upserted);
+        assertThat(loaded.get("usage_stats")).hasSize(3 * (LocalInfile.STAGING_CHUNK + 700));
+    }
+
+    @Test
+    void aStatsRowTheServerWouldCutFailsTheLoadInsteadOfBeingCut() throws SQLException {
+        FoldedBatch tooLong = folded(List.of(Events.usage("req_long").model("m".repeat(129)).build()));
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                assertThatThrownBy(() -> LOCAL_INFILE.stats(c, tooLong))
+                        .isInstanceOf(SQLException.class).hasMessageContaining("LOAD DATA warned");
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
+    @Test
     void aServerThatStopsAllowingLoadsIsAskedAgainAndTheBatchInserted() throws Exception {
         LocalInfile own = LocalInfile.in(LOCAL_INFILE.directory());
         try (Connection c = ds.getConnection()) {
@@ -152,6 +203,74 @@ class ProjectionWriterLocalInfileIT extends ProjectionWriterIT {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             s.execute("SET GLOBAL local_infile = " + (on ? "ON" : "OFF"));
         }
+    }
+
+    @Test
+    void theStagingTableKeepsNothingFromAnEarlierUseOfTheConnection() throws SQLException {
+        FoldedBatch first = folded(List.of(Events.usage("req_a").tokens(1000, 1).build()));
+        FoldedBatch second = folded(List.of(Events.usage("req_b").tokens(7, 3).build()));
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            LOCAL_INFILE.stats(c, first);
+            c.rollback(); // a failed transaction: its staged rows must not reach the next one
+            assertThat(LOCAL_INFILE.stats(c, second)).isEqualTo(second.rowCount());
+            c.commit();
+            LOCAL_INFILE.stats(c, second); // a committed use: only this use's rows are added
+            c.commit();
+        }
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT granularity, requests, input_tokens, output_tokens FROM "
+                        + "usage_stats ORDER BY granularity")) {
+            List<String> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(rs.getString(1) + " " + rs.getLong(2) + " " + rs.getLong(3) + " " + rs.getLong(4));
+            }
+            assertThat(rows).containsExactly("day 2 14 6", "hour 2 14 6", "month 2 14 6");
+        }
+    }
+
+    private static FoldedBatch folded(List<UsageRecorded> usage) {
+        BatchFold.Accumulator folded = new BatchFold(new Buckets(ZoneOffset.UTC)).accumulator();
+        folded.add(usage, List.of());
+        return folded.result();
+    }
+
+    /** The stats tables' rows after writing {@code batches} with {@code load} (null: INSERT) into emptied tables. */
+    private Map<String, List<List<String>>> statsAfter(LocalInfile load, List<List<LedgerEvent>> batches)
+            throws SQLException {
+        TestDatabase.truncateAll(ds);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        ProjectionWriter writer = new ProjectionWriter(ds, new BatchFold(new Buckets(ZoneOffset.UTC)),
+                new TransactionRetry("load-it", RetrySettings.DEFAULTS, meters), Clock.systemUTC(),
+                new AtomicLong()::incrementAndGet, meters, load);
+        ConsumerOffsets offsets = new ConsumerOffsets(ds, Clock.systemUTC(),
+                new TransactionRetry("load-it-offsets", RetrySettings.DEFAULTS, meters));
+        long epoch = offsets.claim("g", "t", List.of(0)).get(0).epoch();
+        long offset = 0;
+        for (List<LedgerEvent> batch : batches) {
+            offset += batch.size();
+            writer.write(new ProjectionBatch("g", "t", batch, Map.of(0, offset), Map.of(0, epoch)));
+        }
+        Map<String, List<List<String>>> tables = new LinkedHashMap<>();
+        for (String table : List.of("usage_stats", "cost_stats", "account_usage_stats")) {
+            tables.put(table, rows("SELECT * FROM " + table + " ORDER BY 1, 2, 3, 4"));
+        }
+        return tables;
+    }
+
+    private static List<List<String>> rows(String sql) throws SQLException {
+        List<List<String>> rows = new ArrayList<>();
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    row.add(rs.getString(i));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
     }
 
     /** Every column of the ledger after writing {@code events} with {@code load} (null: INSERT) into emptied tables. */
