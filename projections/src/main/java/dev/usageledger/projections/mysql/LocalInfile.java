@@ -374,18 +374,13 @@ public final class LocalInfile {
         if (year < 1000 || year > 9999) {
             return tsv.append(DATETIME_3.format(t));
         }
-        tsv.append(year).append('-');
-        twoDigits(tsv, t.getMonthValue()).append('-');
-        twoDigits(tsv, t.getDayOfMonth()).append(' ');
-        twoDigits(tsv, t.getHour()).append(':');
-        twoDigits(tsv, t.getMinute()).append(':');
-        twoDigits(tsv, t.getSecond()).append('.');
+        toSeconds(tsv, t).append('.');
         int millis = t.getNano() / 1_000_000;
         return tsv.append((char) ('0' + millis / 100)).append((char) ('0' + millis / 10 % 10))
                 .append((char) ('0' + millis % 10));
     }
 
-    /** A bucket start, {@code yyyy-MM-dd HH:mm:ss} (whole hours); {@code \\N} for NULL. */
+    /** A bucket start, {@code yyyy-MM-dd HH:mm:ss} (whole hours); {@code \N} for NULL. */
     static StringBuilder bucketStart(StringBuilder tsv, LocalDateTime t) {
         if (t == null) {
             return tsv.append(NULL);
@@ -394,7 +389,12 @@ public final class LocalInfile {
         if (year < 1000 || year > 9999 || t.getNano() != 0) {
             return tsv.append(DATETIME_3.format(t));
         }
-        tsv.append(year).append('-');
+        return toSeconds(tsv, t);
+    }
+
+    /** {@code yyyy-MM-dd HH:mm:ss} of a four-digit year. */
+    private static StringBuilder toSeconds(StringBuilder tsv, LocalDateTime t) {
+        tsv.append(t.getYear()).append('-');
         twoDigits(tsv, t.getMonthValue()).append('-');
         twoDigits(tsv, t.getDayOfMonth()).append(' ');
         twoDigits(tsv, t.getHour()).append(':');

@@ -285,18 +285,6 @@ class ProjectionWriterLocalInfileIT extends ProjectionWriterIT {
         long epoch = offsets.claim("g", "t", List.of(0)).get(0).epoch();
         writer.write(new ProjectionBatch("g", "t", List.<LedgerEvent>copyOf(events), Map.of(0, (long) events.size()),
                 Map.of(0, epoch)));
-        List<List<String>> rows = new ArrayList<>();
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT * FROM usage_records ORDER BY request_id")) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    row.add(rs.getString(i));
-                }
-                rows.add(row);
-            }
-        }
-        return rows;
+        return rows("SELECT * FROM usage_records ORDER BY request_id");
     }
 }
