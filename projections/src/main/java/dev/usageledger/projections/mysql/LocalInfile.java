@@ -225,24 +225,21 @@ public final class LocalInfile {
         }
         try (Statement s = c.createStatement()) {
             s.executeUpdate(table.createStaging());
-        }
-        // In chunks, in order: the rows are sorted, so the chunks lock the stats rows in primary-key order too.
-        for (int from = 0; from < rows.size(); from += STAGING_CHUNK) {
-            List<Map.Entry<StatsKey, Measures>> chunk = rows.subList(from, Math.min(rows.size(), from + STAGING_CHUNK));
-            StringBuilder tsv = new StringBuilder(chunk.size() * (table.cost ? 160 : 120));
-            for (Map.Entry<StatsKey, Measures> row : chunk) {
-                appendStatsRow(tsv, row.getKey(), row.getValue(), table.tokens, table.cost);
-            }
-            try (Statement s = c.createStatement()) {
+            // In chunks, in order: the rows are sorted, so the chunks lock the stats rows in primary-key order too.
+            for (int from = 0; from < rows.size(); from += STAGING_CHUNK) {
+                List<Map.Entry<StatsKey, Measures>> chunk =
+                        rows.subList(from, Math.min(rows.size(), from + STAGING_CHUNK));
+                StringBuilder tsv = new StringBuilder(chunk.size() * (table.cost ? 160 : 120));
+                for (Map.Entry<StatsKey, Measures> row : chunk) {
+                    appendStatsRow(tsv, row.getKey(), row.getValue(), table.tokens, table.cost);
+                }
                 // Not transactional: a rolled-back or failed earlier use may have left rows behind.
                 s.executeUpdate(table.emptyStaging());
-            }
-            int loaded = load(c, "stats-", tsv, table::loadStaging, true);
-            if (loaded != chunk.size()) {
-                throw new SQLException("LOAD DATA staged " + loaded + " of " + chunk.size() + " " + table.table
-                        + " rows");
-            }
-            try (Statement s = c.createStatement()) {
+                int loaded = load(c, "stats-", tsv, table::loadStaging, true);
+                if (loaded != chunk.size()) {
+                    throw new SQLException("LOAD DATA staged " + loaded + " of " + chunk.size() + " " + table.table
+                            + " rows");
+                }
                 s.executeUpdate(table.upsertFromStaging());
             }
         }

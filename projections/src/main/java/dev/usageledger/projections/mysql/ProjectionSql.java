@@ -121,6 +121,15 @@ public final class ProjectionSql {
             this.measures = List.copyOf(m);
         }
 
+        /** The batched upsert of this table's rows (the path without {@code LOAD DATA}). */
+        String upsert() {
+            return switch (this) {
+                case USAGE -> UPSERT_USAGE_STATS;
+                case COST -> UPSERT_COST_STATS;
+                case ACCOUNT_USAGE -> UPSERT_ACCOUNT_USAGE_STATS;
+            };
+        }
+
         private String columns() {
             return key + ", " + String.join(", ", measures);
         }

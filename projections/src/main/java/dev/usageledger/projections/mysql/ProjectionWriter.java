@@ -349,21 +349,21 @@ public final class ProjectionWriter {
         if (localInfile != null && localInfile.usable(c)) {
             return localInfile.stats(c, folded);
         }
-        upsert(c, ProjectionSql.UPSERT_USAGE_STATS, folded.usageStats(), true, false);
-        upsert(c, ProjectionSql.UPSERT_COST_STATS, folded.costStats(), false, true);
-        upsert(c, ProjectionSql.UPSERT_ACCOUNT_USAGE_STATS, folded.accountStats(), true, true);
+        upsert(c, ProjectionSql.StatsTable.USAGE, folded.usageStats());
+        upsert(c, ProjectionSql.StatsTable.COST, folded.costStats());
+        upsert(c, ProjectionSql.StatsTable.ACCOUNT_USAGE, folded.accountStats());
         return folded.rowCount();
     }
 
-    private static void upsert(Connection c, String sql, List<Map.Entry<StatsKey, Measures>> rows, boolean tokens,
-            boolean cost) throws SQLException {
+    private static void upsert(Connection c, ProjectionSql.StatsTable table, List<Map.Entry<StatsKey, Measures>> rows)
+            throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        try (PreparedStatement ps = c.prepareStatement(table.upsert())) {
             int n = 0;
             for (Map.Entry<StatsKey, Measures> row : rows) {
-                LedgerRows.bindStatsRow(ps, row.getKey(), row.getValue(), tokens, cost);
+                LedgerRows.bindStatsRow(ps, row.getKey(), row.getValue(), table.tokens, table.cost);
                 ps.addBatch();
                 if (++n % JDBC_BATCH == 0) {
                     ps.executeBatch();
