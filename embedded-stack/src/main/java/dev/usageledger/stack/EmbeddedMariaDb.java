@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -35,6 +36,11 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     public static final String USER = "root";
     public static final String PASSWORD = "";
     public static final String BINARIES_PROPERTY = "ledger.mariadb.binaries";
+    /**
+     * Extra {@code mariadbd} options, separated by spaces, added after the defaults (a later option wins), e.g.
+     * {@code -Dledger.mariadb.args="--innodb-buffer-pool-size=256M --innodb-log-file-size=96M"}.
+     */
+    public static final String ARGS_PROPERTY = "ledger.mariadb.args";
 
     /** Connector/J settings every app and test uses: UTC sessions, batched inserts, no TLS. */
     public static final String JDBC_PARAMETERS = "connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true"
@@ -86,6 +92,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         config.addArg("--max-connections=200");
         // A test that provokes a lock wait should fail in seconds, not in the default 50 s.
         config.addArg("--innodb-lock-wait-timeout=10");
+        extraArgs().forEach(config::addArg);
         DB db;
         try {
             Files.createDirectories(base.resolve("tmp"));
@@ -172,6 +179,12 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     @Override
     public String toString() {
         return "EmbeddedMariaDb[127.0.0.1:" + port + ", " + dataDir + "]";
+    }
+
+    /** The options of {@value #ARGS_PROPERTY}, in order; none when it is unset or blank. */
+    static List<String> extraArgs() {
+        String configured = System.getProperty(ARGS_PROPERTY, "").strip();
+        return configured.isEmpty() ? List.of() : List.of(configured.split("\\s+"));
     }
 
     static Path binariesDir() {

@@ -1,0 +1,29 @@
+package dev.usageledger.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class EmbeddedMariaDbTest {
+
+    @AfterEach
+    void clearProperty() {
+        System.clearProperty(EmbeddedMariaDb.ARGS_PROPERTY);
+    }
+
+    @Test
+    void addsNoServerOptionWhenThePropertyIsUnsetOrBlank() {
+        assertThat(EmbeddedMariaDb.extraArgs()).isEmpty();
+        System.setProperty(EmbeddedMariaDb.ARGS_PROPERTY, "  ");
+        assertThat(EmbeddedMariaDb.extraArgs()).isEmpty();
+    }
+
+    @Test
+    void splitsThePropertyIntoServerOptionsInOrder() {
+        System.setProperty(EmbeddedMariaDb.ARGS_PROPERTY,
+                " --innodb-buffer-pool-size=1G   --innodb-log-file-size=1G\t--innodb-flush-neighbors=0 ");
+        assertThat(EmbeddedMariaDb.extraArgs()).containsExactly("--innodb-buffer-pool-size=1G",
+                "--innodb-log-file-size=1G", "--innodb-flush-neighbors=0");
+    }
+}
