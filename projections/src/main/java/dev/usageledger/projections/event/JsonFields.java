@@ -110,7 +110,11 @@ final class JsonFields {
     }
 
     private final Lookup node;
+    /** A root's prefix of field names in violations; {@code null} for a nested object (see {@link #prefix()}). */
     private final String prefix;
+    /** The object this one is a field of, and that field's name; {@code null} for a root. */
+    private final JsonFields parent;
+    private final String name;
     private final Integer index;
     private final List<Violation> violations;
 
@@ -119,10 +123,27 @@ final class JsonFields {
     }
 
     JsonFields(Lookup node, String prefix, Integer index, List<Violation> violations) {
+        this(node, prefix, null, null, index, violations);
+    }
+
+    private JsonFields(Lookup node, String prefix, JsonFields parent, String name, Integer index,
+            List<Violation> violations) {
         this.node = node;
         this.prefix = prefix;
+        this.parent = parent;
+        this.name = name;
         this.index = index;
         this.violations = violations;
+    }
+
+    /** A nested object's fields, under {@code field}. */
+    private JsonFields nested(Lookup object, String field) {
+        return new JsonFields(object, null, this, field, index, violations);
+    }
+
+    /** What precedes a field's name in a violation, e.g. {@code cost.breakdown.}; built only for a violation. */
+    private String prefix() {
+        return parent == null ? prefix : parent.prefix() + name + ".";
     }
 
     List<Violation> violations() {
@@ -130,7 +151,7 @@ final class JsonFields {
     }
 
     void reject(String field, String message) {
-        violations.add(new Violation(index, prefix + field, message));
+        violations.add(new Violation(index, prefix() + field, message));
     }
 
     /** A tree object's fields as a {@link Lookup}. */
@@ -200,13 +221,13 @@ final class JsonFields {
             if (required) {
                 reject(field, "is required");
             }
-            return new JsonFields(EMPTY, prefix + field + ".", index, violations);
+            return nested(EMPTY, field);
         }
         if (!(v instanceof Lookup object)) {
             reject(field, "must be an object");
-            return new JsonFields(EMPTY, prefix + field + ".", index, violations);
+            return nested(EMPTY, field);
         }
-        return new JsonFields(object, prefix + field + ".", index, violations);
+        return nested(object, field);
     }
 
     String string(String field, boolean required, int maxLength, Chars chars) {
