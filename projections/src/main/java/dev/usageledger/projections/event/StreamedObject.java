@@ -2,7 +2,9 @@ package dev.usageledger.projections.event;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -26,12 +28,27 @@ final class StreamedObject implements JsonFields.Lookup {
     private String[] names = new String[8];
     private Object[] values = new Object[8];
     private int size;
+    /**
+     * Above {@value #SCAN_LIMIT} fields (never an event's, but a request body may hold anything up to its size
+     * limit), the fields by name, built at the first lookup: a lookup never scans more than that many.
+     */
+    private Map<String, Object> index;
+    private static final int SCAN_LIMIT = 32;
 
     private StreamedObject() {}
 
     /** The field's value; of duplicates, the last one read. */
     @Override
     public Object get(String field) {
+        if (size > SCAN_LIMIT) {
+            if (index == null) {
+                index = new HashMap<>(size * 2);
+                for (int i = 0; i < size; i++) {
+                    index.put(names[i], values[i]);
+                }
+            }
+            return index.get(field);
+        }
         for (int i = size - 1; i >= 0; i--) {
             if (field.equals(names[i])) {
                 return values[i];
