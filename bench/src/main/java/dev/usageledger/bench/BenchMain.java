@@ -77,11 +77,22 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--redis-uri", description = "External Redis for the admission scenario (with --jdbc-url and --bootstrap-servers). Default: embedded redis-server.")
     String redisUri;
 
-    @Option(names = "--freshness-rate", description = "P4's offered load in events/s; default: half of P1's live pipeline rate when P1 ran, else 1000.")
+    @Option(names = "--freshness-rate", description = "P4's offered load in events/s. Default: two loads, half of P4's "
+            + "end-to-end capacity measured first in the same processes (the target's figure), then half of P1's live "
+            + "pipeline rate when P1 ran (the consumer alone); 1000 when --freshness-capacity-events is 0.")
     Double freshnessRate;
 
-    @Option(names = "--freshness-seconds", description = "P4's measured duration, after a 15 s warm-up (default ${DEFAULT-VALUE}).")
+    @Option(names = "--freshness-capacity-events", description = "Events P4 posts closed-loop to measure the "
+            + "end-to-end capacity (HTTP ingest to stored in MySQL, every process on this machine) before its loads; "
+            + "0 skips it (default ${DEFAULT-VALUE}).")
+    int freshnessCapacityEvents = 100_000;
+
+    @Option(names = "--freshness-seconds", description = "P4's measured duration per load, after its warm-up (default ${DEFAULT-VALUE}).")
     int freshnessSeconds = 20;
+
+    @Option(names = "--freshness-warmup-seconds", description = "P4's warm-up per load: the same schedule, not measured, "
+            + "then a wait until the consumer has caught up (default ${DEFAULT-VALUE}).")
+    int freshnessWarmupSeconds = 15;
 
     @Option(names = "--ingest-events", description = "Events per batch size for P2; a tenth of them at batch 1 (default ${DEFAULT-VALUE}).")
     int ingestEvents = 20_000;
@@ -221,32 +232,7 @@ public final class BenchMain implements Callable<Integer> {
             relayPeakRss = ingest.relayPeakRssBytes();
         }
         if (wanted.contains("p4")) {
-            double rate = freshnessRate != null ? freshnessRate
-                    : livePipelineRate != null ? livePipelineRate / 2 : 1_000;
-            long n = (long) (rate * (freshnessSeconds + 15));
-            n = Math.max(FreshnessBench.BATCH, n - n % FreshnessBench.BATCH);
-            List<ConsumerVariant> freshnessRuns = new ArrayList<>();
-            freshnessRuns.add(null);
-            freshnessRuns.addAll(variants());
-            for (ConsumerVariant v : freshnessRuns) {
-                FreshnessBench.Result f = FreshnessBench.run(dbs, bootstrapServers, new BenchEvents(Profile.LIVE, n,
-                        keys, models, accountsPerProvider, cacheReadPercent, seed + 2, now), rate,
-                        Duration.ofSeconds(freshnessSeconds), runId, logs, maxPollRecords.get(0), jfr, v);
-                report.add(f.measurement());
-                String label = v == null ? "" : ", " + v.label();
-                if (v == null) {
-                    report.limit("P4 freshness p99, 202 to visible in usage_stats", f.p99Ms(), 1000, "ms");
-                } else {
-                    report.figure("P4 freshness p99" + label, f.p99Ms(), Double.NaN, "ms");
-                }
-                report.note(FreshnessBench.describe(f) + label + (freshnessRate == null && livePipelineRate != null
-                        ? String.format(Locale.ROOT, " (half of P1's live pipeline rate, %,.0f events/s)",
-                                livePipelineRate)
-                        : ""));
-                report.check("P4" + label + ": every batch accepted and visible", f.rejected() == 0
-                        && f.notVisible() == 0 && f.batches() > 0, f.batches() + " measured, " + f.rejected()
-                        + " not accepted, " + f.notVisible() + " not visible");
-            }
+            freshness(report, dbs, runId, logs, now);
         }
         if (wanted.contains("admission")) {
             admission(report, dbs, runId, logs);
@@ -297,6 +283,77 @@ public final class BenchMain implements Callable<Integer> {
                     r.total().toNanos() / 1e9, r.events() * 1e9 / r.total().toNanos(), r.peakRssBytes() / 1e6));
         }
         return report;
+    }
+
+    /**
+     * P4: the end-to-end capacity, then freshness at half of it (the target's figure) and at half of P1's
+     * consumer-alone rate; every {@code --pipeline-variant} again on a topic and database of its own, at the same
+     * offered rates, its capacity as a ratio to the default consumer's.
+     */
+    private void freshness(Report report, Databases dbs, String runId, Path logs, Instant now) throws Exception {
+        Duration duration = Duration.ofSeconds(freshnessSeconds);
+        Duration warmup = Duration.ofSeconds(freshnessWarmupSeconds);
+        int capacityEvents = freshnessRate != null ? 0 : freshnessCapacityEvents;
+        List<FreshnessBench.Load> fixed = new ArrayList<>();
+        if (freshnessRate != null) {
+            fixed.add(new FreshnessBench.Load("offered", freshnessRate));
+        } else if (capacityEvents == 0) {
+            fixed.add(livePipelineRate != null
+                    ? new FreshnessBench.Load("half of P1's live pipeline rate", livePipelineRate / 2)
+                    : new FreshnessBench.Load("offered", 1_000));
+        }
+        java.util.function.DoubleFunction<List<FreshnessBench.Load>> loads = capacity -> {
+            if (!fixed.isEmpty()) {
+                return fixed;
+            }
+            List<FreshnessBench.Load> l = new ArrayList<>();
+            l.add(new FreshnessBench.Load("half of the end-to-end capacity", capacity / 2));
+            if (livePipelineRate != null) {
+                l.add(new FreshnessBench.Load("half of P1's live pipeline rate", livePipelineRate / 2));
+            }
+            return l;
+        };
+        // Lazily generated: enough for the capacity phase and two loads of up to 100,000 events/s.
+        long bound = FreshnessBench.CAPACITY_WARMUP + capacityEvents + 2 * FreshnessBench.eventsFor(
+                Math.max(100_000, freshnessRate == null ? 0 : freshnessRate), warmup, duration);
+        FreshnessBench.Result first = null;
+        List<ConsumerVariant> runs = new ArrayList<>();
+        runs.add(null);
+        runs.addAll(variants());
+        for (ConsumerVariant v : runs) {
+            List<FreshnessBench.Load> chosen = first == null ? null : first.phases().stream()
+                    .map(FreshnessBench.Phase::load).toList();
+            FreshnessBench.Result f = FreshnessBench.run(dbs, bootstrapServers, new BenchEvents(Profile.LIVE, bound,
+                    keys, models, accountsPerProvider, cacheReadPercent, seed + 2, now), capacityEvents,
+                    chosen == null ? loads : capacity -> chosen, warmup, duration, runId, logs, maxPollRecords.get(0), jfr, v);
+            String label = v == null ? "" : ", " + v.label();
+            if (f.capacity() != null) {
+                report.add(f.capacity());
+                if (first == null) {
+                    report.figure("P4 end-to-end capacity (HTTP ingest to MySQL, one machine)", f.capacityRate(),
+                            Double.NaN, "events/s");
+                } else {
+                    report.figure("P4 end-to-end capacity" + label + " / default consumer's",
+                            f.capacityRate() / first.capacityRate(), Double.NaN, "x");
+                }
+            }
+            for (FreshnessBench.Phase phase : f.phases()) {
+                report.add(phase.measurement());
+                String name = "P4 freshness p99 at " + phase.load().label() + label;
+                if (v == null) {
+                    report.limit(name, phase.p99Ms(), 1000, "ms");
+                } else {
+                    report.figure(name, phase.p99Ms(), Double.NaN, "ms");
+                }
+                report.note(FreshnessBench.describe(phase) + label);
+                report.check("P4" + label + ", " + phase.load().label() + ": every batch accepted and visible",
+                        phase.rejected() == 0 && phase.notVisible() == 0 && phase.batches() > 0, phase.batches()
+                        + " measured, " + phase.rejected() + " not accepted, " + phase.notVisible() + " not visible");
+            }
+            if (first == null) {
+                first = f;
+            }
+        }
     }
 
     private void admission(Report report, Databases dbs, String runId, Path logs) throws Exception {

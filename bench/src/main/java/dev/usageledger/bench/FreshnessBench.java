@@ -22,6 +22,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleFunction;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.IsolationLevel;
 
 /**
  * P4: freshness. relay-api and usage-consumer both running; batches of {@value #BATCH} events are
@@ -31,28 +37,51 @@ import java.util.concurrent.atomic.AtomicLong;
  * in the other). Visibility is polled every {@value #POLL_MS} ms on one connection by a thread of its own, oldest
  * pending batch first, stopping at the first batch not yet visible: a batch that becomes visible before an older
  * one is measured when the older one is seen (later than it was, never earlier), and a poll costs one query per
- * newly visible batch plus one. The first 15 s of the schedule warm both cold JVMs and are not measured; the
+ * newly visible batch plus one. Each load's first {@code warmup} of schedule (default 15 s) is not measured (cold JVMs at the first); the
  * measured phase starts once the consumer has caught up with them (at most 120 s later), so that it measures
- * freshness at the offered rate, not the draining of a cold start's backlog.
+ * freshness at the offered rate, not the draining of a backlog.
+ *
+ * <p>Before the loads, when asked, the same two processes measure the pipeline's end-to-end capacity on this
+ * machine: {@value IngestBench#CLIENTS} clients post batches of {@value #BATCH} as fast as relay-api answers
+ * (closed loop), and the capacity is the events posted divided by the time from the first post to the consumer
+ * having stored every one of them — ingest, broker, consumer and MariaDB sharing the machine, as they do under
+ * the loads. The loads are then chosen from it ({@code loads}), in the same invocation.
  */
 final class FreshnessBench {
 
     static final int BATCH = 100;
     private static final long POLL_MS = 10;
-    /** Both JVMs start cold: the first batches (JIT, connection pools, first transactions) are not measured. */
-    private static final Duration WARMUP = Duration.ofSeconds(15);
     /** Longest wait, after the warm-up, for the consumer to catch up before the measured phase starts anyway. */
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(120);
+    /** Events posted closed-loop, untimed, before the capacity is measured (both JVMs start cold). */
+    static final int CAPACITY_WARMUP = 20_000;
 
-    record Result(Measurement measurement, double rate, long batches, long p50Ms, long p99Ms, long maxMs,
-            long rejected, long notVisible, long consumerPeakRss) {}
+    /** An offered load: what it is half of, and its rate in events/s. */
+    record Load(String label, double rate) {}
+
+    record Result(Measurement capacity, List<Phase> phases, long consumerPeakRss) {
+
+        /** The end-to-end capacity in events/s, or NaN when it was not measured. */
+        double capacityRate() {
+            return capacity == null ? Double.NaN : capacity.eventsPerSecond();
+        }
+    }
+
+    record Phase(Measurement measurement, Load load, long batches, long p50Ms, long p99Ms, long maxMs, long rejected,
+            long notVisible) {}
 
     private record Sent(List<String> ids, long acceptedAt, boolean measured) {}
 
     private FreshnessBench() {}
 
-    static Result run(Databases dbs, String bootstrapServers, BenchEvents generated, double rate, Duration duration,
-            String runId, Path logs, int maxPollRecords, Path jfrDir, ConsumerVariant variant) throws Exception {
+    /**
+     * Runs relay-api and usage-consumer on a topic and database of their own; measures the end-to-end capacity
+     * first when {@code capacityEvents > 0}, then freshness at each of {@code loads} (given the capacity, NaN when
+     * not measured). {@code generated} must hold enough events for every phase.
+     */
+    static Result run(Databases dbs, String bootstrapServers, BenchEvents generated, int capacityEvents,
+            DoubleFunction<List<Load>> loads, Duration warmup, Duration duration, String runId, Path logs, int maxPollRecords,
+            Path jfrDir, ConsumerVariant variant) throws Exception {
         String suffix = variant == null ? "" : "-" + variant.label();
         String topic = "bench-fresh-" + runId + suffix;
         String db = "bench_freshness" + suffix.replaceAll("[^A-Za-z0-9_]", "_");
@@ -60,60 +89,111 @@ final class FreshnessBench {
         EventLoader.createTopics(bootstrapServers, topic);
         dbs.recreate(db);
         EventCodec codec = new EventCodec();
-        long total = generated.count();
-        List<UsageRecorded> events = generated.cursor().next((int) total);
-        List<byte[]> bodies = IngestBench.bodies(codec.mapper(), codec, events, BATCH);
+        BenchEvents.Cursor cursor = generated.cursor();
         JavaProcess consumer = ConsumerRun.start(dbs, db, bootstrapServers, topic, group, logs, maxPollRecords,
                 jfrDir, variant);
         int port = Ports.freePort();
         JavaProcess relay = IngestBench.startRelay(bootstrapServers, topic, port, logs, jfrDir);
-        ExecutorService clients = Executors.newFixedThreadPool(IngestBench.CLIENTS);
         try {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
             String base = "http://127.0.0.1:" + port;
             IngestBench.awaitReady(relay, http, base);
             awaitClaimed(dbs, db, group, topic, consumer);
-
-            ConcurrentLinkedQueue<Sent> accepted = new ConcurrentLinkedQueue<>();
-            AtomicLong rejected = new AtomicLong();
-            List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-            long intervalNanos = (long) (BATCH * 1e9 / rate);
-            long warmupBatches = Math.min(bodies.size() - 1, WARMUP.toNanos() / intervalNanos);
-            try (Poller poller = new Poller(dbs.connect(db), accepted, latencies)) {
-                poller.start();
-                // Warm-up: the same schedule, not measured; then wait until the consumer has caught up with it, so
-                // that the measured phase starts from a drained topic (the cold JVMs' backlog is not freshness).
-                send(0, (int) warmupBatches, false, events, bodies, intervalNanos, clients, http, base, accepted,
-                        rejected, latencies, rate, dbs, db, group, topic, bootstrapServers);
-                long drained = System.nanoTime() + DRAIN_LIMIT.toNanos();
-                while ((!accepted.isEmpty() || inFlight(clients)) && System.nanoTime() < drained) {
-                    Thread.sleep(POLL_MS);
-                }
-                send((int) warmupBatches, bodies.size(), true, events, bodies, intervalNanos, clients, http, base,
-                        accepted, rejected, latencies, rate, dbs, db, group, topic, bootstrapServers);
-                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                clients.shutdown();
-                while ((!clients.isTerminated() || !accepted.isEmpty()) && System.nanoTime() < deadline) {
-                    Thread.sleep(POLL_MS);
-                }
+            Backlog backlog = new Backlog(dbs, db, group, topic, bootstrapServers, consumer);
+            Measurement capacity = null;
+            if (capacityEvents > 0) {
+                capacity = capacity(codec, cursor, capacityEvents, http, base, backlog, variant);
             }
-            long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-            long measuredBatches = sorted.length;
-            long sent = bodies.size() - warmupBatches;
-            Duration elapsed = Duration.ofNanos(bodies.size() * intervalNanos);
-            Measurement m = new Measurement("P4", "live", "freshness, batch " + BATCH
-                    + (variant == null ? "" : ", " + variant.label()), total - warmupBatches * BATCH,
-                    elapsed.minus(Duration.ofNanos(warmupBatches * intervalNanos)),
-                    String.format("offered %,.0f events/s; 202 to visible in usage_stats", rate)
-                            + (variant == null ? "" : "; " + variant.describe()));
-            return new Result(m, rate, measuredBatches, percentile(sorted, 50), percentile(sorted, 99),
-                    sorted.length == 0 ? -1 : sorted[sorted.length - 1], rejected.get(),
-                    Math.max(0, sent - measuredBatches - rejected.get()), consumer.peakRssBytes());
+            List<Phase> phases = new ArrayList<>();
+            for (Load load : loads.apply(capacity == null ? Double.NaN : capacity.eventsPerSecond())) {
+                phases.add(load(codec, cursor, load, warmup, duration, http, base, dbs, db, group, topic, bootstrapServers,
+                        variant));
+            }
+            return new Result(capacity, phases, consumer.peakRssBytes());
         } finally {
-            clients.shutdownNow();
             relay.stop(Duration.ofSeconds(15));
             consumer.stop(Duration.ofSeconds(15));
         }
+    }
+
+    /** Events one load needs: its warm-up and measured schedule, whole batches. */
+    static long eventsFor(double rate, Duration warmup, Duration duration) {
+        long n = (long) (rate * (duration.toMillis() + warmup.toMillis()) / 1000);
+        return Math.max(BATCH, n - n % BATCH);
+    }
+
+    /**
+     * Posts {@code events} (at most {@value #CAPACITY_WARMUP}) closed-loop and waits until they are projected (untimed), then
+     * {@code events} more, timed from the first post until the consumer has stored them all.
+     */
+    private static Measurement capacity(EventCodec codec, BenchEvents.Cursor cursor, int events, HttpClient http,
+            String base, Backlog backlog, ConsumerVariant variant) throws Exception {
+        AtomicLong rejected = new AtomicLong();
+        IngestBench.post(http, base, IngestBench.bodies(codec.mapper(), codec, cursor.next(Math.min(events, CAPACITY_WARMUP)), BATCH),
+                rejected);
+        backlog.awaitDrained(DRAIN_LIMIT);
+        List<byte[]> bodies = IngestBench.bodies(codec.mapper(), codec, cursor.next(events), BATCH);
+        long t0 = System.nanoTime();
+        IngestBench.post(http, base, bodies, rejected);
+        long posted = System.nanoTime();
+        if (!backlog.awaitDrained(DRAIN_LIMIT)) {
+            throw new IllegalStateException("P4 capacity: usage-consumer did not catch up within " + DRAIN_LIMIT);
+        }
+        if (rejected.get() > 0) {
+            throw new IllegalStateException("P4 capacity: relay-api did not accept " + rejected.get() + " batches");
+        }
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
+        return new Measurement("P4", "live", "end-to-end capacity, batch " + BATCH
+                + (variant == null ? "" : ", " + variant.label()), events, elapsed,
+                String.format(java.util.Locale.ROOT, "%d clients closed-loop, HTTP 202 to stored in MySQL; posting "
+                        + "took %.1f s of it", IngestBench.CLIENTS, (posted - t0) / 1e9)
+                        + (variant == null ? "" : "; " + variant.describe()));
+    }
+
+    /** Freshness at one offered load: warm-up schedule, drain, measured schedule, drain. */
+    private static Phase load(EventCodec codec, BenchEvents.Cursor cursor, Load load, Duration warmup, Duration duration,
+            HttpClient http, String base, Databases dbs, String db, String group, String topic,
+            String bootstrapServers, ConsumerVariant variant) throws Exception {
+        double rate = load.rate();
+        long total = eventsFor(rate, warmup, duration);
+        List<UsageRecorded> events = cursor.next((int) total);
+        List<byte[]> bodies = IngestBench.bodies(codec.mapper(), codec, events, BATCH);
+        ExecutorService clients = Executors.newFixedThreadPool(IngestBench.CLIENTS);
+        ConcurrentLinkedQueue<Sent> accepted = new ConcurrentLinkedQueue<>();
+        AtomicLong rejected = new AtomicLong();
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        long intervalNanos = (long) (BATCH * 1e9 / rate);
+        long warmupBatches = Math.min(bodies.size() - 1, warmup.toNanos() / intervalNanos);
+        try (Poller poller = new Poller(dbs.connect(db), accepted, latencies)) {
+            poller.start();
+            // Warm-up: the same schedule, not measured; then wait until the consumer has caught up with it, so
+            // that the measured phase starts from a drained topic (a backlog left before it is not freshness).
+            send(0, (int) warmupBatches, false, events, bodies, intervalNanos, clients, http, base, accepted,
+                    rejected, latencies, rate, dbs, db, group, topic, bootstrapServers);
+            long drained = System.nanoTime() + DRAIN_LIMIT.toNanos();
+            while ((!accepted.isEmpty() || inFlight(clients)) && System.nanoTime() < drained) {
+                Thread.sleep(POLL_MS);
+            }
+            send((int) warmupBatches, bodies.size(), true, events, bodies, intervalNanos, clients, http, base,
+                    accepted, rejected, latencies, rate, dbs, db, group, topic, bootstrapServers);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            clients.shutdown();
+            while ((!clients.isTerminated() || !accepted.isEmpty()) && System.nanoTime() < deadline) {
+                Thread.sleep(POLL_MS);
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        long sent = bodies.size() - warmupBatches;
+        Measurement m = new Measurement("P4", "live", "freshness, batch " + BATCH + ", " + load.label()
+                + (variant == null ? "" : ", " + variant.label()), total - warmupBatches * BATCH,
+                Duration.ofNanos((bodies.size() - warmupBatches) * intervalNanos),
+                String.format("offered %,.0f events/s; 202 to visible in usage_stats", rate)
+                        + (variant == null ? "" : "; " + variant.describe()));
+        return new Phase(m, load, sorted.length, percentile(sorted, 50), percentile(sorted, 99),
+                sorted.length == 0 ? -1 : sorted[sorted.length - 1], rejected.get(),
+                Math.max(0, sent - sorted.length - rejected.get()));
     }
 
     /** Posts batches {@code from} (inclusive) to {@code to} on schedule (open loop). */
@@ -259,6 +339,60 @@ final class FreshnessBench {
         }
     }
 
+    /**
+     * Whether the consumer has stored everything committed to the topic. relay-api writes transactionally, so once
+     * no transaction is open each partition it wrote to ends with a commit marker after its last event: the
+     * consumer's stored next offset (last event's + 1) is then the last stable offset minus one.
+     */
+    private static final class Backlog {
+
+        private final Databases dbs;
+        private final String db;
+        private final String group;
+        private final String topic;
+        private final String bootstrapServers;
+        private final JavaProcess consumer;
+
+        Backlog(Databases dbs, String db, String group, String topic, String bootstrapServers, JavaProcess consumer) {
+            this.dbs = dbs;
+            this.db = db;
+            this.group = group;
+            this.topic = topic;
+            this.bootstrapServers = bootstrapServers;
+            this.consumer = consumer;
+        }
+
+        /** Waits until the consumer has stored every committed event; false when {@code limit} passed first. */
+        boolean awaitDrained(Duration limit) throws Exception {
+            long deadline = System.nanoTime() + limit.toNanos();
+            Map<org.apache.kafka.common.TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+            partitions(topic).forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+                while (System.nanoTime() < deadline) {
+                    if (!consumer.isAlive()) {
+                        throw new IllegalStateException("usage-consumer exited:\n" + consumer.logTail(60));
+                    }
+                    Map<Integer, Long> stored = ConsumerRun.storedOffsets(dbs, db, group, topic);
+                    var stable = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                            .all().get();
+                    boolean drained = true;
+                    for (var e : stable.entrySet()) {
+                        long lso = e.getValue().offset();
+                        if (lso > 0 && stored.getOrDefault(e.getKey().partition(), -1L) < lso - 1) {
+                            drained = false;
+                            break;
+                        }
+                    }
+                    if (drained) {
+                        return true;
+                    }
+                    Thread.sleep(20);
+                }
+                return false;
+            }
+        }
+    }
+
     private static void awaitClaimed(Databases dbs, String db, String group, String topic, JavaProcess consumer)
             throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -284,14 +418,18 @@ final class FreshnessBench {
         p.put("key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
         p.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
         try (var c = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(p)) {
-            List<org.apache.kafka.common.TopicPartition> tps = new ArrayList<>();
-            for (int i = 0; i < EventLoader.PARTITIONS; i++) {
-                tps.add(new org.apache.kafka.common.TopicPartition(topic, i));
-            }
             Map<Integer, Long> out = new java.util.TreeMap<>();
-            c.endOffsets(tps).forEach((tp, o) -> out.put(tp.partition(), o));
+            c.endOffsets(partitions(topic)).forEach((tp, o) -> out.put(tp.partition(), o));
             return out;
         }
+    }
+
+    private static List<org.apache.kafka.common.TopicPartition> partitions(String topic) {
+        List<org.apache.kafka.common.TopicPartition> tps = new ArrayList<>();
+        for (int i = 0; i < EventLoader.PARTITIONS; i++) {
+            tps.add(new org.apache.kafka.common.TopicPartition(topic, i));
+        }
+        return tps;
     }
 
     private static long percentile(long[] sorted, int p) {
@@ -302,9 +440,10 @@ final class FreshnessBench {
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
 
-    static String describe(Result r) {
-        return String.format("P4 at %,.0f events/s offered (batches of %d): %,d batches measured, p50 %d ms, "
-                + "p99 %d ms, max %d ms; %d not accepted, %d not visible within 60 s", r.rate(), BATCH, r.batches(),
-                r.p50Ms(), r.p99Ms(), r.maxMs(), r.rejected(), r.notVisible());
+    static String describe(Phase p) {
+        return String.format(java.util.Locale.ROOT, "P4 at %,.0f events/s offered (%s; batches of %d): %,d batches "
+                + "measured, p50 %d ms, p99 %d ms, max %d ms; %d not accepted, %d not visible within 60 s",
+                p.load().rate(), p.load().label(), BATCH, p.batches(), p.p50Ms(), p.p99Ms(), p.maxMs(), p.rejected(),
+                p.notVisible());
     }
 }

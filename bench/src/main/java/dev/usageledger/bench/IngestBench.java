@@ -154,7 +154,7 @@ final class IngestBench {
         return bodies;
     }
 
-    private static void post(HttpClient http, String base, List<byte[]> bodies, AtomicLong rejected)
+    static void post(HttpClient http, String base, List<byte[]> bodies, AtomicLong rejected)
             throws Exception {
         Workers.share(bodies.size(), CLIENTS, i -> {
             HttpResponse<String> response = http.send(request(base, bodies.get((int) i)),

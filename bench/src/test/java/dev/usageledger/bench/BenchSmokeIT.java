@@ -9,7 +9,8 @@ import picocli.CommandLine;
 
 /**
  * The benchmark command end to end with a tiny N, on its own embedded stack, so it cannot rot: raw,
- * naive and the real usage-consumer process, admission (direct and HTTP), the report and the correctness checks.
+ * naive and the real usage-consumer process, P4's capacity and two loads (relay-api and usage-consumer together),
+ * admission (direct and HTTP), the report and the correctness checks.
  */
 class BenchSmokeIT {
 
@@ -18,7 +19,8 @@ class BenchSmokeIT {
         Path out = Path.of("target", "bench-smoke").toAbsolutePath();
 
         int exit = new CommandLine(new BenchMain()).execute("--events", "2000", "--naive-sample", "200",
-                "--profile", "live", "--scenarios", "p1,p2,p5,admission", "--ingest-events", "500", "--admission-requests", "300",
+                "--profile", "live", "--scenarios", "p1,p2,p4,p5,admission", "--ingest-events", "500",
+                "--freshness-capacity-events", "1000", "--freshness-warmup-seconds", "1", "--freshness-seconds", "2", "--admission-requests", "300",
                 "--admission-threads", "4", "--admission-keys", "5", "--admission-warmup", "300", "--no-redis-benchmark", "--out", out.toString());
 
         assertThat(exit).as("exit status (1 = a correctness check failed)").isZero();
@@ -26,7 +28,9 @@ class BenchSmokeIT {
         assertThat(md).contains("| P1 | live | raw |", "| P1 | live | naive |", "| P1 | live | pipeline |",
                 "P1 live: pipeline sums = raw sums", "| P2 | live | raw producer |",
                 "| P2 | live | relay-api HTTP, batch 100 |", "P2: relay-api accepted every batch (202)",
-                "P5 relay-api peak RSS", "| admission | allowed | direct |", "| admission | allowed | relay-api HTTP |",
+                "P5 relay-api peak RSS", "| P4 | live | end-to-end capacity, batch 100 |",
+                "P4 freshness p99 at half of the end-to-end capacity", "P4 freshness p99 at half of P1's live pipeline rate",
+                "P4, half of the end-to-end capacity: every batch accepted and visible | passed", "| admission | allowed | direct |", "| admission | allowed | relay-api HTTP |",
                 "admission HTTP / direct", "admission: every admission allowed (direct, HTTP) | passed",
                 "redis-benchmark not run", "Correctness: PASSED");
         assertThat(Files.readString(out.resolve("report.csv")))
