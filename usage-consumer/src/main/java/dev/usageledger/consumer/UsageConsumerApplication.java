@@ -10,6 +10,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class UsageConsumerApplication {
 
     public static void main(String[] args) {
+        NativeLz4.load(); // before Kafka's first lz4 batch picks its decompressor
         SpringApplication.run(UsageConsumerApplication.class, args);
     }
 }

@@ -29,6 +29,7 @@ import tools.jackson.databind.node.ObjectNode;
 public final class EventCodec {
 
     private static final BigDecimal MAX_ABS_USD = new BigDecimal("1000000");
+    private static final BigDecimal MIN_USD = MAX_ABS_USD.negate();
     /** A usage event with a breakdown is ~700 bytes. */
     private static final int ENCODED_SIZE_HINT = 1024;
 
@@ -246,7 +247,7 @@ public final class EventCodec {
     private LedgerEvent decode(JsonFields.Lookup root) {
         List<Violation> violations = new ArrayList<>();
         JsonFields f = new JsonFields(root, "", null, violations);
-        String type = f.string("type", true, 32, null, null);
+        String type = f.string("type", true, 32, null);
         Long version = f.integer("schemaVersion", 1, Integer.MAX_VALUE);
         if (!violations.isEmpty()) {
             throw invalid(violations);
@@ -283,13 +284,13 @@ public final class EventCodec {
         String reportedModel = f.model("reportedModel", false);
         TokenUsage usage = f.usage(true);
         JsonFields.Details d = f.details();
-        String relayId = f.string("relayId", false, 256, null, null);
+        String relayId = f.string("relayId", false, 256, null);
         Instant receivedAt = f.has("receivedAt") ? f.timestamp("receivedAt", false) : null;
         JsonFields c = f.object("cost", true);
         BigDecimal real = c.money("realUsd", true, BigDecimal.ZERO, MAX_ABS_USD);
         BigDecimal rated = c.money("ratedUsd", true, BigDecimal.ZERO, MAX_ABS_USD);
-        String sourceName = c.string("source", true, 16, null, null);
-        String pricingVersion = c.string("pricingVersion", true, 128, null, null);
+        String sourceName = c.string("source", true, 16, null);
+        String pricingVersion = c.string("pricingVersion", true, 128, null);
         PricingSource source = null;
         if (sourceName != null) {
             try {
@@ -301,12 +302,11 @@ public final class EventCodec {
         CostBreakdown breakdown = null;
         if (c.has("breakdown")) {
             JsonFields b = c.object("breakdown", false);
-            BigDecimal min = MAX_ABS_USD.negate();
-            BigDecimal inputUsd = b.money("inputUsd", true, min, MAX_ABS_USD);
-            BigDecimal outputUsd = b.money("outputUsd", true, min, MAX_ABS_USD);
-            BigDecimal write5mUsd = b.money("cacheWrite5mUsd", true, min, MAX_ABS_USD);
-            BigDecimal write1hUsd = b.money("cacheWrite1hUsd", true, min, MAX_ABS_USD);
-            BigDecimal readUsd = b.money("cacheReadUsd", true, min, MAX_ABS_USD);
+            BigDecimal inputUsd = b.money("inputUsd", true, MIN_USD, MAX_ABS_USD);
+            BigDecimal outputUsd = b.money("outputUsd", true, MIN_USD, MAX_ABS_USD);
+            BigDecimal write5mUsd = b.money("cacheWrite5mUsd", true, MIN_USD, MAX_ABS_USD);
+            BigDecimal write1hUsd = b.money("cacheWrite1hUsd", true, MIN_USD, MAX_ABS_USD);
+            BigDecimal readUsd = b.money("cacheReadUsd", true, MIN_USD, MAX_ABS_USD);
             // A broken part is a violation (null here), never a NullPointerException from CostBreakdown.
             if (inputUsd != null && outputUsd != null && write5mUsd != null && write1hUsd != null
                     && readUsd != null) {
@@ -328,10 +328,10 @@ public final class EventCodec {
         String apiKeyId = f.id("apiKeyId", true, 64);
         String accountId = f.id("accountId", false, 64);
         String model = f.model("model", true);
-        BigDecimal real = f.money("realUsd", true, MAX_ABS_USD.negate(), MAX_ABS_USD);
-        BigDecimal rated = f.money("ratedUsd", true, MAX_ABS_USD.negate(), MAX_ABS_USD);
-        String reason = f.string("reason", false, 512, null, null);
-        String requestedBy = f.string("requestedBy", false, 256, null, null);
+        BigDecimal real = f.money("realUsd", true, MIN_USD, MAX_ABS_USD);
+        BigDecimal rated = f.money("ratedUsd", true, MIN_USD, MAX_ABS_USD);
+        String reason = f.string("reason", false, 512, null);
+        String requestedBy = f.string("requestedBy", false, 256, null);
         Instant receivedAt = f.has("receivedAt") ? f.timestamp("receivedAt", false) : null;
         if (!f.violations().isEmpty()) {
             return null;

@@ -119,7 +119,7 @@ public final class InputParser {
         String model = f.model("model", false);
         BigDecimal realUsd = f.money("realUsd", true, MAX_ADJUSTMENT.negate(), MAX_ADJUSTMENT);
         BigDecimal ratedUsd = f.money("ratedUsd", true, MAX_ADJUSTMENT.negate(), MAX_ADJUSTMENT);
-        String reason = f.string("reason", false, 512, null, null);
+        String reason = f.string("reason", false, 512, null);
         if (!violations.isEmpty()) {
             return new Parsed<>(null, violations);
         }

@@ -26,15 +26,71 @@ import tools.jackson.databind.JsonNode;
  */
 final class JsonFields {
 
-    static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]+");
-    static final Pattern ACCOUNT_TYPE = Pattern.compile("[a-z0-9-]+");
-    static final Pattern SERVICE_TIER = Pattern.compile("[a-z0-9_-]+");
-    static final Pattern PRINTABLE_ASCII = Pattern.compile("[\\x20-\\x7E]+");
     /** RFC 3339 date-time with an offset, up to millisecond precision. */
     static final Pattern RFC3339_MILLIS =
             Pattern.compile("\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,3})?([Zz]|[+-]\\d{2}:\\d{2})");
-    static final Pattern DECIMAL = Pattern.compile("-?\\d{1,16}(\\.\\d{1,10})?");
     static final int MONEY_FRACTION_DIGITS = 10;
+    /** Digits before the point that a decimal string may have. */
+    private static final int MONEY_INTEGER_DIGITS = 16;
+    /** Below 10^8 (8 digits before the point), an amount at scale 10 has an unscaled value below 10^18: a long. */
+    private static final int LONG_INTEGER_DIGITS = 8;
+    private static final long[] POWERS_OF_TEN = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L,
+            100_000_000L, 1_000_000_000L, 10_000_000_000L};
+
+    /**
+     * The characters a string field may consist of: each rule is one character class, repeated, so it is checked
+     * character by character instead of with a regex (the regexes and their matchers were a third of the
+     * consumer's decoding and a fifth of its allocation: docs/performance.md, item 17).
+     */
+    enum Chars {
+        /** {@code [A-Za-z0-9._:-]+} */
+        ID("the characters [A-Za-z0-9._:-]") {
+            @Override
+            boolean allows(char c) {
+                return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                        || c == '.' || c == '_' || c == ':' || c == '-';
+            }
+        },
+        /** {@code [a-z0-9-]+} */
+        ACCOUNT_TYPE("the characters [a-z0-9-]") {
+            @Override
+            boolean allows(char c) {
+                return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-';
+            }
+        },
+        /** {@code [a-z0-9_-]+} */
+        SERVICE_TIER("the characters [a-z0-9_-]") {
+            @Override
+            boolean allows(char c) {
+                return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-';
+            }
+        },
+        /** {@code [\\x20-\\x7E]+} */
+        PRINTABLE_ASCII("printable ASCII characters") {
+            @Override
+            boolean allows(char c) {
+                return c >= 0x20 && c <= 0x7E;
+            }
+        };
+
+        private final String description;
+
+        Chars(String description) {
+            this.description = description;
+        }
+
+        abstract boolean allows(char c);
+
+        /** Whether every character of {@code s} is allowed (true for the empty string). */
+        boolean allowsAll(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                if (!allows(s.charAt(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
     private static final long MAX_TOKENS = 1_000_000_000L;
 
     /** A field's value when it is a JSON array whose elements the reader skipped: not a string, number, boolean or object. */
@@ -54,7 +110,11 @@ final class JsonFields {
     }
 
     private final Lookup node;
+    /** A root's prefix of field names in violations; {@code null} for a nested object (see {@link #prefix()}). */
     private final String prefix;
+    /** The object this one is a field of, and that field's name; {@code null} for a root. */
+    private final JsonFields parent;
+    private final String name;
     private final Integer index;
     private final List<Violation> violations;
 
@@ -63,10 +123,27 @@ final class JsonFields {
     }
 
     JsonFields(Lookup node, String prefix, Integer index, List<Violation> violations) {
+        this(node, prefix, null, null, index, violations);
+    }
+
+    private JsonFields(Lookup node, String prefix, JsonFields parent, String name, Integer index,
+            List<Violation> violations) {
         this.node = node;
         this.prefix = prefix;
+        this.parent = parent;
+        this.name = name;
         this.index = index;
         this.violations = violations;
+    }
+
+    /** A nested object's fields, under {@code field}. */
+    private JsonFields nested(Lookup object, String field) {
+        return new JsonFields(object, null, this, field, index, violations);
+    }
+
+    /** What precedes a field's name in a violation, e.g. {@code cost.breakdown.}; built only for a violation. */
+    private String prefix() {
+        return parent == null ? prefix : parent.prefix() + name + ".";
     }
 
     List<Violation> violations() {
@@ -74,7 +151,7 @@ final class JsonFields {
     }
 
     void reject(String field, String message) {
-        violations.add(new Violation(index, prefix + field, message));
+        violations.add(new Violation(index, prefix() + field, message));
     }
 
     /** A tree object's fields as a {@link Lookup}. */
@@ -144,16 +221,16 @@ final class JsonFields {
             if (required) {
                 reject(field, "is required");
             }
-            return new JsonFields(EMPTY, prefix + field + ".", index, violations);
+            return nested(EMPTY, field);
         }
         if (!(v instanceof Lookup object)) {
             reject(field, "must be an object");
-            return new JsonFields(EMPTY, prefix + field + ".", index, violations);
+            return nested(EMPTY, field);
         }
-        return new JsonFields(object, prefix + field + ".", index, violations);
+        return nested(object, field);
     }
 
-    String string(String field, boolean required, int maxLength, Pattern pattern, String patternDescription) {
+    String string(String field, boolean required, int maxLength, Chars chars) {
         Object v = value(field);
         if (v == null) {
             if (required) {
@@ -169,19 +246,19 @@ final class JsonFields {
             reject(field, "must be 1 to " + maxLength + " characters");
             return null;
         }
-        if (pattern != null && !pattern.matcher(s).matches()) {
-            reject(field, "must consist of " + patternDescription);
+        if (chars != null && !chars.allowsAll(s)) {
+            reject(field, "must consist of " + chars.description);
             return null;
         }
         return s;
     }
 
     String id(String field, boolean required, int maxLength) {
-        return string(field, required, maxLength, ID, "the characters [A-Za-z0-9._:-]");
+        return string(field, required, maxLength, Chars.ID);
     }
 
     Instant timestamp(String field, boolean required) {
-        String s = string(field, required, 40, null, null);
+        String s = string(field, required, 40, null);
         if (s == null) {
             return null;
         }
@@ -287,10 +364,10 @@ final class JsonFields {
 
     Details details() {
         String accountId = id("accountId", false, 64);
-        String accountType = string("accountType", false, 32, ACCOUNT_TYPE, "the characters [a-z0-9-]");
-        String serviceTier = string("serviceTier", false, 32, SERVICE_TIER, "the characters [a-z0-9_-]");
+        String accountType = string("accountType", false, 32, Chars.ACCOUNT_TYPE);
+        String serviceTier = string("serviceTier", false, 32, Chars.SERVICE_TIER);
         Boolean longContext = bool("longContext");
-        String endpoint = string("endpoint", false, 256, PRINTABLE_ASCII, "printable ASCII characters");
+        String endpoint = string("endpoint", false, 256, Chars.PRINTABLE_ASCII);
         Long statusCode = integer("statusCode", 100, 599);
         Boolean stream = bool("stream");
         Long durationMs = integer("durationMs", 0, 86_400_000L);
@@ -299,7 +376,7 @@ final class JsonFields {
     }
 
     String model(String field, boolean required) {
-        return string(field, required, 128, PRINTABLE_ASCII, "printable ASCII characters");
+        return string(field, required, 128, Chars.PRINTABLE_ASCII);
     }
 
     Long integer(String field, long min, long max) {
@@ -344,30 +421,79 @@ final class JsonFields {
         }
         BigDecimal amount;
         if (v instanceof String s) {
-            if (!DECIMAL.matcher(s).matches()) {
+            amount = decimal(s);
+            if (amount == null) {
                 reject(field, "must be a decimal number with at most " + MONEY_FRACTION_DIGITS
                         + " fraction digits, e.g. \"0.0123\"");
                 return null;
             }
-            amount = new BigDecimal(s);
-        } else if (v instanceof BigDecimal d) {
-            amount = d;
-        } else if (v instanceof BigInteger n) {
-            amount = new BigDecimal(n);
-        } else if (v instanceof Long n) {
-            amount = BigDecimal.valueOf(n);
         } else {
-            reject(field, "must be a decimal string or a JSON number");
-            return null;
-        }
-        if (amount.stripTrailingZeros().scale() > MONEY_FRACTION_DIGITS) {
-            reject(field, "must have at most " + MONEY_FRACTION_DIGITS + " fraction digits");
-            return null;
+            if (v instanceof BigDecimal d) {
+                amount = d;
+            } else if (v instanceof BigInteger n) {
+                amount = new BigDecimal(n);
+            } else if (v instanceof Long n) {
+                amount = BigDecimal.valueOf(n);
+            } else {
+                reject(field, "must be a decimal string or a JSON number");
+                return null;
+            }
+            if (amount.stripTrailingZeros().scale() > MONEY_FRACTION_DIGITS) {
+                reject(field, "must have at most " + MONEY_FRACTION_DIGITS + " fraction digits");
+                return null;
+            }
         }
         if (amount.compareTo(min) < 0 || amount.compareTo(max) > 0) {
             reject(field, "must be between " + min.toPlainString() + " and " + max.toPlainString());
             return null;
         }
         return amount.setScale(MONEY_FRACTION_DIGITS);
+    }
+
+    /**
+     * The value of a decimal string {@code -?\\d{1,16}(\\.\\d{1,10})?} (ASCII digits) at scale 10, or {@code null}
+     * for any other string. Read without a regex and, below 10^8, without {@code new BigDecimal(String)}: the
+     * unscaled value is a long.
+     */
+    static BigDecimal decimal(String s) {
+        int n = s.length();
+        int i = n > 0 && s.charAt(0) == '-' ? 1 : 0;
+        int integerStart = i;
+        while (i < n && isDigit(s.charAt(i))) {
+            i++;
+        }
+        int integerDigits = i - integerStart;
+        if (integerDigits < 1 || integerDigits > MONEY_INTEGER_DIGITS) {
+            return null;
+        }
+        int fractionStart = i + 1;
+        int fractionDigits = 0;
+        if (i < n) {
+            if (s.charAt(i) != '.') {
+                return null;
+            }
+            for (i = fractionStart; i < n && isDigit(s.charAt(i)); i++) {
+                fractionDigits++;
+            }
+            if (fractionDigits < 1 || fractionDigits > MONEY_FRACTION_DIGITS || i != n) {
+                return null;
+            }
+        }
+        if (integerDigits > LONG_INTEGER_DIGITS) {
+            return new BigDecimal(s).setScale(MONEY_FRACTION_DIGITS);
+        }
+        long unscaled = 0;
+        for (int j = integerStart; j < integerStart + integerDigits; j++) {
+            unscaled = unscaled * 10 + (s.charAt(j) - '0');
+        }
+        for (int j = fractionStart; j < fractionStart + fractionDigits; j++) {
+            unscaled = unscaled * 10 + (s.charAt(j) - '0');
+        }
+        unscaled *= POWERS_OF_TEN[MONEY_FRACTION_DIGITS - fractionDigits];
+        return BigDecimal.valueOf(integerStart == 1 ? -unscaled : unscaled, MONEY_FRACTION_DIGITS);
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 }

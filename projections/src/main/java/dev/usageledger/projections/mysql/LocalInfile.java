@@ -346,7 +346,16 @@ public final class LocalInfile {
         if (value == null) {
             return tsv.append(NULL);
         }
-        for (int i = 0; i < value.length(); i++) {
+        // Nearly every value needs no escape: appended whole, not char by char (a quarter of the writer thread's CPU).
+        int clean = 0;
+        while (clean < value.length() && !escaped(value.charAt(clean))) {
+            clean++;
+        }
+        if (clean == value.length()) {
+            return tsv.append(value);
+        }
+        tsv.append(value, 0, clean);
+        for (int i = clean; i < value.length(); i++) {
             char ch = value.charAt(i);
             switch (ch) {
                 case '\\' -> tsv.append("\\\\");
@@ -358,6 +367,10 @@ public final class LocalInfile {
             }
         }
         return tsv;
+    }
+
+    private static boolean escaped(char ch) {
+        return ch == '\\' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\0';
     }
 
     /** {@code yyyy-MM-dd HH:mm:ss.SSS} in UTC (events carry milliseconds at most); {@code \N} for NULL. */

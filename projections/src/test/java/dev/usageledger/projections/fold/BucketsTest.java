@@ -88,6 +88,59 @@ class BucketsTest {
         }
     }
 
+    /** The formula before buckets were remembered (item 17), straight from {@link java.time}. */
+    private static LocalDateTime reference(ZoneId zone, Granularity g, Instant instant) {
+        return switch (g) {
+            case HOUR -> LocalDateTime.ofInstant(instant.truncatedTo(java.time.temporal.ChronoUnit.HOURS), ZoneOffset.UTC);
+            case DAY -> instant.atZone(zone).toLocalDate().atStartOfDay(zone)
+                    .withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime();
+            case MONTH -> instant.atZone(zone).toLocalDate().withDayOfMonth(1).atStartOfDay(zone)
+                    .withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime();
+        };
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"UTC", "Asia/Shanghai", "Asia/Kolkata", "Asia/Kathmandu",
+            "America/New_York", "America/Havana", "America/Sao_Paulo", "Europe/Berlin", "Australia/Lord_Howe",
+            "Pacific/Apia", "Pacific/Chatham", "America/St_Johns", "+05:45", "-09:30"})
+    void remembersBucketsWithoutChangingAnyStart(String zoneName) {
+        ZoneId zone = ZoneId.of(zoneName);
+        Buckets buckets = new Buckets(zone);
+        java.util.Random random = new java.util.Random(zoneName.hashCode());
+        long from = Instant.parse("1900-01-01T00:00:00Z").getEpochSecond();
+        long to = Instant.parse("2100-01-01T00:00:00Z").getEpochSecond();
+        Instant t = Instant.parse("2026-11-22T10:15:30Z");
+        for (int i = 0; i < 50_000; i++) {
+            t = switch (random.nextInt(4)) {
+                case 0 -> Instant.ofEpochSecond(from + (long) (random.nextDouble() * (to - from)), random.nextInt(1000) * 1_000_000);
+                // near the last one: the same hour, day or month, or just across their edges (DST changes included)
+                case 1 -> t.plusSeconds(random.nextInt(7200) - 3600);
+                case 2 -> t.plusSeconds(random.nextInt(4 * 86_400) - 2 * 86_400);
+                default -> t.plusMillis(random.nextInt(2000) - 1000);
+            };
+            for (Granularity g : Granularity.values()) {
+                assertThat(buckets.start(g, t)).as("%s of %s in %s", g, t, zone).isEqualTo(reference(zone, g, t));
+            }
+        }
+    }
+
+    @Test
+    void remembersBucketsAcrossEveryTransitionOfADstZone() {
+        ZoneId zone = ZoneId.of("America/Havana"); // DST changes at midnight: days that start at 01:00
+        Buckets buckets = new Buckets(zone);
+        java.time.zone.ZoneRules rules = zone.getRules();
+        java.time.zone.ZoneOffsetTransition transition = rules.nextTransition(Instant.parse("1990-01-01T00:00:00Z"));
+        while (transition != null && transition.getInstant().isBefore(Instant.parse("2040-01-01T00:00:00Z"))) {
+            for (long s = -7200; s <= 7200; s += 599) {
+                Instant t = transition.getInstant().plusSeconds(s);
+                for (Granularity g : Granularity.values()) {
+                    assertThat(buckets.start(g, t)).as("%s of %s", g, t).isEqualTo(reference(zone, g, t));
+                }
+            }
+            transition = rules.nextTransition(transition.getInstant());
+        }
+    }
+
     @Test
     void theReportingZoneIsKept() {
         assertThat(new Buckets(ZoneId.of("Asia/Shanghai")).reportingZone()).isEqualTo(ZoneId.of("Asia/Shanghai"));

@@ -22,6 +22,10 @@ class LocalInfileTest {
                 .isEqualTo("a\\tb\\nc\\\\d\\re\\0f");
         assertThat(LocalInfile.text(new StringBuilder(), "\\N").toString()).isEqualTo("\\\\N");
         assertThat(LocalInfile.text(new StringBuilder(), null).toString()).isEqualTo("\\N");
+        assertThat(LocalInfile.text(new StringBuilder(), "plain:id-1.2_3 \u00e9\ud83d\ude00").toString())
+                .isEqualTo("plain:id-1.2_3 \u00e9\ud83d\ude00");
+        assertThat(LocalInfile.text(new StringBuilder("x"), "").toString()).isEqualTo("x");
+        assertThat(LocalInfile.text(new StringBuilder(), "tail\\").toString()).isEqualTo("tail\\\\");
     }
 
     @Test
