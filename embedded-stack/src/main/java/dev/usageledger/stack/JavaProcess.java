@@ -54,6 +54,8 @@ public final class JavaProcess implements AutoCloseable {
 
     private final String name;
     private final Process process;
+    /** The largest VmHWM read so far: what {@link #peakRssBytes()} answers once the process has exited. */
+    private volatile long lastPeakRss;
     private final Path logFile;
     private final long logStart;
     private final List<String> command;
@@ -195,9 +197,19 @@ public final class JavaProcess implements AutoCloseable {
         return procStatusBytes("VmRSS:");
     }
 
-    /** Peak resident set size so far (VmHWM). */
+    /**
+     * Peak resident set size so far (VmHWM). Once the process has exited (an exited child keeps a status without
+     * memory lines until it is reaped), the last peak read.
+     */
     public long peakRssBytes() {
-        return procStatusBytes("VmHWM:");
+        try {
+            lastPeakRss = Math.max(lastPeakRss, procStatusBytes("VmHWM:"));
+        } catch (IllegalStateException e) {
+            if (process.isAlive()) {
+                throw e;
+            }
+        }
+        return lastPeakRss;
     }
 
     /** The last {@code lines} lines of the log file (all runs), for diagnostics. */

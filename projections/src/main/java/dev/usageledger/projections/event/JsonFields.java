@@ -40,7 +40,7 @@ final class JsonFields {
     /**
      * The characters a string field may consist of: each rule is one character class, repeated, so it is checked
      * character by character instead of with a regex (the regexes and their matchers were a third of the
-     * consumer's decoding and a fifth of its allocation: docs/performance.md, item 17).
+     * consumer's decoding and a fifth of its allocation: docs/performance.md, item 18).
      */
     enum Chars {
         /** {@code [A-Za-z0-9._:-]+} */

@@ -23,7 +23,7 @@ final class StreamedObject implements JsonFields.Lookup {
     /**
      * The fields in the order read, names and values side by side: an event's objects hold 5 to 20 fields, looked up
      * about once each, so a scan costs no more than hashing, and reading allocates two arrays instead of a
-     * {@code HashMap}'s table and an entry per field (a tenth of the consumer's allocation, item 17).
+     * {@code HashMap}'s table and an entry per field (a tenth of the consumer's allocation, item 18).
      */
     private String[] names = new String[8];
     private Object[] values = new Object[8];

@@ -17,7 +17,7 @@ import java.util.Objects;
  *
  * <p>Each granularity remembers its last bucket, as the range of hours (UTC) or of local days it covers: a live
  * poll's events nearly all fall into the same hour, day and month, and {@link java.time} then runs once per bucket
- * instead of three times per event (docs/performance.md, item 17). Thread-safe: a remembered bucket is immutable and
+ * instead of three times per event (docs/performance.md, item 18). Thread-safe: a remembered bucket is immutable and
  * replaced whole.
  */
 public final class Buckets {
