@@ -69,9 +69,13 @@ public final class RequestBodies {
     static byte[] read(InputStream in, long maxBytes, long declared) throws IOException {
         byte[] first = new byte[0];
         if (declared >= 0 && declared <= maxBytes) {
-            first = in.readNBytes((int) declared);
-            int next;
-            if (first.length < declared || (next = in.read()) == -1) {
+            first = new byte[(int) declared];
+            int read = in.readNBytes(first, 0, first.length);
+            if (read < first.length) {
+                return Arrays.copyOf(first, read);
+            }
+            int next = in.read();
+            if (next == -1) {
                 return first;
             }
             if (first.length + 1 > maxBytes) {
