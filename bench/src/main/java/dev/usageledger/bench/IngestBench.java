@@ -118,7 +118,7 @@ final class IngestBench {
                             v == null ? "" : "; " + v.describe(), new CpuTime(relay.pid(), brokerPid));
                     http.addAll(measured);
                     for (Measurement m : measured) {
-                        if (m.writer().contains("batch 100") && !m.writer().contains("batch 1000")) {
+                        if (m.writer().endsWith(", batch 100")) {
                             (v == null ? defaults : byVariant.get(v.label())).add(m);
                         }
                     }
