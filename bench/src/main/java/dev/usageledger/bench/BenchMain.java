@@ -105,6 +105,17 @@ public final class BenchMain implements Callable<Integer> {
             + "untimed (default ${DEFAULT-VALUE}; cycles through the generated events).")
     int ingestWarmup = IngestBench.WARMUP;
 
+    @Option(names = "--ingest-variant", description = "label=ARGS (repeatable): P2 also runs relay-api this way, side by side "
+            + "(after this build's, each a fresh process on a topic of its own, with its own warm-up): ARGS as for "
+            + "--pipeline-variant, e.g. 'main=jar:/tmp/main-relay-api-exec.jar' or 'c1=--ledger.ingest.publish-concurrency=1'. "
+            + "Each batch-100 pass is reported with its ratio to this build's in the same round.")
+    List<String> ingestVariants = List.of();
+
+    @Option(names = "--ingest-rounds", description = "P2: how many times this build's relay-api and every --ingest-variant "
+            + "run in turn (A B, then B A, …: the broker warms up as the invocation goes on); the target's ratio uses "
+            + "the first round (default ${DEFAULT-VALUE}).")
+    int ingestRounds = 1;
+
     @Option(names = "--cardinality-keys", split = ",", description = "Key counts of P6 (default ${DEFAULT-VALUE}).")
     List<Integer> cardinalityKeys = List.of(1_000, 100_000, 1_000_000);
 
@@ -171,6 +182,7 @@ public final class BenchMain implements Callable<Integer> {
         try {
             if (jdbcUrl == null) {
                 stack = EmbeddedStack.start(outDir.resolve("stack"));
+                brokerPid = stack.kafka().process().pid();
                 jdbcUrl = stack.jdbcUrl();
                 bootstrapServers = stack.bootstrapServers();
                 redisUri = stack.redisUri();
@@ -196,6 +208,9 @@ public final class BenchMain implements Callable<Integer> {
         }
     }
 
+    /** The embedded broker's pid (P2 states its CPU per event); {@code -1} with external servers. */
+    private long brokerPid = -1;
+
     /** P1's live pipeline rate (events/s), when measured: P4 offers half of it. */
     private Double livePipelineRate;
 
@@ -217,17 +232,27 @@ public final class BenchMain implements Callable<Integer> {
         }
         long relayPeakRss = 0;
         if (wanted.contains("p2")) {
+            List<ConsumerVariant> relayVariants = variants("--ingest-variant", ingestVariants);
             IngestBench.Result ingest = IngestBench.run(bootstrapServers, new BenchEvents(Profile.LIVE, ingestEvents,
-                    keys, models, accountsPerProvider, cacheReadPercent, seed + 1, now), ingestBatches, ingestWarmup, runId, logs, jfr);
+                    keys, models, accountsPerProvider, cacheReadPercent, seed + 1, now), ingestBatches, ingestWarmup, runId,
+                    logs, jfr, relayVariants, Math.max(1, ingestRounds), brokerPid);
             report.add(ingest.raw());
             ingest.http().forEach(report::add);
             report.check("P2: relay-api accepted every batch (202)", ingest.rejected() == 0,
                     ingest.rejected() + " batches not accepted");
-            for (Measurement m : ingest.http()) {
-                if (m.writer().endsWith("batch 100")) {
-                    report.ratio("P2 HTTP batch 100 / raw producer", m.eventsPerSecond() / ingest.raw().eventsPerSecond(),
-                            0.3, "x");
-                }
+            if (ingest.defaultBatch100() != null) {
+                report.ratio("P2 HTTP batch 100 / raw producer",
+                        ingest.defaultBatch100().eventsPerSecond() / ingest.raw().eventsPerSecond(), 0.3, "x");
+                List<Measurement> defaults = ingest.defaultBatch100s();
+                ingest.variantBatch100().forEach((label, runs) -> {
+                    for (int i = 0; i < runs.size(); i++) {
+                        String round = runs.size() > 1 ? " (round " + (i + 1) + ")" : "";
+                        report.figure("P2 HTTP batch 100, " + label + " / raw producer" + round,
+                                runs.get(i).eventsPerSecond() / ingest.raw().eventsPerSecond(), Double.NaN, "x");
+                        report.figure("P2 HTTP batch 100, " + label + " / this build" + round,
+                                runs.get(i).eventsPerSecond() / defaults.get(i).eventsPerSecond(), Double.NaN, "x");
+                    }
+                });
             }
             relayPeakRss = ingest.relayPeakRssBytes();
         }
@@ -480,10 +505,14 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     private List<ConsumerVariant> variants() {
+        return variants("--pipeline-variant", pipelineVariants);
+    }
+
+    private List<ConsumerVariant> variants(String option, List<String> specs) {
         try {
-            return pipelineVariants.stream().map(ConsumerVariant::parse).toList();
+            return specs.stream().map(ConsumerVariant::parse).toList();
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--pipeline-variant: " + e.getMessage());
+            throw new CommandLine.ParameterException(new CommandLine(this), option + ": " + e.getMessage());
         }
     }
 

@@ -23,7 +23,7 @@ public record IngestProperties(
         @DefaultValue("1000") int maxEvents,
         @DefaultValue("30d") Duration maxEventAge,
         @DefaultValue("10s") Duration publishTimeout,
-        @DefaultValue("2") int publishConcurrency,
+        @DefaultValue("1") int publishConcurrency,
         @DefaultValue("5000") int publishGroupMaxEvents) {
 
     /** How far in the future {@code occurredAt} may be: fixed by CONTRACT §1. */

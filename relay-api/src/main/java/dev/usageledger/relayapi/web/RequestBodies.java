@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.List;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
@@ -46,7 +47,7 @@ public final class RequestBodies {
             throw tooLarge();
         }
         try {
-            return read(request.getInputStream(), maxBytes);
+            return read(request.getInputStream(), maxBytes, declared);
         } catch (BodyTooLargeException e) {
             throw tooLarge();
         } catch (IOException e) {
@@ -57,9 +58,36 @@ public final class RequestBodies {
 
     /** Reads {@code in} to its end; throws {@link BodyTooLargeException} once more than {@code maxBytes} arrived. */
     static byte[] read(InputStream in, long maxBytes) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(CHUNK);
+        return read(in, maxBytes, -1);
+    }
+
+    /**
+     * As {@link #read(InputStream, long)}; when the client declared a length within the limit ({@code declared >= 0}),
+     * the body is read into an array of that size, no copies, and the stream is still read to its end: bytes beyond
+     * the declared length are taken too, up to the limit.
+     */
+    static byte[] read(InputStream in, long maxBytes, long declared) throws IOException {
+        byte[] first = new byte[0];
+        if (declared >= 0 && declared <= maxBytes) {
+            first = new byte[(int) declared];
+            int read = in.readNBytes(first, 0, first.length);
+            if (read < first.length) {
+                return Arrays.copyOf(first, read);
+            }
+            int next = in.read();
+            if (next == -1) {
+                return first;
+            }
+            if (first.length + 1 > maxBytes) {
+                throw new BodyTooLargeException();
+            }
+            first = Arrays.copyOf(first, first.length + 1);
+            first[first.length - 1] = (byte) next;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(CHUNK, first.length + CHUNK));
+        out.write(first);
         byte[] buffer = new byte[CHUNK];
-        long total = 0;
+        long total = first.length;
         int n;
         while ((n = in.read(buffer)) != -1) {
             total += n;

@@ -49,6 +49,20 @@ class RequestBodiesTest {
     }
 
     @Test
+    void readsTheDeclaredLengthAndWhateverFollowsItWithinTheLimit() throws Exception {
+        byte[] ten = "0123456789".getBytes(StandardCharsets.UTF_8);
+        assertThat(RequestBodies.read(new ByteArrayInputStream(ten), 1024, 10)).isEqualTo(ten);
+        assertThat(RequestBodies.read(new ByteArrayInputStream(ten), 1024, 3)).isEqualTo(ten);
+        assertThat(RequestBodies.read(new ByteArrayInputStream(ten), 1024, 50)).isEqualTo(ten);
+        assertThat(RequestBodies.read(new ByteArrayInputStream(ten), 10, 10)).isEqualTo(ten);
+        assertThat(RequestBodies.read(new ByteArrayInputStream(new byte[0]), 1024, 0)).isEmpty();
+        assertThatThrownBy(() -> RequestBodies.read(new ByteArrayInputStream(ten), 9, 9))
+                .isInstanceOf(RequestBodies.BodyTooLargeException.class);
+        assertThatThrownBy(() -> RequestBodies.read(new ByteArrayInputStream(new byte[2048]), 1024, 100))
+                .isInstanceOf(RequestBodies.BodyTooLargeException.class);
+    }
+
+    @Test
     void stopsReadingAnEndlessStreamOnceOverTheLimit() {
         InputStream endless = new InputStream() {
             @Override
