@@ -95,14 +95,17 @@ final class FreshnessBench {
         int port = Ports.freePort();
         JavaProcess relay = IngestBench.startRelay(bootstrapServers, topic, port, logs, jfrDir);
         try {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            // HTTP/1.1 as in P2 (the JDK client's default HTTP/2 offers an h2c upgrade on each new connection).
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(2)).build();
             String base = "http://127.0.0.1:" + port;
             IngestBench.awaitReady(relay, http, base);
             awaitClaimed(dbs, db, group, topic, consumer);
-            Backlog backlog = new Backlog(dbs, db, group, topic, bootstrapServers, consumer);
             Measurement capacity = null;
             if (capacityEvents > 0) {
-                capacity = capacity(codec, cursor, capacityEvents, http, base, backlog, variant);
+                try (Backlog backlog = new Backlog(dbs, db, group, topic, bootstrapServers, consumer)) {
+                    capacity = capacity(codec, cursor, capacityEvents, http, base, backlog, variant);
+                }
             }
             List<Phase> phases = new ArrayList<>();
             for (Load load : loads.apply(capacity == null ? Double.NaN : capacity.eventsPerSecond())) {
@@ -131,16 +134,19 @@ final class FreshnessBench {
         AtomicLong rejected = new AtomicLong();
         IngestBench.post(http, base, IngestBench.bodies(codec.mapper(), codec, cursor.next(Math.min(events, CAPACITY_WARMUP)), BATCH),
                 rejected);
-        backlog.awaitDrained(DRAIN_LIMIT);
-        List<byte[]> bodies = IngestBench.bodies(codec.mapper(), codec, cursor.next(events), BATCH);
+        requireAccepted(rejected, "warm-up");
+        if (!backlog.awaitDrained(DRAIN_LIMIT)) {
+            throw new IllegalStateException("P4 capacity: usage-consumer did not catch up with the warm-up within "
+                    + DRAIN_LIMIT);
+        }
+        List<byte[]> bodies = IngestBench.bodies(codec.mapper(), codec, take(cursor, events), BATCH);
         long t0 = System.nanoTime();
         IngestBench.post(http, base, bodies, rejected);
         long posted = System.nanoTime();
+        // A rejected batch can end a partition with an aborted transaction, which the drain below would wait out.
+        requireAccepted(rejected, "timed run");
         if (!backlog.awaitDrained(DRAIN_LIMIT)) {
             throw new IllegalStateException("P4 capacity: usage-consumer did not catch up within " + DRAIN_LIMIT);
-        }
-        if (rejected.get() > 0) {
-            throw new IllegalStateException("P4 capacity: relay-api did not accept " + rejected.get() + " batches");
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
         return new Measurement("P4", "live", "end-to-end capacity, batch " + BATCH
@@ -150,13 +156,30 @@ final class FreshnessBench {
                         + (variant == null ? "" : "; " + variant.describe()));
     }
 
+    private static void requireAccepted(AtomicLong rejected, String phase) {
+        if (rejected.get() > 0) {
+            throw new IllegalStateException("P4 capacity: relay-api did not accept " + rejected.get() + " batches ("
+                    + phase + ")");
+        }
+    }
+
+    /** The next {@code n} events; fails rather than run a phase shorter than asked. */
+    private static List<UsageRecorded> take(BenchEvents.Cursor cursor, long n) {
+        List<UsageRecorded> events = cursor.next((int) n);
+        if (events.size() < n) {
+            throw new IllegalStateException("P4: " + n + " events needed, " + events.size() + " left in the generated "
+                    + "stream (a load above the bench's bound of 100,000 events/s?)");
+        }
+        return events;
+    }
+
     /** Freshness at one offered load: warm-up schedule, drain, measured schedule, drain. */
     private static Phase load(EventCodec codec, BenchEvents.Cursor cursor, Load load, Duration warmup, Duration duration,
             HttpClient http, String base, Databases dbs, String db, String group, String topic,
             String bootstrapServers, ConsumerVariant variant) throws Exception {
         double rate = load.rate();
         long total = eventsFor(rate, warmup, duration);
-        List<UsageRecorded> events = cursor.next((int) total);
+        List<UsageRecorded> events = take(cursor, total);
         List<byte[]> bodies = IngestBench.bodies(codec.mapper(), codec, events, BATCH);
         ExecutorService clients = Executors.newFixedThreadPool(IngestBench.CLIENTS);
         ConcurrentLinkedQueue<Sent> accepted = new ConcurrentLinkedQueue<>();
@@ -344,7 +367,7 @@ final class FreshnessBench {
      * no transaction is open each partition it wrote to ends with a commit marker after its last event: the
      * consumer's stored next offset (last event's + 1) is then the last stable offset minus one.
      */
-    private static final class Backlog {
+    private static final class Backlog implements AutoCloseable {
 
         private final Databases dbs;
         private final String db;
@@ -352,6 +375,8 @@ final class FreshnessBench {
         private final String topic;
         private final String bootstrapServers;
         private final JavaProcess consumer;
+        /** Created once: its bootstrap and first metadata fetch are not inside a timed wait. */
+        private final Admin admin;
 
         Backlog(Databases dbs, String db, String group, String topic, String bootstrapServers, JavaProcess consumer) {
             this.dbs = dbs;
@@ -360,6 +385,12 @@ final class FreshnessBench {
             this.topic = topic;
             this.bootstrapServers = bootstrapServers;
             this.consumer = consumer;
+            this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        }
+
+        @Override
+        public void close() {
+            admin.close(Duration.ofSeconds(5));
         }
 
         /** Waits until the consumer has stored every committed event; false when {@code limit} passed first. */
@@ -367,29 +398,27 @@ final class FreshnessBench {
             long deadline = System.nanoTime() + limit.toNanos();
             Map<org.apache.kafka.common.TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
             partitions(topic).forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-                while (System.nanoTime() < deadline) {
-                    if (!consumer.isAlive()) {
-                        throw new IllegalStateException("usage-consumer exited:\n" + consumer.logTail(60));
-                    }
-                    Map<Integer, Long> stored = ConsumerRun.storedOffsets(dbs, db, group, topic);
-                    var stable = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-                            .all().get();
-                    boolean drained = true;
-                    for (var e : stable.entrySet()) {
-                        long lso = e.getValue().offset();
-                        if (lso > 0 && stored.getOrDefault(e.getKey().partition(), -1L) < lso - 1) {
-                            drained = false;
-                            break;
-                        }
-                    }
-                    if (drained) {
-                        return true;
-                    }
-                    Thread.sleep(20);
+            while (System.nanoTime() < deadline) {
+                if (!consumer.isAlive()) {
+                    throw new IllegalStateException("usage-consumer exited:\n" + consumer.logTail(60));
                 }
-                return false;
+                Map<Integer, Long> stored = ConsumerRun.storedOffsets(dbs, db, group, topic);
+                var stable = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                        .all().get();
+                boolean drained = true;
+                for (var e : stable.entrySet()) {
+                    long lso = e.getValue().offset();
+                    if (lso > 0 && stored.getOrDefault(e.getKey().partition(), -1L) < lso - 1) {
+                        drained = false;
+                        break;
+                    }
+                }
+                if (drained) {
+                    return true;
+                }
+                Thread.sleep(20);
             }
+            return false;
         }
     }
 

@@ -7,13 +7,21 @@ import org.junit.jupiter.api.Test;
 
 class EmbeddedMariaDbTest {
 
+    /** The build's own value, if it was run with one: put back after each test. */
+    private final String before = System.getProperty(EmbeddedMariaDb.ARGS_PROPERTY);
+
     @AfterEach
-    void clearProperty() {
-        System.clearProperty(EmbeddedMariaDb.ARGS_PROPERTY);
+    void restoreProperty() {
+        if (before == null) {
+            System.clearProperty(EmbeddedMariaDb.ARGS_PROPERTY);
+        } else {
+            System.setProperty(EmbeddedMariaDb.ARGS_PROPERTY, before);
+        }
     }
 
     @Test
     void addsNoServerOptionWhenThePropertyIsUnsetOrBlank() {
+        System.clearProperty(EmbeddedMariaDb.ARGS_PROPERTY);
         assertThat(EmbeddedMariaDb.extraArgs()).isEmpty();
         System.setProperty(EmbeddedMariaDb.ARGS_PROPERTY, "  ");
         assertThat(EmbeddedMariaDb.extraArgs()).isEmpty();

@@ -23,8 +23,13 @@ final class NativeLz4 {
 
     /** Loads lz4-java's native library if it can; never throws. Returns whether it is loaded. */
     static boolean load() {
+        return load(NativeLz4.class.getClassLoader());
+    }
+
+    /** As {@link #load()}, for the lz4-java that {@code loader} sees. */
+    static boolean load(ClassLoader loader) {
         try {
-            Class.forName("net.jpountz.lz4.LZ4Factory").getMethod("nativeInstance").invoke(null);
+            Class.forName("net.jpountz.lz4.LZ4Factory", true, loader).getMethod("nativeInstance").invoke(null);
             return true;
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             log.info("lz4-java's native library is not available, Kafka decompresses lz4 in Java: {}", e.toString());

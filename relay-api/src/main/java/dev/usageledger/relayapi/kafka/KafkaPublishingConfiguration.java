@@ -2,6 +2,7 @@ package dev.usageledger.relayapi.kafka;
 
 import dev.usageledger.projections.event.EventCodec;
 import dev.usageledger.relayapi.config.IngestProperties;
+import dev.usageledger.relayapi.config.InvalidSettingException;
 import dev.usageledger.relayapi.config.LedgerKafkaProperties;
 import dev.usageledger.relayapi.ingest.IngestMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -72,6 +75,7 @@ public class KafkaPublishingConfiguration {
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         // lz4 unless spring.kafka.producer.compression-type says otherwise (CPU of relay-api and broker vs bytes).
         config.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        requireValidCompression(config.get(ProducerConfig.COMPRESSION_TYPE_CONFIG));
         config.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, BATCH_SIZE);
         // No single blocking call (metadata, initTransactions, commit, abort) may outlast a request's deadline.
@@ -82,6 +86,20 @@ public class KafkaPublishingConfiguration {
         // A transaction left open by a crashed instance blocks read_committed consumers until the broker aborts it.
         config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Math.max(10_000, 3 * timeoutMs));
         return config;
+    }
+
+    /**
+     * Kafka checks the compression type only when the first producer is created, at the first publish: a wrong value
+     * would boot and answer 503 to every ingest. Checked here, with Kafka's own validator, so it fails the boot.
+     */
+    private static void requireValidCompression(Object value) {
+        String name = ProducerConfig.COMPRESSION_TYPE_CONFIG;
+        try {
+            ConfigDef.ConfigKey key = ProducerConfig.configDef().configKeys().get(name);
+            key.validator.ensureValid(name, ConfigDef.parseType(name, value, key.type));
+        } catch (ConfigException e) {
+            throw new InvalidSettingException("spring.kafka.producer.compression-type", e.getMessage());
+        }
     }
 
     @Bean

@@ -1,6 +1,9 @@
 package dev.usageledger.relayapi.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.usageledger.relayapi.config.InvalidSettingException;
 
 import java.time.Duration;
 import java.util.Map;
@@ -22,6 +25,16 @@ class ProducerConfigTest {
                 .containsEntry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")
                 .containsEntry(ProducerConfig.LINGER_MS_CONFIG, 5)
                 .doesNotContainKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+    }
+
+    @Test
+    void keepsAConfiguredCompressionAndRefusesOneKafkaWouldRefuseAtTheFirstPublish() {
+        assertThat(KafkaPublishingConfiguration.producerConfig(Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd"),
+                Duration.ofSeconds(10))).containsEntry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
+        assertThatThrownBy(() -> KafkaPublishingConfiguration.producerConfig(
+                Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, "LZ4"), Duration.ofSeconds(10)))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("spring.kafka.producer.compression-type").hasMessageContaining("LZ4");
     }
 
     @Test

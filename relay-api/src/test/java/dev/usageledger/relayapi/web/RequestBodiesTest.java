@@ -63,6 +63,17 @@ class RequestBodiesTest {
     }
 
     @Test
+    void aDeclaredLengthAboveThePreallocationCapIsReadAsItArrives() throws Exception {
+        int large = RequestBodies.PREALLOCATE_MAX + 10;
+        byte[] body = new byte[large - 5];
+        java.util.Arrays.fill(body, (byte) 'x');
+        // declared longer than what arrives, above the cap: the bytes that arrived, nothing allocated for the rest
+        assertThat(RequestBodies.read(new ByteArrayInputStream(body), 4L * large, large)).isEqualTo(body);
+        assertThatThrownBy(() -> RequestBodies.read(new ByteArrayInputStream(new byte[large + 1]), large, large))
+                .isInstanceOf(RequestBodies.BodyTooLargeException.class);
+    }
+
+    @Test
     void stopsReadingAnEndlessStreamOnceOverTheLimit() {
         InputStream endless = new InputStream() {
             @Override
