@@ -33,10 +33,17 @@ record ConsumerVariant(String label, Path jar, List<String> args, List<String> j
      * the jar, {@code jvm:OPTION} is a JVM option (e.g. {@code jvm:-Xms192m}), every other one is passed to the app, e.g.
      * {@code main=jar:/tmp/main-consumer-exec.jar} or {@code srv=--spring.datasource.hikari.data-source-properties.useServerPrepStmts=true}.
      */
+    private static final java.util.regex.Pattern LABEL = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,40}");
+
     static ConsumerVariant parse(String spec) {
         int eq = spec.indexOf('=');
         if (eq <= 0) {
             throw new IllegalArgumentException("a variant is label=ARGS, was '" + spec + "'");
+        }
+        // The label names topics, databases and report rows.
+        if (!LABEL.matcher(spec.substring(0, eq)).matches()) {
+            throw new IllegalArgumentException("a label is 1-40 of A-Z a-z 0-9 _ . -, was '" + spec.substring(0, eq)
+                    + "'");
         }
         Path jar = null;
         List<String> args = new ArrayList<>();

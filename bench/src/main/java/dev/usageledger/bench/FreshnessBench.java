@@ -59,7 +59,7 @@ final class FreshnessBench {
     /** An offered load: what it is half of, and its rate in events/s. */
     record Load(String label, double rate) {}
 
-    record Result(Measurement capacity, List<Phase> phases, long consumerPeakRss) {
+    record Result(Measurement capacity, List<Phase> phases) {
 
         /** The end-to-end capacity in events/s, or NaN when it was not measured. */
         double capacityRate() {
@@ -112,7 +112,7 @@ final class FreshnessBench {
                 phases.add(load(codec, cursor, load, warmup, duration, http, base, dbs, db, group, topic, bootstrapServers,
                         variant));
             }
-            return new Result(capacity, phases, consumer.peakRssBytes());
+            return new Result(capacity, phases);
         } finally {
             relay.stop(Duration.ofSeconds(15));
             consumer.stop(Duration.ofSeconds(15));

@@ -47,20 +47,20 @@ final class IngestBench {
 
     /**
      * @param http              every measured pass, in the order run
-     * @param defaultBatch100   the first batch-100 pass of this build's relay-api (the target's ratio), or {@code null}
+     * @param defaultBatch100s  this build's batch-100 passes, one per round
      * @param variantBatch100   per variant label, its batch-100 passes (one per round), side by side with
      *                          {@code defaultBatch100s}
-     * @param defaultBatch100s  this build's batch-100 passes, one per round
      */
-    record Result(Measurement raw, List<Measurement> http, Measurement defaultBatch100, List<Measurement> defaultBatch100s,
-            Map<String, List<Measurement>> variantBatch100, long rejected, long relayPeakRssBytes) {}
+    record Result(Measurement raw, List<Measurement> http, List<Measurement> defaultBatch100s,
+            Map<String, List<Measurement>> variantBatch100, long rejected, long relayPeakRssBytes) {
+
+        /** The first batch-100 pass of this build's relay-api (the target's ratio), or {@code null}. */
+        Measurement defaultBatch100() {
+            return defaultBatch100s.isEmpty() ? null : defaultBatch100s.get(0);
+        }
+    }
 
     private IngestBench() {}
-
-    static Result run(String bootstrapServers, BenchEvents generated, List<Integer> batches, int warmup, String runId,
-            Path logs, Path jfrDir) throws Exception {
-        return run(bootstrapServers, generated, batches, warmup, runId, logs, jfrDir, List.of(), 1, -1);
-    }
 
     /**
      * P2 with this build's relay-api and, side by side, each of {@code variants} (another jar, other arguments or JVM
@@ -131,8 +131,7 @@ final class IngestBench {
                 }
             }
         }
-        return new Result(raw, http, defaults.isEmpty() ? null : defaults.get(0), defaults, byVariant, rejected.get(),
-                peakRss);
+        return new Result(raw, http, defaults, byVariant, rejected.get(), peakRss);
     }
 
     /** Starts relay-api on {@code topic}; with a {@code jfrDir}, recorded by JFR ({@code settings=profile}) into it. */
