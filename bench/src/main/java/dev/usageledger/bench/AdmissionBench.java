@@ -1,12 +1,12 @@
 package dev.usageledger.bench;
 
+import dev.usageledger.limits.KeyLimits;
+import dev.usageledger.limits.LimitKeys;
+import dev.usageledger.limits.LimitScripts;
+import dev.usageledger.limits.QuotaPeriods;
+import dev.usageledger.limits.RedisLimiter;
+import dev.usageledger.limits.UsdUnits;
 import dev.usageledger.stack.AppJvmArgs;
-import dev.usageledger.projections.limits.KeyLimits;
-import dev.usageledger.projections.limits.LimitKeys;
-import dev.usageledger.projections.limits.LimitScripts;
-import dev.usageledger.projections.limits.QuotaPeriods;
-import dev.usageledger.projections.limits.RedisLimiter;
-import dev.usageledger.projections.limits.UsdUnits;
 import dev.usageledger.stack.JavaProcess;
 import dev.usageledger.stack.Ports;
 import dev.usageledger.stack.RepoLayout;

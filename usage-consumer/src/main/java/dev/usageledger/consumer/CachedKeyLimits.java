@@ -1,7 +1,7 @@
 package dev.usageledger.consumer;
 
-import dev.usageledger.projections.limits.KeyLimits;
-import dev.usageledger.projections.limits.KeyLimitsStore;
+import dev.usageledger.limits.KeyLimits;
+import dev.usageledger.limits.KeyLimitsStore;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;

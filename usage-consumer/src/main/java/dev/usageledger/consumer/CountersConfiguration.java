@@ -1,15 +1,15 @@
 package dev.usageledger.consumer;
 
+import dev.usageledger.limits.CounterRebuilder;
+import dev.usageledger.limits.KeyLimitsStore;
+import dev.usageledger.limits.LimitScripts;
+import dev.usageledger.limits.LimitsChangeReceiver;
+import dev.usageledger.limits.LimitsChangedCodec;
+import dev.usageledger.limits.LimitsChangesTopic;
+import dev.usageledger.limits.QuotaPeriods;
+import dev.usageledger.limits.RedisClients;
+import dev.usageledger.limits.UsageCounters;
 import dev.usageledger.projections.event.EventCodec;
-import dev.usageledger.projections.limits.CounterRebuilder;
-import dev.usageledger.projections.limits.KeyLimitsStore;
-import dev.usageledger.projections.limits.LimitScripts;
-import dev.usageledger.projections.limits.LimitsChangeReceiver;
-import dev.usageledger.projections.limits.LimitsChangedCodec;
-import dev.usageledger.projections.limits.LimitsChangesTopic;
-import dev.usageledger.projections.limits.QuotaPeriods;
-import dev.usageledger.projections.limits.RedisClients;
-import dev.usageledger.projections.limits.UsageCounters;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Map;

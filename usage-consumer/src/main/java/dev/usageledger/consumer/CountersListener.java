@@ -1,12 +1,12 @@
 package dev.usageledger.consumer;
 
+import dev.usageledger.limits.CounterRebuilder;
+import dev.usageledger.limits.LimitKeys;
+import dev.usageledger.limits.UsageCounters;
 import dev.usageledger.projections.event.EventCodec;
 import dev.usageledger.projections.event.EventDecodingException;
 import dev.usageledger.projections.event.LedgerEvent;
 import dev.usageledger.projections.event.UsageRecorded;
-import dev.usageledger.projections.limits.CounterRebuilder;
-import dev.usageledger.projections.limits.LimitKeys;
-import dev.usageledger.projections.limits.UsageCounters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

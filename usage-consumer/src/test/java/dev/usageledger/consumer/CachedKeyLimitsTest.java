@@ -2,7 +2,7 @@ package dev.usageledger.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.usageledger.projections.limits.KeyLimits;
+import dev.usageledger.limits.KeyLimits;
 import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.time.Duration;

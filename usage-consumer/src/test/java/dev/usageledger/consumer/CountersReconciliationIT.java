@@ -2,12 +2,12 @@ package dev.usageledger.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.usageledger.limits.LimitKeys;
+import dev.usageledger.limits.UsdUnits;
 import dev.usageledger.projections.event.AssessedCost;
 import dev.usageledger.projections.event.EventCodec;
 import dev.usageledger.projections.event.TokenUsage;
 import dev.usageledger.projections.event.UsageRecorded;
-import dev.usageledger.projections.limits.LimitKeys;
-import dev.usageledger.projections.limits.UsdUnits;
 import dev.usageledger.projections.pricing.PricingSource;
 import dev.usageledger.stack.EmbeddedStack;
 import dev.usageledger.stack.SharedStack;

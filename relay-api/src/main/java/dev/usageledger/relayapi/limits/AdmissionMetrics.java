@@ -1,6 +1,6 @@
 package dev.usageledger.relayapi.limits;
 
-import dev.usageledger.projections.limits.Reason;
+import dev.usageledger.limits.Reason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

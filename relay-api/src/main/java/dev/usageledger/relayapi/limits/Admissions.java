@@ -1,12 +1,12 @@
 package dev.usageledger.relayapi.limits;
 
-import dev.usageledger.projections.limits.Admission;
-import dev.usageledger.projections.limits.CurrentUsage;
-import dev.usageledger.projections.limits.KeyLimits;
-import dev.usageledger.projections.limits.KeyLimitsStore;
-import dev.usageledger.projections.limits.LimitKeys;
-import dev.usageledger.projections.limits.LimitsChanged;
-import dev.usageledger.projections.limits.RedisLimiter;
+import dev.usageledger.limits.Admission;
+import dev.usageledger.limits.CurrentUsage;
+import dev.usageledger.limits.KeyLimits;
+import dev.usageledger.limits.KeyLimitsStore;
+import dev.usageledger.limits.LimitKeys;
+import dev.usageledger.limits.LimitsChanged;
+import dev.usageledger.limits.RedisLimiter;
 import dev.usageledger.relayapi.config.LimitsProperties.FailurePolicy;
 import java.sql.SQLException;
 import java.time.Clock;

@@ -2,8 +2,8 @@ package dev.usageledger.relayapi.limits;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
-import dev.usageledger.projections.limits.KeyLimits;
-import dev.usageledger.projections.limits.KeyLimitsStore;
+import dev.usageledger.limits.KeyLimits;
+import dev.usageledger.limits.KeyLimitsStore;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;

@@ -1,6 +1,6 @@
 package dev.usageledger.relayapi.limits;
 
-import dev.usageledger.projections.limits.LimitsChanged;
+import dev.usageledger.limits.LimitsChanged;
 
 /** Tells the other instances that a key's limits changed; best effort, never throws. */
 @FunctionalInterface

@@ -1,9 +1,9 @@
 package dev.usageledger.relayapi.limits;
 
-import dev.usageledger.projections.limits.LimitsChanged;
-import dev.usageledger.projections.limits.LimitsChangeReceiver;
-import dev.usageledger.projections.limits.LimitsChangedCodec;
-import dev.usageledger.projections.limits.LimitsChangesTopic;
+import dev.usageledger.limits.LimitsChangeReceiver;
+import dev.usageledger.limits.LimitsChanged;
+import dev.usageledger.limits.LimitsChangedCodec;
+import dev.usageledger.limits.LimitsChangesTopic;
 import dev.usageledger.relayapi.kafka.Failures;
 import dev.usageledger.relayapi.kafka.TopicProvisioner;
 import io.micrometer.core.instrument.Counter;

@@ -1,8 +1,8 @@
 package dev.usageledger.relayapi.limits;
 
-import dev.usageledger.projections.limits.LimitsChangeReceiver;
-import dev.usageledger.projections.limits.LimitsChangedCodec;
-import dev.usageledger.projections.limits.LimitsChangesTopic;
+import dev.usageledger.limits.LimitsChangeReceiver;
+import dev.usageledger.limits.LimitsChangedCodec;
+import dev.usageledger.limits.LimitsChangesTopic;
 import dev.usageledger.relayapi.config.LedgerKafkaProperties;
 import dev.usageledger.relayapi.config.LimitsProperties;
 import dev.usageledger.relayapi.kafka.KafkaPublishingConfiguration;

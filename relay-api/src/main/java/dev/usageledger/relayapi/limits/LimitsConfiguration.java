@@ -1,10 +1,10 @@
 package dev.usageledger.relayapi.limits;
 
-import dev.usageledger.projections.limits.KeyLimitsStore;
-import dev.usageledger.projections.limits.LimitScripts;
-import dev.usageledger.projections.limits.QuotaPeriods;
-import dev.usageledger.projections.limits.RedisClients;
-import dev.usageledger.projections.limits.RedisLimiter;
+import dev.usageledger.limits.KeyLimitsStore;
+import dev.usageledger.limits.LimitScripts;
+import dev.usageledger.limits.QuotaPeriods;
+import dev.usageledger.limits.RedisClients;
+import dev.usageledger.limits.RedisLimiter;
 import dev.usageledger.relayapi.config.LimitsProperties;
 import dev.usageledger.relayapi.config.RedisProperties;
 import io.micrometer.core.instrument.MeterRegistry;

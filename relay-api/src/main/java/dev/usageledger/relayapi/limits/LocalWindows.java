@@ -2,10 +2,10 @@ package dev.usageledger.relayapi.limits;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.usageledger.projections.limits.Admission;
-import dev.usageledger.projections.limits.KeyLimits;
-import dev.usageledger.projections.limits.LimitKeys;
-import dev.usageledger.projections.limits.Reason;
+import dev.usageledger.limits.Admission;
+import dev.usageledger.limits.KeyLimits;
+import dev.usageledger.limits.LimitKeys;
+import dev.usageledger.limits.Reason;
 import java.time.Clock;
 import java.time.Duration;
 

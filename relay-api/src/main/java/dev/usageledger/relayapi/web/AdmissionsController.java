@@ -1,8 +1,8 @@
 package dev.usageledger.relayapi.web;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.usageledger.limits.Admission;
 import dev.usageledger.projections.event.Violation;
-import dev.usageledger.projections.limits.Admission;
 import dev.usageledger.relayapi.limits.Admissions;
 import dev.usageledger.relayapi.limits.LimitsUnavailableException;
 import dev.usageledger.relayapi.security.BearerTokens;

@@ -1,8 +1,8 @@
 package dev.usageledger.relayapi.web;
 
+import dev.usageledger.limits.KeyLimits;
+import dev.usageledger.limits.KeyLimitsJson;
 import dev.usageledger.projections.event.Violation;
-import dev.usageledger.projections.limits.KeyLimits;
-import dev.usageledger.projections.limits.KeyLimitsJson;
 import dev.usageledger.relayapi.limits.Admissions;
 import dev.usageledger.relayapi.limits.LimitsUnavailableException;
 import dev.usageledger.relayapi.security.BearerTokens;

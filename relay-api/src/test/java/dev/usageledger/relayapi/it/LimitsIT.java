@@ -2,8 +2,8 @@ package dev.usageledger.relayapi.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.usageledger.projections.limits.LimitKeys;
-import dev.usageledger.projections.limits.QuotaPeriods;
+import dev.usageledger.limits.LimitKeys;
+import dev.usageledger.limits.QuotaPeriods;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
