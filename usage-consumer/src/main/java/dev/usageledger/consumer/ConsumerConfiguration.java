@@ -3,8 +3,11 @@ package dev.usageledger.consumer;
 import dev.usageledger.projections.event.EventCodec;
 import dev.usageledger.projections.fold.BatchFold;
 import dev.usageledger.projections.fold.Buckets;
+import dev.usageledger.projections.mysql.BatchedInsertSink;
 import dev.usageledger.projections.mysql.ConsumerOffsets;
-import dev.usageledger.projections.mysql.LocalInfile;
+import dev.usageledger.projections.mysql.LoadDataDirectory;
+import dev.usageledger.projections.mysql.LoadDataSink;
+import dev.usageledger.projections.mysql.ProjectionSink;
 import dev.usageledger.projections.mysql.ProjectionWriter;
 import dev.usageledger.projections.retry.TransactionRetry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -63,16 +66,16 @@ class ConsumerConfiguration {
             Clock clock, MeterRegistry registry) {
         SecureRandom random = new SecureRandom();
         return new ProjectionWriter(dataSource, new BatchFold(new Buckets(settings.reporting().zoneId())), retry,
-                clock, random::nextLong, registry, localInfile(settings.consumer().localInfileDir()));
+                clock, random::nextLong, registry, sink(settings.consumer().localInfileDir()));
     }
 
-    /** Null (INSERT only) when blank; a directory that cannot be used fails the boot, naming the setting. */
-    private static LocalInfile localInfile(String dir) {
+    /** Batched INSERTs when blank; a directory that cannot be used fails the boot, naming the setting. */
+    private static ProjectionSink sink(String dir) {
         if (dir.isBlank()) {
-            return null;
+            return new BatchedInsertSink();
         }
         try {
-            return LocalInfile.in(Path.of(dir));
+            return new LoadDataSink(LoadDataDirectory.in(Path.of(dir)));
         } catch (RuntimeException e) {
             throw new IllegalStateException("ledger.consumer.local-infile-dir: " + e.getMessage(), e);
         }
