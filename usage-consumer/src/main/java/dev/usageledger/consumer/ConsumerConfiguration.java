@@ -9,6 +9,8 @@ import dev.usageledger.projections.mysql.LoadDataDirectory;
 import dev.usageledger.projections.mysql.LoadDataSink;
 import dev.usageledger.projections.mysql.ProjectionSink;
 import dev.usageledger.projections.mysql.ProjectionWriter;
+import dev.usageledger.projections.projector.CatchUpBudget;
+import dev.usageledger.projections.projector.Projector;
 import dev.usageledger.projections.retry.TransactionRetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
@@ -82,8 +84,11 @@ class ConsumerConfiguration {
     }
 
     @Bean
-    TransactionBudget transactionBudget(ConsumerSettings settings) {
-        return TransactionBudget.of(settings.consumer(), System::nanoTime);
+    Projector projector(EventCodec codec, ProjectionWriter writer, ConsumerOffsets offsets,
+            DeadLetterPublishingRecoverer deadLetters, ConsumerSettings settings, MeterRegistry registry) {
+        ConsumerSettings.Consumer consumer = settings.consumer();
+        return new Projector(codec, writer, offsets, deadLetters::accept, consumer.group(),
+                new CatchUpBudget(consumer.maxPollRecords(), consumer.catchUpBudget(), System::nanoTime), registry);
     }
 
     @Bean
@@ -120,7 +125,7 @@ class ConsumerConfiguration {
         factory.setConcurrency(settings.consumer().concurrency());
         // A transaction gathering polls commits soon after records stop coming (onIdleContainer, on the consumer
         // thread): after half a second at most, and an empty poll must not block longer than that.
-        long idleMs = Math.min(settings.consumer().transactionMaxDelay().toMillis(), 500);
+        long idleMs = Math.min(CatchUpBudget.MAX_OPEN.toMillis(), 500);
         factory.getContainerProperties().setIdleEventInterval(idleMs);
         factory.getContainerProperties().setPollTimeout(idleMs);
         return factory;

@@ -95,6 +95,26 @@ public final class ProjectionWriter {
         return new ProjectionTransaction(this, JdbcTransaction.begin(dataSource), new ProjectionBuffer(fold));
     }
 
+    /**
+     * Opens a transaction with its first poll written, retried as {@link #write} is (the poll is all it holds).
+     *
+     * @throws FencedException     another consumer claimed one of the poll's partitions
+     * @throws ProjectionException the database failed and retries are exhausted
+     */
+    public ProjectionTransaction begin(ProjectionBatch first) {
+        ProjectionBuffer.Poll poll = ProjectionBuffer.Poll.of(first);
+        return retry.call(() -> {
+            ProjectionTransaction t = open();
+            try {
+                t.add(poll);
+                return t;
+            } catch (RuntimeException e) {
+                t.close();
+                throw e;
+            }
+        });
+    }
+
     ProjectionSink sink() {
         return sink;
     }
