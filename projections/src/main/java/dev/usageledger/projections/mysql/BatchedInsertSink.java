@@ -75,9 +75,9 @@ public final class BatchedInsertSink implements ProjectionSink {
 
     @Override
     public int stats(Connection c, FoldedBatch folded) throws SQLException {
-        upsert(c, ProjectionSql.StatsTable.USAGE, folded.usageStats());
-        upsert(c, ProjectionSql.StatsTable.COST, folded.costStats());
-        upsert(c, ProjectionSql.StatsTable.ACCOUNT_USAGE, folded.accountStats());
+        for (ProjectionSql.StatsTable table : ProjectionSql.StatsTable.values()) {
+            upsert(c, table, table.rows(folded));
+        }
         return folded.rowCount();
     }
 

@@ -119,9 +119,9 @@ public final class LoadDataSink implements ProjectionSink {
      */
     @Override
     public int stats(Connection c, FoldedBatch folded) throws SQLException {
-        stats(c, ProjectionSql.StatsTable.USAGE, folded.usageStats());
-        stats(c, ProjectionSql.StatsTable.COST, folded.costStats());
-        stats(c, ProjectionSql.StatsTable.ACCOUNT_USAGE, folded.accountStats());
+        for (ProjectionSql.StatsTable table : ProjectionSql.StatsTable.values()) {
+            stats(c, table, table.rows(folded));
+        }
         return folded.rowCount();
     }
 

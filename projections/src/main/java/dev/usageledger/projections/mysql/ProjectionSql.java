@@ -1,7 +1,11 @@
 package dev.usageledger.projections.mysql;
 
+import dev.usageledger.projections.fold.FoldedBatch;
+import dev.usageledger.projections.fold.Measures;
+import dev.usageledger.projections.fold.StatsKey;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * All SQL of the projection: the ledger, the idempotency table, the stats upserts and the stored
@@ -95,8 +99,9 @@ public final class ProjectionSql {
     }
 
     /**
-     * A folded stats table as {@link LoadDataSink} loads it: its columns in file order (key first, then the
-     * measures the upsert adds), and the per-connection staging table the file is loaded into.
+     * A folded stats table as the sinks write it: its columns in file order (key first, then the measures the
+     * upsert adds), and the per-connection staging table {@link LoadDataSink} loads the file into. Declared in the
+     * order every sink writes the tables, so concurrent transactions take their locks in the same order.
      */
     enum StatsTable {
         USAGE("usage_stats", "api_key_id", true, false),
@@ -124,6 +129,15 @@ public final class ProjectionSql {
                 m.addAll(STATS_COST_COLUMNS);
             }
             this.measures = List.copyOf(m);
+        }
+
+        /** This table's rows of a fold, in primary-key order. */
+        List<Map.Entry<StatsKey, Measures>> rows(FoldedBatch folded) {
+            return switch (this) {
+                case USAGE -> folded.usageStats();
+                case COST -> folded.costStats();
+                case ACCOUNT_USAGE -> folded.accountStats();
+            };
         }
 
         /** The batched upsert of this table's rows (the path without {@code LOAD DATA}). */
