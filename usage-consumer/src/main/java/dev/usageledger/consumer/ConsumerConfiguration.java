@@ -3,9 +3,14 @@ package dev.usageledger.consumer;
 import dev.usageledger.projections.event.EventCodec;
 import dev.usageledger.projections.fold.BatchFold;
 import dev.usageledger.projections.fold.Buckets;
+import dev.usageledger.projections.mysql.BatchedInsertSink;
 import dev.usageledger.projections.mysql.ConsumerOffsets;
-import dev.usageledger.projections.mysql.LocalInfile;
+import dev.usageledger.projections.mysql.LoadDataDirectory;
+import dev.usageledger.projections.mysql.LoadDataSink;
+import dev.usageledger.projections.mysql.ProjectionSink;
 import dev.usageledger.projections.mysql.ProjectionWriter;
+import dev.usageledger.projections.projector.CatchUpBudget;
+import dev.usageledger.projections.projector.Projector;
 import dev.usageledger.projections.retry.TransactionRetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
@@ -63,24 +68,27 @@ class ConsumerConfiguration {
             Clock clock, MeterRegistry registry) {
         SecureRandom random = new SecureRandom();
         return new ProjectionWriter(dataSource, new BatchFold(new Buckets(settings.reporting().zoneId())), retry,
-                clock, random::nextLong, registry, localInfile(settings.consumer().localInfileDir()));
+                clock, random::nextLong, registry, sink(settings.consumer().localInfileDir()));
     }
 
-    /** Null (INSERT only) when blank; a directory that cannot be used fails the boot, naming the setting. */
-    private static LocalInfile localInfile(String dir) {
+    /** Batched INSERTs when blank; a directory that cannot be used fails the boot, naming the setting. */
+    private static ProjectionSink sink(String dir) {
         if (dir.isBlank()) {
-            return null;
+            return new BatchedInsertSink();
         }
         try {
-            return LocalInfile.in(Path.of(dir));
+            return new LoadDataSink(LoadDataDirectory.in(Path.of(dir)));
         } catch (RuntimeException e) {
             throw new IllegalStateException("ledger.consumer.local-infile-dir: " + e.getMessage(), e);
         }
     }
 
     @Bean
-    TransactionBudget transactionBudget(ConsumerSettings settings) {
-        return TransactionBudget.of(settings.consumer(), System::nanoTime);
+    Projector projector(EventCodec codec, ProjectionWriter writer, ConsumerOffsets offsets,
+            DeadLetterPublishingRecoverer deadLetters, ConsumerSettings settings, MeterRegistry registry) {
+        ConsumerSettings.Consumer consumer = settings.consumer();
+        return new Projector(codec, writer, offsets, deadLetters::accept, consumer.group(),
+                new CatchUpBudget(consumer.maxPollRecords(), consumer.catchUpBudget(), System::nanoTime), registry);
     }
 
     @Bean
@@ -117,7 +125,7 @@ class ConsumerConfiguration {
         factory.setConcurrency(settings.consumer().concurrency());
         // A transaction gathering polls commits soon after records stop coming (onIdleContainer, on the consumer
         // thread): after half a second at most, and an empty poll must not block longer than that.
-        long idleMs = Math.min(settings.consumer().transactionMaxDelay().toMillis(), 500);
+        long idleMs = Math.min(CatchUpBudget.MAX_OPEN.toMillis(), 500);
         factory.getContainerProperties().setIdleEventInterval(idleMs);
         factory.getContainerProperties().setPollTimeout(idleMs);
         return factory;

@@ -117,17 +117,13 @@ public record ConsumerSettings(
      * @param concurrency    listener threads in this instance (at most the partition count is useful)
      * @param maxPollRecords most records in one batch (one MySQL transaction)
      * @param retryBackoff   wait before a failed batch is tried again (MySQL down, retries exhausted)
-     * @param transactionMaxEvents most events of full polls (a backlog: another full poll of lag behind each, see
-     *                       {@code TransactionBudget}) gathered into one MySQL transaction; at
-     *                       most {@code maxPollRecords} turns the gathering off (one transaction per poll)
-     * @param transactionMaxDelay  longest time a transaction gathers polls before it commits (an open one also
-     *                       commits once no records came for this long or 500 ms, whichever is shorter)
-     * @param transactionMaxStatsRows a gathering transaction commits once its polls fold into this many stats rows:
-     *                       gathering pays only while events fold together (few keys, live timestamps); with many
-     *                       keys or a backfill each poll adds rows of its own, and one huge upsert at commit is slower
-     *                       than one per poll
-     * @param overlapWrites  write each gathered poll after the first on a writer thread while the next poll is read
-     *                       and decoded (two polls in memory at once), instead of on the consumer thread
+     * @param catchUpBudget  most events of one MySQL transaction while the consumer catches up: a consumer behind by
+     *                       more than a poll (a full poll with another full poll of lag behind it) gathers polls into
+     *                       one transaction, ledger rows written per poll, stats folded across the polls and upserted
+     *                       once at commit. It commits once a poll is not full or leaves less than a full poll behind,
+     *                       before one more full poll could exceed this budget, once its polls fold into 25,000 stats
+     *                       rows, or after 10 s. Less than {@code 2 × maxPollRecords} turns gathering off (one
+     *                       transaction per poll)
      * @param localInfileDir a directory of the consumer's own: ledger rows, id claims and stats rows are loaded from
      *                       files written there with {@code LOAD DATA LOCAL INFILE} when the server allows it; the
      *                       data source's {@code allowLoadLocalInfileInPath} must name it. Blank: {@code INSERT} only
@@ -137,20 +133,14 @@ public record ConsumerSettings(
             @DefaultValue("1") int concurrency,
             @DefaultValue("5000") int maxPollRecords,
             @DefaultValue("1s") Duration retryBackoff,
-            @DefaultValue("100000") int transactionMaxEvents,
-            @DefaultValue("10s") Duration transactionMaxDelay,
-            @DefaultValue("25000") int transactionMaxStatsRows,
-            @DefaultValue("true") boolean overlapWrites,
+            @DefaultValue("100000") int catchUpBudget,
             @DefaultValue("") String localInfileDir) {
         public Consumer {
             require(!group.isBlank(), "ledger.consumer.group must not be blank");
             require(concurrency >= 1, "ledger.consumer.concurrency must be at least 1");
             require(maxPollRecords >= 1, "ledger.consumer.max-poll-records must be at least 1");
             require(!retryBackoff.isNegative(), "ledger.consumer.retry-backoff must not be negative");
-            require(transactionMaxEvents >= 1, "ledger.consumer.transaction-max-events must be at least 1");
-            require(transactionMaxStatsRows >= 1, "ledger.consumer.transaction-max-stats-rows must be at least 1");
-            require(transactionMaxDelay.toMillis() >= 10 && transactionMaxDelay.compareTo(Duration.ofMinutes(1)) <= 0,
-                    "ledger.consumer.transaction-max-delay must be from 10ms to 1m, was " + transactionMaxDelay);
+            require(catchUpBudget >= 1, "ledger.consumer.catch-up-budget must be at least 1");
         }
     }
 

@@ -9,6 +9,7 @@ import dev.usageledger.projections.event.LedgerEvent;
 import dev.usageledger.projections.event.TokenUsage;
 import dev.usageledger.projections.event.UsageRecorded;
 import dev.usageledger.projections.pricing.PricingSource;
+import dev.usageledger.projections.projector.Projector;
 import dev.usageledger.stack.EmbeddedStack;
 import dev.usageledger.stack.SharedStack;
 import java.math.BigDecimal;
@@ -88,7 +89,7 @@ class UsageConsumerIT {
         registry.add("ledger.consumer.group", () -> "consumer-it");
         // Small polls, so a backlog of a few hundred events is gathered into transactions of several polls.
         registry.add("ledger.consumer.max-poll-records", () -> "30");
-        registry.add("ledger.consumer.transaction-max-events", () -> "300");
+        registry.add("ledger.consumer.catch-up-budget", () -> "300");
         registry.add("ledger.counters.group", () -> "counters-it");
         registry.add("ledger.redis.uri", () -> stack().redisUri());
         registry.add("ledger.reporting.zone", () -> "Asia/Shanghai");
@@ -300,7 +301,7 @@ class UsageConsumerIT {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (reasons.size() < expected && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    var h = r.headers().lastHeader(UsageEventsListener.REASON_HEADER);
+                    var h = r.headers().lastHeader(Projector.REASON_HEADER);
                     reasons.put(new String(r.value(), StandardCharsets.UTF_8),
                             h == null ? "" : new String(h.value(), StandardCharsets.UTF_8));
                 }

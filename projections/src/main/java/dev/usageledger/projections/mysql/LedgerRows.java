@@ -1,5 +1,6 @@
 package dev.usageledger.projections.mysql;
 
+import dev.usageledger.projections.event.CostAdjusted;
 import dev.usageledger.projections.event.TokenUsage;
 import dev.usageledger.projections.event.UsageRecorded;
 import dev.usageledger.projections.fold.Measures;
@@ -13,7 +14,7 @@ import java.time.ZoneOffset;
 
 /**
  * Binds one row's parameters to the statements of {@link ProjectionSql}: the one place that maps an
- * event or a folded stats row to columns, shared by {@link ProjectionWriter} and the benchmarks'
+ * event or a folded stats row to columns, shared by {@link BatchedInsertSink} and the benchmarks'
  * baseline writers (which must write exactly the rows the projection writes).
  */
 public final class LedgerRows {
@@ -93,6 +94,20 @@ public final class LedgerRows {
             ps.setBigDecimal(i++, m.realCostUsd());
             ps.setBigDecimal(i, m.ratedCostUsd());
         }
+    }
+
+    /** Binds all 10 parameters of {@link ProjectionSql#INSERT_COST_ADJUSTMENT}. */
+    public static void bindAdjustment(PreparedStatement ps, CostAdjusted a) throws SQLException {
+        ps.setString(1, a.adjustmentId());
+        ps.setObject(2, utc(a.occurredAt()));
+        ps.setString(3, a.apiKeyId());
+        ps.setString(4, a.accountId());
+        ps.setString(5, a.model());
+        ps.setBigDecimal(6, a.realUsd());
+        ps.setBigDecimal(7, a.ratedUsd());
+        ps.setString(8, a.reason());
+        ps.setString(9, a.requestedBy());
+        ps.setObject(10, a.receivedAt() == null ? null : utc(a.receivedAt()));
     }
 
     private static void setNullable(PreparedStatement ps, int index, Long value, int sqlType) throws SQLException {

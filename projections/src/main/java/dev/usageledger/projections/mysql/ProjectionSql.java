@@ -1,7 +1,11 @@
 package dev.usageledger.projections.mysql;
 
+import dev.usageledger.projections.fold.FoldedBatch;
+import dev.usageledger.projections.fold.Measures;
+import dev.usageledger.projections.fold.StatsKey;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * All SQL of the projection: the ledger, the idempotency table, the stats upserts and the stored
@@ -20,6 +24,11 @@ public final class ProjectionSql {
     private static final List<String> STATS_TOKEN_COLUMNS = List.of("requests", "input_tokens", "output_tokens",
             "cache_create_tokens", "cache_read_tokens", "ephemeral_5m_tokens", "ephemeral_1h_tokens");
     private static final List<String> STATS_COST_COLUMNS = List.of("real_cost_usd", "rated_cost_usd");
+
+    /** {@code ledger_event_ids.event_kind} of a usage event's request id. */
+    static final String USAGE_KIND = "U";
+    /** {@code ledger_event_ids.event_kind} of a cost adjustment's id. */
+    static final String ADJUSTMENT_KIND = "A";
 
     /** Claims event ids for this attempt; an id already claimed (by anyone, ever) keeps its row. */
     public static final String INSERT_EVENT_IDS = """
@@ -47,7 +56,7 @@ public final class ProjectionSql {
 
     /**
      * The columns of {@link #INSERT_USAGE_RECORD} in its order: the order of a ledger row's fields in the
-     * files {@link LocalInfile} loads.
+     * files {@link LoadDataSink} loads.
      */
     static final String USAGE_RECORD_COLUMNS = """
             request_id, occurred_at, api_key_id, account_id, account_type, model, \
@@ -61,15 +70,15 @@ public final class ProjectionSql {
     public static final String SELECT_LOCAL_INFILE = "SELECT @@GLOBAL.local_infile";
 
     /**
-     * The escape character of {@link LocalInfile}'s files, stated: without it, MariaDB takes {@code NO_BACKSLASH_ESCAPES}
+     * The escape character of {@link LoadDataSink}'s files, stated: without it, MariaDB takes {@code NO_BACKSLASH_ESCAPES}
      * (a server's or session's {@code sql_mode}) to mean no escape at all, and {@code \N} and escaped tabs arrive as
-     * text (found by {@code ProjectionWriterLocalInfileIT}). A hex literal, so that the mode does not change the
+     * text (found by {@code ProjectionWriterLoadDataIT}). A hex literal, so that the mode does not change the
      * statement either.
      */
     static final String ESCAPED_BY_BACKSLASH = "FIELDS TERMINATED BY X'09' ESCAPED BY X'5C'";
 
     /**
-     * Ledger rows from a client file ({@link LocalInfile}): tab-separated, backslash escapes, {@code \N} for
+     * Ledger rows from a client file ({@link LoadDataSink}): tab-separated, backslash escapes, {@code \N} for
      * NULL, one row per line, UTF-8 — the statement's defaults, the field terminator and the escape stated in hex
      * ({@link #ESCAPED_BY_BACKSLASH}). {@code LOCAL} turns errors into warnings (the
      * server cannot stop the client mid-file); the caller checks the row count and the warnings.
@@ -90,8 +99,9 @@ public final class ProjectionSql {
     }
 
     /**
-     * A folded stats table as {@link LocalInfile} loads it: its columns in file order (key first, then the
-     * measures the upsert adds), and the per-connection staging table the file is loaded into.
+     * A folded stats table as the sinks write it: its columns in file order (key first, then the measures the
+     * upsert adds), and the per-connection staging table {@link LoadDataSink} loads the file into. Declared in the
+     * order every sink writes the tables, so concurrent transactions take their locks in the same order.
      */
     enum StatsTable {
         USAGE("usage_stats", "api_key_id", true, false),
@@ -121,6 +131,15 @@ public final class ProjectionSql {
             this.measures = List.copyOf(m);
         }
 
+        /** This table's rows of a fold, in primary-key order. */
+        List<Map.Entry<StatsKey, Measures>> rows(FoldedBatch folded) {
+            return switch (this) {
+                case USAGE -> folded.usageStats();
+                case COST -> folded.costStats();
+                case ACCOUNT_USAGE -> folded.accountStats();
+            };
+        }
+
         /** The batched upsert of this table's rows (the path without {@code LOAD DATA}). */
         String upsert() {
             return switch (this) {
@@ -137,9 +156,9 @@ public final class ProjectionSql {
         /**
          * The staging table, created on the connection's first use: {@code TEMPORARY} (private to the session, no
          * implicit commit), {@code MEMORY} (measured: InnoDB's undo and row work for the staged rows cost the server
-         * more than parsing the batched upsert, docs/performance.md item 15), with the stats table's column types.
+         * more than parsing the batched upsert, docs/performance.md), with the stats table's column types.
          * A {@code MEMORY} table is bounded by {@code max_heap_table_size} (16 MB by default) and not transactional:
-         * it is loaded {@link LocalInfile#STAGING_CHUNK} rows at a time and emptied before each load.
+         * it is loaded {@link LoadDataSink#STAGING_CHUNK} rows at a time and emptied before each load.
          */
         String createStaging() {
             return "CREATE TEMPORARY TABLE IF NOT EXISTS " + staging + " ENGINE = MEMORY SELECT " + columns()

@@ -44,10 +44,11 @@ class MySql84CompatibilityIT {
     @Test
     void migratesAndProjectsExactlyOnceOnMySql84() throws Exception {
         // Configured to load as usage-consumer is: MySQL 8.4 ships with local_infile off, so the writer inserts.
-        LocalInfile localInfile = LocalInfile.in(Path.of("target", "it-local-infile-mysql84"));
+        LoadDataDirectory directory = LoadDataDirectory.in(Path.of("target", "it-local-infile-mysql84"));
+        LoadDataSink localInfile = new LoadDataSink(directory);
         try (HikariDataSource ds = new HikariDataSource()) {
             ds.setJdbcUrl(MYSQL.getJdbcUrl() + "?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true"
-                    + "&rewriteBatchedStatements=true&allowLoadLocalInfileInPath=" + localInfile.directory());
+                    + "&rewriteBatchedStatements=true&allowLoadLocalInfileInPath=" + directory.directory());
             ds.setUsername(MYSQL.getUsername());
             ds.setPassword(MYSQL.getPassword());
             Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();

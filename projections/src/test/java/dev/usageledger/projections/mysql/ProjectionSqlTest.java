@@ -178,7 +178,7 @@ class ProjectionSqlTest {
         assertThat(columns(ProjectionSql.INSERT_EVENT_IDS))
                 .containsExactly("event_kind", "event_id", "occurred_at", "batch_token");
         // Tab and backslash in hex: under NO_BACKSLASH_ESCAPES MariaDB's default escape is none, and '\\' would
-        // be two characters (ProjectionWriterLocalInfileIT.backslashEscapesHoldUnderNoBackslashEscapes).
+        // be two characters (ProjectionWriterLoadDataIT.backslashEscapesHoldUnderNoBackslashEscapes).
         assertThat(ProjectionSql.loadUsageRecords("f") + ProjectionSql.loadEventIds("f")).doesNotContain("'\\")
                 .doesNotContain("LINES");
     }

@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The projection writer against a real MariaDB: exactly once, fencing, concurrency, UTC storage. Writes with
- * {@code INSERT}; {@link ProjectionWriterLocalInfileIT} runs every test again loading with {@code LOAD DATA}.
+ * {@code INSERT}; {@link ProjectionWriterLoadDataIT} runs every test again loading with {@code LOAD DATA}.
  */
 class ProjectionWriterIT {
 
@@ -82,15 +82,15 @@ class ProjectionWriterIT {
         offsets = new ConsumerOffsets(ds, CLOCK, new TransactionRetry("offsets-it", RetrySettings.DEFAULTS, registry));
     }
 
-    /** How the writers of this class load ledger rows and id claims: null, with {@code INSERT}. */
-    LocalInfile localInfile() {
-        return null;
+    /** How the writers of this class send rows: batched {@code INSERT}s. */
+    ProjectionSink sink() {
+        return new BatchedInsertSink();
     }
 
     private ProjectionWriter writer(DataSource dataSource, ZoneId reportingZone) {
         return new ProjectionWriter(dataSource, new BatchFold(new Buckets(reportingZone)),
                 new TransactionRetry("writer-it", RetrySettings.DEFAULTS, registry), CLOCK, TOKENS, registry,
-                localInfile());
+                sink());
     }
 
     /** A consumer that claimed some partitions and hands batches with advancing offsets to a writer. */

@@ -33,19 +33,20 @@ import org.junit.jupiter.api.Test;
  * INFILE} from the writer's own directory (the only one the connections may send files from), and what only
  * loading can get wrong: escaping, and rows the server skips instead of rejecting.
  */
-class ProjectionWriterLocalInfileIT extends ProjectionWriterIT {
+class ProjectionWriterLoadDataIT extends ProjectionWriterIT {
 
-    private static final LocalInfile LOCAL_INFILE = LocalInfile.in(Path.of("target", "it-local-infile"));
+    private static final LoadDataDirectory DIRECTORY = LoadDataDirectory.in(Path.of("target", "it-local-infile"));
+    private static final LoadDataSink LOCAL_INFILE = new LoadDataSink(DIRECTORY);
 
     /** Hides {@link ProjectionWriterIT#database()}: the same database, connections allowed to load from the directory. */
     @BeforeAll
     static void database() {
         ds = TestDatabase.pool(TestDatabase.freshDatabase("writer_load_it") + "&allowLoadLocalInfileInPath="
-                + LOCAL_INFILE.directory(), 10);
+                + DIRECTORY.directory(), 10);
     }
 
     @Override
-    LocalInfile localInfile() {
+    ProjectionSink sink() {
         return LOCAL_INFILE;
     }
 
@@ -64,7 +65,7 @@ class ProjectionWriterLocalInfileIT extends ProjectionWriterIT {
                         "2026-11-22T11:59:59.001Z")).build(),
                 Events.usage("req_bare").tokens(7, 3).cost("0.0000000001", "12345678.1234567890").build(),
                 Events.usage("req_breakdown").breakdown("0.1", "0.2", "0.3", "0.4", "0.5").build());
-        List<List<String>> inserted = ledgerAfter(null, events);
+        List<List<String>> inserted = ledgerAfter(new BatchedInsertSink(), events);
         List<List<String>> loaded = ledgerAfter(LOCAL_INFILE, events);
         assertThat(loaded).isEqualTo(inserted).hasSize(3);
         assertThat(loaded.get(0)).contains(awkward);
@@ -82,7 +83,7 @@ class ProjectionWriterLocalInfileIT extends ProjectionWriterIT {
                 c.rollback();
             }
         }
-        assertThat(LOCAL_INFILE.directory()).isEmptyDirectory();
+        assertThat(DIRECTORY.directory()).isEmptyDirectory();
     }
 
     @Test
@@ -139,25 +140,25 @@ class ProjectionWriterLocalInfileIT extends ProjectionWriterIT {
                 List.of(Events.usage("req_5").key("key_b").tokens(1, 1).cost("0.3333333333", "0.6666666667").build(),
                         Events.usage("req_6").withAllOptionals().account("acc_1").build(),
                         Events.adjustment("adj_2").key("key_b").model("gpt-5").amounts("0.5", "0.75").build()));
-        Map<String, List<List<String>>> upserted = statsAfter(null, batches);
+        Map<String, List<List<String>>> upserted = statsAfter(new BatchedInsertSink(), batches);
         Map<String, List<List<String>>> loaded = statsAfter(LOCAL_INFILE, batches);
         assertThat(loaded).isEqualTo(upserted);
         assertThat(loaded.get("usage_stats")).hasSizeGreaterThan(6);
         assertThat(loaded.get("account_usage_stats")).isNotEmpty();
-        assertThat(LOCAL_INFILE.directory()).isEmptyDirectory();
+        assertThat(DIRECTORY.directory()).isEmptyDirectory();
     }
 
     @Test
     void statsRowsStagedInSeveralChunksEqualTheUpsertedOnes() throws SQLException {
         List<LedgerEvent> many = new ArrayList<>();
-        for (int i = 0; i < LocalInfile.STAGING_CHUNK + 1500; i++) {
-            many.add(Events.usage("req_" + i).key("key_" + i % (LocalInfile.STAGING_CHUNK + 700)).tokens(i, 1)
+        for (int i = 0; i < LoadDataSink.STAGING_CHUNK + 1500; i++) {
+            many.add(Events.usage("req_" + i).key("key_" + i % (LoadDataSink.STAGING_CHUNK + 700)).tokens(i, 1)
                     .cost("0.000000" + (i % 1000 + 100), "1.5").build());
         }
-        Map<String, List<List<String>>> upserted = statsAfter(null, List.of(many));
+        Map<String, List<List<String>>> upserted = statsAfter(new BatchedInsertSink(), List.of(many));
         Map<String, List<List<String>>> loaded = statsAfter(LOCAL_INFILE, List.of(many));
         assertThat(loaded).isEqualTo(upserted);
-        assertThat(loaded.get("usage_stats")).hasSize(3 * (LocalInfile.STAGING_CHUNK + 700));
+        assertThat(loaded.get("usage_stats")).hasSize(3 * (LoadDataSink.STAGING_CHUNK + 700));
     }
 
     @Test
@@ -176,7 +177,7 @@ class ProjectionWriterLocalInfileIT extends ProjectionWriterIT {
 
     @Test
     void aServerThatStopsAllowingLoadsIsAskedAgainAndTheBatchInserted() throws Exception {
-        LocalInfile own = LocalInfile.in(LOCAL_INFILE.directory());
+        LoadDataSink own = new LoadDataSink(LoadDataDirectory.in(DIRECTORY.directory()));
         try (Connection c = ds.getConnection()) {
             assertThat(own.usable(c)).isTrue();
         }
@@ -235,8 +236,8 @@ class ProjectionWriterLocalInfileIT extends ProjectionWriterIT {
         return folded.result();
     }
 
-    /** The stats tables' rows after writing {@code batches} with {@code load} (null: INSERT) into emptied tables. */
-    private Map<String, List<List<String>>> statsAfter(LocalInfile load, List<List<LedgerEvent>> batches)
+    /** The stats tables' rows after writing {@code batches} with {@code load} into emptied tables. */
+    private Map<String, List<List<String>>> statsAfter(ProjectionSink load, List<List<LedgerEvent>> batches)
             throws SQLException {
         TestDatabase.truncateAll(ds);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -273,8 +274,8 @@ class ProjectionWriterLocalInfileIT extends ProjectionWriterIT {
         return rows;
     }
 
-    /** Every column of the ledger after writing {@code events} with {@code load} (null: INSERT) into emptied tables. */
-    private List<List<String>> ledgerAfter(LocalInfile load, List<UsageRecorded> events) throws SQLException {
+    /** Every column of the ledger after writing {@code events} with {@code load} into emptied tables. */
+    private List<List<String>> ledgerAfter(ProjectionSink load, List<UsageRecorded> events) throws SQLException {
         TestDatabase.truncateAll(ds);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ProjectionWriter writer = new ProjectionWriter(ds, new BatchFold(new Buckets(ZoneOffset.UTC)),
