@@ -2,13 +2,13 @@ package dev.usageledger.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.usageledger.projections.event.AssessedCost;
 import dev.usageledger.projections.event.EventCodec;
-import dev.usageledger.projections.event.TokenUsage;
 import dev.usageledger.projections.event.UsageRecorded;
 import dev.usageledger.projections.limits.LimitKeys;
 import dev.usageledger.projections.limits.UsdUnits;
-import dev.usageledger.projections.pricing.PricingSource;
+import dev.usageledger.projections.value.AssessedCost;
+import dev.usageledger.projections.value.PricingSource;
+import dev.usageledger.projections.value.TokenUsage;
 import dev.usageledger.stack.EmbeddedStack;
 import dev.usageledger.stack.SharedStack;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,12 +1,12 @@
 package dev.usageledger.projections.mysql;
 
 import dev.usageledger.projections.event.LedgerEvent;
-import dev.usageledger.projections.event.TokenUsage;
 import dev.usageledger.projections.event.UsageRecorded;
 import dev.usageledger.projections.fold.FoldedBatch;
 import dev.usageledger.projections.fold.Measures;
 import dev.usageledger.projections.fold.StatsKey;
-import dev.usageledger.projections.pricing.CostBreakdown;
+import dev.usageledger.projections.value.CostBreakdown;
+import dev.usageledger.projections.value.TokenUsage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -30,9 +30,9 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
-import java.util.Map;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

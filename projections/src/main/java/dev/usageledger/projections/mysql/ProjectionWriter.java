@@ -2,13 +2,13 @@ package dev.usageledger.projections.mysql;
 
 import dev.usageledger.projections.event.CostAdjusted;
 import dev.usageledger.projections.event.LedgerEvent;
-import dev.usageledger.projections.event.TokenUsage;
 import dev.usageledger.projections.event.UsageRecorded;
 import dev.usageledger.projections.fold.BatchFold;
 import dev.usageledger.projections.fold.FoldedBatch;
 import dev.usageledger.projections.fold.Measures;
 import dev.usageledger.projections.fold.StatsKey;
 import dev.usageledger.projections.retry.TransactionRetry;
+import dev.usageledger.projections.value.TokenUsage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
