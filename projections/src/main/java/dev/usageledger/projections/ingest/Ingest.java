@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -57,12 +58,23 @@ public final class Ingest {
 
     /** A {@code POST /v1/usage-events} body from relay {@code relayId}: its {@code usage.recorded} events, in order. */
     public IngestResult usageEvents(byte[] body, String relayId) {
-        InputBody input;
+        return unlessMalformed(() -> usageEvents(json.batch(body), relayId));
+    }
+
+    /** A {@code POST /v1/cost-adjustments} body (CONTRACT §2) from admin {@code requestedBy}: its one event. */
+    public IngestResult costAdjustment(byte[] body, String requestedBy) {
+        return unlessMalformed(() -> costAdjustment(json.tree(body), requestedBy));
+    }
+
+    private static IngestResult unlessMalformed(Supplier<IngestResult> read) {
         try {
-            input = json.batch(body);
+            return read.get();
         } catch (MalformedBodyException e) {
             return Rejected.malformed(e);
         }
+    }
+
+    private IngestResult usageEvents(InputBody input, String relayId) {
         int count = input.eventCount();
         int max = parser.rules().maxBatchEvents();
         if (count > max) {
@@ -82,14 +94,7 @@ public final class Ingest {
         return new Accepted(Collections.unmodifiableList(events));
     }
 
-    /** A {@code POST /v1/cost-adjustments} body (CONTRACT §2) from admin {@code requestedBy}: its one event. */
-    public IngestResult costAdjustment(byte[] body, String requestedBy) {
-        JsonNode root;
-        try {
-            root = json.tree(body);
-        } catch (MalformedBodyException e) {
-            return Rejected.malformed(e);
-        }
+    private IngestResult costAdjustment(JsonNode root, String requestedBy) {
         Instant now = clock.instant();
         Parsed<CostAdjustmentRequest> parsed = parser.costAdjustment(root, now);
         if (!parsed.valid()) {
