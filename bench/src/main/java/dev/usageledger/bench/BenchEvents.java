@@ -1,14 +1,13 @@
 package dev.usageledger.bench;
 
-import dev.usageledger.projections.event.AssessedCost;
 import dev.usageledger.projections.event.LedgerEvent;
-import dev.usageledger.projections.event.TokenUsage;
 import dev.usageledger.projections.event.UsageRecorded;
-import dev.usageledger.projections.pricing.Assessment;
-import dev.usageledger.projections.pricing.ModelNames;
 import dev.usageledger.projections.pricing.Pricer;
 import dev.usageledger.projections.pricing.PricingCatalog;
 import dev.usageledger.projections.pricing.ServiceRates;
+import dev.usageledger.projections.value.AssessedCost;
+import dev.usageledger.projections.value.ModelNames;
+import dev.usageledger.projections.value.TokenUsage;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -127,14 +126,12 @@ public final class BenchEvents {
             TokenUsage usage = tokens(m);
             boolean longContext = m.name().startsWith("claude-sonnet") && usage.cacheRead() > 180_000;
             String model = ModelNames.normalise(m.name());
-            Assessment cost = pricer.assess(apiKeyId, accountType, model, usage, "standard", longContext);
+            AssessedCost cost = pricer.assess(apiKeyId, accountType, model, usage, "standard", longContext);
             return new UsageRecorded(LedgerEvent.CURRENT_SCHEMA_VERSION,
                     "bench-" + profile.label() + "-" + Long.toString(seed, 36) + "-" + i, at, apiKeyId, accountId,
                     accountType, model, m.name(), usage, "standard", longContext,
                     m.provider().equals("claude") ? "/v1/messages" : "/v1/chat/completions", 200,
-                    random.nextBoolean(), 400L + random.nextInt(30_000), "bench-relay", at.plusMillis(150),
-                    new AssessedCost(cost.realUsd(), cost.ratedUsd(), cost.breakdown(), cost.source(),
-                            cost.pricingVersion()));
+                    random.nextBoolean(), 400L + random.nextInt(30_000), "bench-relay", at.plusMillis(150), cost);
         }
 
         private TokenUsage tokens(Model m) {

@@ -1,7 +1,7 @@
 package dev.usageledger.bench;
 
-import dev.usageledger.projections.event.TokenUsage;
 import dev.usageledger.projections.event.UsageRecorded;
+import dev.usageledger.projections.value.TokenUsage;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.ResultSet;

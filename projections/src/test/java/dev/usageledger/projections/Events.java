@@ -1,12 +1,12 @@
 package dev.usageledger.projections;
 
-import dev.usageledger.projections.event.AssessedCost;
 import dev.usageledger.projections.event.CostAdjusted;
 import dev.usageledger.projections.event.LedgerEvent;
-import dev.usageledger.projections.event.TokenUsage;
 import dev.usageledger.projections.event.UsageRecorded;
-import dev.usageledger.projections.pricing.CostBreakdown;
-import dev.usageledger.projections.pricing.PricingSource;
+import dev.usageledger.projections.value.AssessedCost;
+import dev.usageledger.projections.value.CostBreakdown;
+import dev.usageledger.projections.value.PricingSource;
+import dev.usageledger.projections.value.TokenUsage;
 import java.math.BigDecimal;
 import java.time.Instant;
 

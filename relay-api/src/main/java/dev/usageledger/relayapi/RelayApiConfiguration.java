@@ -1,8 +1,8 @@
 package dev.usageledger.relayapi;
 
 import dev.usageledger.projections.event.EventCodec;
-import dev.usageledger.projections.event.InputParser;
 import dev.usageledger.projections.event.InputRules;
+import dev.usageledger.projections.ingest.Ingest;
 import dev.usageledger.projections.pricing.InvalidPricingCatalogException;
 import dev.usageledger.projections.pricing.Pricer;
 import dev.usageledger.projections.pricing.PricingCatalog;
@@ -12,7 +12,6 @@ import dev.usageledger.relayapi.config.InvalidSettingException;
 import dev.usageledger.relayapi.config.PricingProperties;
 import dev.usageledger.relayapi.config.SecurityProperties;
 import dev.usageledger.relayapi.ingest.IngestMetrics;
-import dev.usageledger.relayapi.ingest.UsageEvents;
 import dev.usageledger.relayapi.security.BearerTokens;
 import dev.usageledger.relayapi.web.RequestBodies;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,16 +32,6 @@ public class RelayApiConfiguration {
     }
 
     @Bean
-    EventCodec eventCodec() {
-        return new EventCodec();
-    }
-
-    @Bean
-    InputParser inputParser(IngestProperties ingest) {
-        return new InputParser(new InputRules(ingest.maxEventAge(), IngestProperties.MAX_CLOCK_SKEW, ingest.maxEvents()));
-    }
-
-    @Bean
     Pricer pricer(PricingProperties pricing, MeterRegistry registry) {
         PricingCatalog catalog;
         try {
@@ -54,8 +43,9 @@ public class RelayApiConfiguration {
     }
 
     @Bean
-    UsageEvents usageEvents(Pricer pricer) {
-        return new UsageEvents(pricer);
+    Ingest ingest(IngestProperties ingest, Pricer pricer, Clock clock) {
+        InputRules rules = new InputRules(ingest.maxEventAge(), IngestProperties.MAX_CLOCK_SKEW, ingest.maxEvents());
+        return new Ingest(rules, pricer, new EventCodec(), clock);
     }
 
     @Bean

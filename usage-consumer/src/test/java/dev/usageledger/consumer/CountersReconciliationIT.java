@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.usageledger.limits.LimitKeys;
 import dev.usageledger.limits.UsdUnits;
-import dev.usageledger.projections.event.AssessedCost;
+import dev.usageledger.projections.value.AssessedCost;
 import dev.usageledger.projections.event.EventCodec;
-import dev.usageledger.projections.event.TokenUsage;
 import dev.usageledger.projections.event.UsageRecorded;
-import dev.usageledger.projections.pricing.PricingSource;
+import dev.usageledger.projections.value.PricingSource;
+import dev.usageledger.projections.value.TokenUsage;
 import dev.usageledger.stack.EmbeddedStack;
 import dev.usageledger.stack.SharedStack;
 import io.micrometer.core.instrument.MeterRegistry;

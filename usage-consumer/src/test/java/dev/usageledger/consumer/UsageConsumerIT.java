@@ -2,14 +2,14 @@ package dev.usageledger.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.usageledger.projections.event.AssessedCost;
 import dev.usageledger.projections.event.CostAdjusted;
 import dev.usageledger.projections.event.EventCodec;
 import dev.usageledger.projections.event.LedgerEvent;
-import dev.usageledger.projections.event.TokenUsage;
 import dev.usageledger.projections.event.UsageRecorded;
-import dev.usageledger.projections.pricing.PricingSource;
+import dev.usageledger.projections.value.PricingSource;
 import dev.usageledger.projections.projector.Projector;
+import dev.usageledger.projections.value.AssessedCost;
+import dev.usageledger.projections.value.TokenUsage;
 import dev.usageledger.stack.EmbeddedStack;
 import dev.usageledger.stack.SharedStack;
 import java.math.BigDecimal;
@@ -41,8 +41,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;

@@ -9,8 +9,8 @@ import dev.usageledger.projections.fold.BatchFold;
 import dev.usageledger.projections.fold.Buckets;
 import dev.usageledger.projections.fold.FoldedBatch;
 import dev.usageledger.projections.pricing.CostCalculator;
-import dev.usageledger.projections.pricing.PricedCost;
 import dev.usageledger.projections.pricing.PricingCatalog;
+import dev.usageledger.projections.value.AssessedCost;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -80,7 +80,7 @@ public class MicroBenchmarks {
 
     /** The pricing formula for one request. */
     @Benchmark
-    public PricedCost price() {
+    public AssessedCost price() {
         UsageRecorded u = events.get(nextIndex());
         return calculator.price(u.model(), u.usage(), u.serviceTier(), u.longContext());
     }

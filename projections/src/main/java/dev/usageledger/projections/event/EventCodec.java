@@ -1,7 +1,9 @@
 package dev.usageledger.projections.event;
 
-import dev.usageledger.projections.pricing.CostBreakdown;
-import dev.usageledger.projections.pricing.PricingSource;
+import dev.usageledger.projections.value.AssessedCost;
+import dev.usageledger.projections.value.CostBreakdown;
+import dev.usageledger.projections.value.PricingSource;
+import dev.usageledger.projections.value.TokenUsage;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.time.Instant;

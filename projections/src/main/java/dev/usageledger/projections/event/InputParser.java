@@ -1,6 +1,7 @@
 package dev.usageledger.projections.event;
 
-import dev.usageledger.projections.pricing.ModelNames;
+import dev.usageledger.projections.value.ModelNames;
+import dev.usageledger.projections.value.TokenUsage;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;

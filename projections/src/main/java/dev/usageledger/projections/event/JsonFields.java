@@ -1,5 +1,6 @@
 package dev.usageledger.projections.event;
 
+import dev.usageledger.projections.value.TokenUsage;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.DateTimeException;

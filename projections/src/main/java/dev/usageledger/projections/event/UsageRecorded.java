@@ -1,5 +1,7 @@
 package dev.usageledger.projections.event;
 
+import dev.usageledger.projections.value.AssessedCost;
+import dev.usageledger.projections.value.TokenUsage;
 import java.time.Instant;
 import java.util.Objects;
 

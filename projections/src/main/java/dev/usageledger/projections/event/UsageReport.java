@@ -1,5 +1,7 @@
 package dev.usageledger.projections.event;
 
+import dev.usageledger.projections.value.AssessedCost;
+import dev.usageledger.projections.value.TokenUsage;
 import java.math.BigDecimal;
 import java.time.Instant;
 
@@ -28,5 +30,12 @@ public record UsageReport(
 
     public boolean relayPriced() {
         return relayRealUsd != null;
+    }
+
+    /** The event this report becomes, once accepted from relay {@code relayId} at {@code receivedAt} at {@code cost}. */
+    public UsageRecorded toEvent(String relayId, Instant receivedAt, AssessedCost cost) {
+        return new UsageRecorded(LedgerEvent.CURRENT_SCHEMA_VERSION, requestId, occurredAt, apiKeyId, accountId,
+                accountType, model, reportedModel, usage, serviceTier, longContext, endpoint, statusCode, stream,
+                durationMs, relayId, receivedAt, cost);
     }
 }

@@ -1,6 +1,6 @@
 package dev.usageledger.projections.fold;
 
-import dev.usageledger.projections.event.TokenUsage;
+import dev.usageledger.projections.value.TokenUsage;
 import java.math.BigDecimal;
 
 /** Mutable sums of one stats row within one batch. Not thread-safe: a fold owns its measures. */

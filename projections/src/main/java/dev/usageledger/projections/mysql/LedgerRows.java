@@ -1,11 +1,11 @@
 package dev.usageledger.projections.mysql;
 
 import dev.usageledger.projections.event.CostAdjusted;
-import dev.usageledger.projections.event.TokenUsage;
+import dev.usageledger.projections.value.TokenUsage;
 import dev.usageledger.projections.event.UsageRecorded;
 import dev.usageledger.projections.fold.Measures;
 import dev.usageledger.projections.fold.StatsKey;
-import dev.usageledger.projections.pricing.CostBreakdown;
+import dev.usageledger.projections.value.CostBreakdown;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;

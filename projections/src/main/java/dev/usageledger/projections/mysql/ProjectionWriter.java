@@ -1,7 +1,11 @@
 package dev.usageledger.projections.mysql;
 
+import dev.usageledger.projections.event.CostAdjusted;
+import dev.usageledger.projections.event.LedgerEvent;
+import dev.usageledger.projections.event.UsageRecorded;
 import dev.usageledger.projections.fold.BatchFold;
 import dev.usageledger.projections.retry.TransactionRetry;
+import dev.usageledger.projections.value.TokenUsage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;

@@ -1,8 +1,12 @@
 package dev.usageledger.projections.pricing;
 
-import dev.usageledger.projections.event.TokenUsage;
+import dev.usageledger.projections.value.AssessedCost;
+import dev.usageledger.projections.value.CostBreakdown;
+import dev.usageledger.projections.value.ModelNames;
+import dev.usageledger.projections.value.PricingSource;
+import dev.usageledger.projections.value.TokenUsage;
+import dev.usageledger.projections.value.Usd;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -23,24 +27,17 @@ import java.util.Optional;
  * request used the long context ({@code longContext}, e.g. the 1M-context beta) <em>and</em> input + cacheCreate +
  * cacheRead &gt; 200,000; they then apply to every class that has such a price, the others keep their base price.
  *
- * <p>Rounding: each product is exact. {@link PricedCost#realUsd()} is the exact sum rounded once, to {@value #SCALE}
- * fraction digits with {@link RoundingMode#HALF_EVEN}. The {@link CostBreakdown} parts are each rounded the same way,
- * for display only; they are never summed into the total.
+ * <p>Rounding: each product is exact. {@link AssessedCost#realUsd()} is the exact sum rounded once by
+ * {@link Usd#round}. The {@link CostBreakdown} parts are each rounded the same way, for display only; they are never
+ * summed into the total.
  *
- * <p>A model the catalog does not know costs 0 with {@link PricingSource#UNPRICED}.
+ * <p>The cost returned is at list price: {@code ratedUsd} equals {@code realUsd}; {@link Pricer} applies the service
+ * rates. A model the catalog does not know costs 0 with {@link PricingSource#UNPRICED}.
  */
 public final class CostCalculator {
 
-    /** Fraction digits of every USD amount this package returns. */
-    public static final int SCALE = 10;
-
-    /** Rounding of every USD amount this package returns. */
-    public static final RoundingMode ROUNDING = RoundingMode.HALF_EVEN;
-
     /** Prompt size (input + cacheCreate + cacheRead) above which the long-context tier may apply. */
     public static final long LONG_CONTEXT_THRESHOLD = 200_000L;
-
-    private static final BigDecimal ZERO_USD = BigDecimal.ZERO.setScale(SCALE);
 
     private final PricingCatalog catalog;
 
@@ -62,11 +59,11 @@ public final class CostCalculator {
      *     {@code null}
      * @param longContext whether the request used the long-context (1M) window
      */
-    public PricedCost price(String normalisedModel, TokenUsage usage, String serviceTier, boolean longContext) {
+    public AssessedCost price(String normalisedModel, TokenUsage usage, String serviceTier, boolean longContext) {
         Objects.requireNonNull(usage, "usage");
         Optional<ModelPrice> found = catalog.find(normalisedModel);
         if (found.isEmpty()) {
-            return new PricedCost(ZERO_USD, CostBreakdown.ZERO, PricingSource.UNPRICED, catalog.version());
+            return new AssessedCost(Usd.ZERO, Usd.ZERO, CostBreakdown.ZERO, PricingSource.UNPRICED, catalog.version());
         }
         TokenPrices prices = found.get().effective(serviceTier, longContext && exceedsLongContextThreshold(usage));
 
@@ -77,19 +74,15 @@ public final class CostCalculator {
         BigDecimal read = prices.cacheRead().multiply(BigDecimal.valueOf(usage.cacheRead()));
 
         BigDecimal exactTotal = input.add(output).add(write5m).add(write1h).add(read);
-        CostBreakdown breakdown =
-                new CostBreakdown(round(input), round(output), round(write5m), round(write1h), round(read));
-        return new PricedCost(round(exactTotal), breakdown, PricingSource.CATALOG, catalog.version());
+        CostBreakdown breakdown = new CostBreakdown(
+                Usd.round(input), Usd.round(output), Usd.round(write5m), Usd.round(write1h), Usd.round(read));
+        BigDecimal real = Usd.round(exactTotal);
+        return new AssessedCost(real, real, breakdown, PricingSource.CATALOG, catalog.version());
     }
 
     /** True when input + cacheCreate + cacheRead is above {@link #LONG_CONTEXT_THRESHOLD}. */
     public static boolean exceedsLongContextThreshold(TokenUsage usage) {
         long prompt = Math.addExact(Math.addExact(usage.input(), usage.cacheCreate()), usage.cacheRead());
         return prompt > LONG_CONTEXT_THRESHOLD;
-    }
-
-    /** {@code amount} at {@value #SCALE} fraction digits, {@link RoundingMode#HALF_EVEN}. */
-    public static BigDecimal round(BigDecimal amount) {
-        return amount.setScale(SCALE, ROUNDING);
     }
 }

@@ -1,6 +1,9 @@
 package dev.usageledger.projections.pricing;
 
-import dev.usageledger.projections.event.TokenUsage;
+import dev.usageledger.projections.value.AssessedCost;
+import dev.usageledger.projections.value.ModelNames;
+import dev.usageledger.projections.value.PricingSource;
+import dev.usageledger.projections.value.TokenUsage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.math.BigDecimal;
@@ -40,7 +43,7 @@ public final class Pricer {
     }
 
     /**
-     * Prices one request and applies the service rates.
+     * Prices one request and applies the service rates: a cost with a breakdown, from the catalog or unpriced at 0.
      *
      * @param apiKeyId the API key, for its per-key rates
      * @param accountType the upstream account type (CRS names), mapped to a service by {@link ServiceRates#serviceOf}
@@ -49,14 +52,14 @@ public final class Pricer {
      * @param serviceTier upstream service tier, or {@code null}
      * @param longContext whether the request used the long-context window
      */
-    public Assessment assess(
+    public AssessedCost assess(
             String apiKeyId,
             String accountType,
             String normalisedModel,
             TokenUsage usage,
             String serviceTier,
             boolean longContext) {
-        PricedCost cost = calculator.price(normalisedModel, usage, serviceTier, longContext);
+        AssessedCost cost = calculator.price(normalisedModel, usage, serviceTier, longContext);
         if (cost.source() == PricingSource.UNPRICED && registry != null) {
             Counter.builder(UNPRICED_METRIC)
                     .description("Requests whose model has no price in the pricing catalog; priced 0")
@@ -66,6 +69,6 @@ public final class Pricer {
         }
         String service = ServiceRates.serviceOf(accountType, normalisedModel);
         BigDecimal rated = rates.rated(cost.realUsd(), apiKeyId, service);
-        return new Assessment(cost.realUsd(), rated, cost.breakdown(), cost.source(), cost.pricingVersion());
+        return cost.rated(rated);
     }
 }

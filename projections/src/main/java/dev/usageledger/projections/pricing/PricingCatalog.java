@@ -1,5 +1,6 @@
 package dev.usageledger.projections.pricing;
 
+import dev.usageledger.projections.value.ModelNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;

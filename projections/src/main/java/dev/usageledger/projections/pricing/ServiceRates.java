@@ -1,5 +1,6 @@
 package dev.usageledger.projections.pricing;
 
+import dev.usageledger.projections.value.Usd;
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.Locale;
@@ -95,10 +96,10 @@ public final class ServiceRates {
         return rates == null ? BigDecimal.ONE : rates.getOrDefault(service, BigDecimal.ONE);
     }
 
-    /** {@code real × globalRate(service) × keyRate(apiKeyId, service)}, rounded to 10 fraction digits HALF_EVEN. */
+    /** {@code real × globalRate(service) × keyRate(apiKeyId, service)}, rounded by {@link Usd#round}. */
     public BigDecimal rated(BigDecimal real, String apiKeyId, String service) {
         Objects.requireNonNull(real, "real");
-        return CostCalculator.round(real.multiply(globalRate(service)).multiply(keyRate(apiKeyId, service)));
+        return Usd.round(real.multiply(globalRate(service)).multiply(keyRate(apiKeyId, service)));
     }
 
     private static Map<String, BigDecimal> copyRates(Map<String, BigDecimal> rates, String scope) {

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.usageledger.projections.Events;
-import dev.usageledger.projections.pricing.PricingSource;
+import dev.usageledger.projections.value.AssessedCost;
+import dev.usageledger.projections.value.CostBreakdown;
+import dev.usageledger.projections.value.PricingSource;
+import dev.usageledger.projections.value.TokenUsage;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -37,7 +40,7 @@ class EventCodecTest {
                 "claude-official", "claude-sonnet-4-5", "Claude-Sonnet-4-5", new TokenUsage(1200, 350, 4000, 3000, 1000,
                 20000), "standard", true, "/v1/messages", 200, true, 5234L, "relay-1",
                 Instant.parse("2026-11-22T10:15:31Z"), new AssessedCost(x, x,
-                        new dev.usageledger.projections.pricing.CostBreakdown(x, x, x, x, x), PricingSource.CATALOG,
+                        new CostBreakdown(x, x, x, x, x), PricingSource.CATALOG,
                         "sha256:abc"));
         UsageRecorded minimal = new UsageRecorded(1, "req_2", Instant.parse("2026-11-22T10:15:30Z"), "key_1", null,
                 null, "m", "m", TokenUsage.ZERO, null, false, null, null, null, null, null,

@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.usageledger.projections.Events;
-import dev.usageledger.projections.pricing.PricingSource;
+import dev.usageledger.projections.value.PricingSource;
+import dev.usageledger.projections.value.TokenUsage;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

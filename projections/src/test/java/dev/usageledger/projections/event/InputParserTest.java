@@ -3,6 +3,7 @@ package dev.usageledger.projections.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import dev.usageledger.projections.value.TokenUsage;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

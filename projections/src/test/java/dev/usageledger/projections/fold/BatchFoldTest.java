@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.usageledger.projections.Events;
 import dev.usageledger.projections.event.CostAdjusted;
-import dev.usageledger.projections.event.TokenUsage;
 import dev.usageledger.projections.event.UsageRecorded;
+import dev.usageledger.projections.value.TokenUsage;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDateTime;

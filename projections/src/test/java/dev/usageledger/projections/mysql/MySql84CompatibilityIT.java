@@ -2,17 +2,17 @@ package dev.usageledger.projections.mysql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.usageledger.projections.event.AssessedCost;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.usageledger.projections.event.CostAdjusted;
 import dev.usageledger.projections.event.LedgerEvent;
-import dev.usageledger.projections.event.TokenUsage;
 import dev.usageledger.projections.event.UsageRecorded;
 import dev.usageledger.projections.fold.BatchFold;
 import dev.usageledger.projections.fold.Buckets;
-import dev.usageledger.projections.pricing.PricingSource;
 import dev.usageledger.projections.retry.RetrySettings;
 import dev.usageledger.projections.retry.TransactionRetry;
-import com.zaxxer.hikari.HikariDataSource;
+import dev.usageledger.projections.value.AssessedCost;
+import dev.usageledger.projections.value.PricingSource;
+import dev.usageledger.projections.value.TokenUsage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
 import java.nio.file.Path;

@@ -2,7 +2,10 @@ package dev.usageledger.projections.pricing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.usageledger.projections.event.TokenUsage;
+import dev.usageledger.projections.value.AssessedCost;
+import dev.usageledger.projections.value.CostBreakdown;
+import dev.usageledger.projections.value.PricingSource;
+import dev.usageledger.projections.value.TokenUsage;
 import java.math.BigDecimal;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +21,7 @@ class CostCalculatorTest {
 
     @Test
     void sonnet45PricesEveryTokenClassIncludingUnsplitCacheCreate() {
-        PricedCost cost = calculator.price("claude-sonnet-4-5-20250929", EVERY_CLASS, null, false);
+        AssessedCost cost = calculator.price("claude-sonnet-4-5-20250929", EVERY_CLASS, null, false);
 
         // 1000×$3 + 500×$15 + (1000+500)×$3.75 + 1500×$6 + 20000×$0.30, per million
         assertThat(cost.realUsd()).isEqualTo(usd("0.0311250000"));
@@ -35,7 +38,7 @@ class CostCalculatorTest {
 
     @Test
     void opus41PricesEveryTokenClass() {
-        PricedCost cost = calculator.price("claude-opus-4-1-20250805", EVERY_CLASS, null, false);
+        AssessedCost cost = calculator.price("claude-opus-4-1-20250805", EVERY_CLASS, null, false);
 
         // 1000×$15 + 500×$75 + 1500×$18.75 + 1500×$30 + 20000×$1.50, per million
         assertThat(cost.realUsd()).isEqualTo(usd("0.1556250000"));
@@ -50,7 +53,7 @@ class CostCalculatorTest {
 
     @Test
     void haiku45PricesEveryTokenClass() {
-        PricedCost cost = calculator.price("claude-haiku-4-5-20251001", EVERY_CLASS, null, false);
+        AssessedCost cost = calculator.price("claude-haiku-4-5-20251001", EVERY_CLASS, null, false);
 
         // 1000×$1 + 500×$5 + 1500×$1.25 + 1500×$2 + 20000×$0.10, per million
         assertThat(cost.realUsd()).isEqualTo(usd("0.0103750000"));
@@ -66,7 +69,7 @@ class CostCalculatorTest {
     @Test
     void allCacheCreateWithoutSplitIsBilledAtTheFiveMinutePrice() {
         TokenUsage unsplit = new TokenUsage(0, 0, 10_000, 0, 0, 0);
-        PricedCost cost = calculator.price("claude-sonnet-4-5-20250929", unsplit, null, false);
+        AssessedCost cost = calculator.price("claude-sonnet-4-5-20250929", unsplit, null, false);
         // 10000 × $3.75 / M
         assertThat(cost.realUsd()).isEqualTo(usd("0.0375000000"));
         assertThat(cost.breakdown().cacheWrite5m()).isEqualTo(usd("0.0375000000"));
@@ -78,7 +81,7 @@ class CostCalculatorTest {
 
     @Test
     void sonnet45LongContextAbove200kUsesLongContextPricesForEveryClass() {
-        PricedCost cost = calculator.price("claude-sonnet-4-5-20250929", LONG_PROMPT, null, true);
+        AssessedCost cost = calculator.price("claude-sonnet-4-5-20250929", LONG_PROMPT, null, true);
 
         // 150000×$6 + 2000×$22.50 + 20000×$7.50 + 20000×$12 + 20000×$0.60, per million
         assertThat(cost.realUsd()).isEqualTo(usd("1.3470000000"));
@@ -93,7 +96,7 @@ class CostCalculatorTest {
 
     @Test
     void sonnet45Above200kWithoutLongContextFlagUsesBasePrices() {
-        PricedCost cost = calculator.price("claude-sonnet-4-5-20250929", LONG_PROMPT, null, false);
+        AssessedCost cost = calculator.price("claude-sonnet-4-5-20250929", LONG_PROMPT, null, false);
 
         // 150000×$3 + 2000×$15 + 20000×$3.75 + 20000×$6 + 20000×$0.30, per million
         assertThat(cost.realUsd()).isEqualTo(usd("0.6810000000"));
@@ -104,7 +107,7 @@ class CostCalculatorTest {
         TokenUsage atThreshold = new TokenUsage(140_000, 2_000, 40_000, 10_000, 20_000, 20_000);
         assertThat(CostCalculator.exceedsLongContextThreshold(atThreshold)).isFalse();
 
-        PricedCost cost = calculator.price("claude-sonnet-4-5-20250929", atThreshold, null, true);
+        AssessedCost cost = calculator.price("claude-sonnet-4-5-20250929", atThreshold, null, true);
 
         // 140000×$3 + 2000×$15 + 20000×$3.75 + 20000×$6 + 20000×$0.30, per million
         assertThat(cost.realUsd()).isEqualTo(usd("0.6510000000"));
@@ -112,14 +115,14 @@ class CostCalculatorTest {
 
     @Test
     void sonnet4LongContextBillsOneHourWritesAtTwiceTheLongContextInput() {
-        PricedCost cost = calculator.price("claude-sonnet-4-20250514", LONG_PROMPT, null, true);
+        AssessedCost cost = calculator.price("claude-sonnet-4-20250514", LONG_PROMPT, null, true);
         assertThat(cost.realUsd()).isEqualTo(usd("1.3470000000"));
     }
 
     @Test
     void opus41HasNoLongContextTierSoLongContextChangesNothing() {
-        PricedCost flat = calculator.price("claude-opus-4-1-20250805", LONG_PROMPT, null, false);
-        PricedCost flagged = calculator.price("claude-opus-4-1-20250805", LONG_PROMPT, null, true);
+        AssessedCost flat = calculator.price("claude-opus-4-1-20250805", LONG_PROMPT, null, false);
+        AssessedCost flagged = calculator.price("claude-opus-4-1-20250805", LONG_PROMPT, null, true);
         assertThat(flagged).isEqualTo(flat);
     }
 
@@ -128,7 +131,7 @@ class CostCalculatorTest {
 
     @Test
     void gpt5StandardTier() {
-        PricedCost cost = calculator.price("gpt-5", GPT_USAGE, null, false);
+        AssessedCost cost = calculator.price("gpt-5", GPT_USAGE, null, false);
 
         // 10000×$1.25 + 2000×$10 + 50000×$0.125, per million
         assertThat(cost.realUsd()).isEqualTo(usd("0.0387500000"));
@@ -143,7 +146,7 @@ class CostCalculatorTest {
 
     @Test
     void gpt5PriorityTier() {
-        PricedCost cost = calculator.price("gpt-5", GPT_USAGE, "priority", false);
+        AssessedCost cost = calculator.price("gpt-5", GPT_USAGE, "priority", false);
 
         // 10000×$2.50 + 2000×$20 + 50000×$0.25, per million
         assertThat(cost.realUsd()).isEqualTo(usd("0.0775000000"));
@@ -161,7 +164,7 @@ class CostCalculatorTest {
         CostCalculator tiny = new CostCalculator(TestCatalogs.tiny());
         // input and output each cost 1.5e-10: rounded alone each is 2e-10 (HALF_EVEN), 4e-10 together;
         // the exact sum 3e-10 is representable and is the total.
-        PricedCost cost = tiny.price("sub-unit-model", new TokenUsage(1, 1, 0, 0, 0, 0), null, false);
+        AssessedCost cost = tiny.price("sub-unit-model", new TokenUsage(1, 1, 0, 0, 0, 0), null, false);
 
         assertThat(cost.realUsd()).isEqualTo(usd("0.0000000003"));
         assertThat(cost.breakdown().input()).isEqualTo(usd("0.0000000002"));
@@ -182,13 +185,13 @@ class CostCalculatorTest {
     void claudeFallbackMultipliersPriceEveryClassWhenTheCatalogLacksCachePrices() {
         CostCalculator tiny = new CostCalculator(TestCatalogs.tiny());
         // input $1/M: 5m write $1.25/M, 1h write $2/M, read $0.10/M
-        PricedCost cost = tiny.price("claude-bare-4", EVERY_CLASS, null, false);
+        AssessedCost cost = tiny.price("claude-bare-4", EVERY_CLASS, null, false);
         assertThat(cost.realUsd()).isEqualTo(usd("0.0103750000"));
     }
 
     @Test
     void unknownModelCostsZeroAndIsMarkedUnpriced() {
-        PricedCost cost = calculator.price("no-such-model", EVERY_CLASS, "priority", true);
+        AssessedCost cost = calculator.price("no-such-model", EVERY_CLASS, "priority", true);
 
         assertThat(cost.realUsd()).isEqualTo(usd("0.0000000000"));
         assertThat(cost.breakdown()).isEqualTo(CostBreakdown.ZERO);
@@ -199,7 +202,7 @@ class CostCalculatorTest {
 
     @Test
     void zeroUsageCostsZero() {
-        PricedCost cost = calculator.price("gpt-5", TokenUsage.ZERO, null, false);
+        AssessedCost cost = calculator.price("gpt-5", TokenUsage.ZERO, null, false);
         assertThat(cost.realUsd()).isEqualTo(usd("0.0000000000"));
         assertThat(cost.source()).isEqualTo(PricingSource.CATALOG);
     }

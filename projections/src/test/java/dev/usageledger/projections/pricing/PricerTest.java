@@ -2,7 +2,9 @@ package dev.usageledger.projections.pricing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.usageledger.projections.event.TokenUsage;
+import dev.usageledger.projections.value.AssessedCost;
+import dev.usageledger.projections.value.PricingSource;
+import dev.usageledger.projections.value.TokenUsage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
 import java.util.Map;
@@ -20,7 +22,7 @@ class PricerTest {
     void assessesRealAndRatedCostOfASonnetRequest() {
         TokenUsage usage = new TokenUsage(1_000, 500, 3_000, 1_000, 1_500, 20_000);
 
-        Assessment a = pricer.assess("key-1", "claude-official", "claude-sonnet-4-5-20250929", usage, null, false);
+        AssessedCost a = pricer.assess("key-1", "claude-official", "claude-sonnet-4-5-20250929", usage, null, false);
 
         assertThat(a.realUsd()).isEqualTo(new BigDecimal("0.0311250000"));
         // × 1.2 (global claude) × 0.5 (key-1 claude)
@@ -34,8 +36,8 @@ class PricerTest {
     void assessesGpt5StandardAndPriorityWithCodexRates() {
         TokenUsage usage = new TokenUsage(10_000, 2_000, 0, 0, 0, 50_000);
 
-        Assessment standard = pricer.assess("key-1", "openai-responses", "gpt-5", usage, "default", false);
-        Assessment priority = pricer.assess("key-1", "openai-responses", "gpt-5", usage, "priority", false);
+        AssessedCost standard = pricer.assess("key-1", "openai-responses", "gpt-5", usage, "default", false);
+        AssessedCost priority = pricer.assess("key-1", "openai-responses", "gpt-5", usage, "priority", false);
 
         assertThat(standard.realUsd()).isEqualTo(new BigDecimal("0.0387500000"));
         // × 1.5 × 0.8
@@ -47,7 +49,7 @@ class PricerTest {
     @Test
     void infersTheServiceFromTheModelWithoutAccountType() {
         TokenUsage usage = new TokenUsage(10_000, 2_000, 0, 0, 0, 50_000);
-        Assessment a = pricer.assess("key-2", null, "gpt-5", usage, null, false);
+        AssessedCost a = pricer.assess("key-2", null, "gpt-5", usage, null, false);
         // only the global codex rate 1.5 applies to key-2
         assertThat(a.ratedUsd()).isEqualTo(new BigDecimal("0.0581250000"));
     }
@@ -56,7 +58,7 @@ class PricerTest {
     void unknownModelIsPricedZeroUnpricedAndCounted() {
         TokenUsage usage = new TokenUsage(1_000, 500, 0, 0, 0, 0);
 
-        Assessment first = pricer.assess("key-1", "claude-console", "mystery-9", usage, null, false);
+        AssessedCost first = pricer.assess("key-1", "claude-console", "mystery-9", usage, null, false);
         pricer.assess("key-1", "claude-console", "mystery-9", usage, null, false);
         pricer.assess("key-1", "claude-console", null, usage, null, false);
 
@@ -78,7 +80,7 @@ class PricerTest {
     @Test
     void worksWithoutAMeterRegistry() {
         Pricer quiet = new Pricer(PricingCatalog.bundled(), ServiceRates.NONE, null);
-        Assessment a = quiet.assess(null, null, "mystery-9", TokenUsage.ZERO, null, false);
+        AssessedCost a = quiet.assess(null, null, "mystery-9", TokenUsage.ZERO, null, false);
         assertThat(a.source()).isEqualTo(PricingSource.UNPRICED);
     }
 

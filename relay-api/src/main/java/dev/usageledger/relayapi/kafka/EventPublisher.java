@@ -1,7 +1,6 @@
 package dev.usageledger.relayapi.kafka;
 
-import dev.usageledger.projections.event.EventCodec;
-import dev.usageledger.projections.event.LedgerEvent;
+import dev.usageledger.projections.event.EncodedEvent;
 import dev.usageledger.relayapi.ingest.IngestMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,8 +22,8 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.SendResult;
 
 /**
- * Publishes the events of one request atomically: in one Kafka transaction, key {@code apiKeyId}, value
- * {@link EventCodec#encode}, header {@code type}. {@link #publish} returns only after the transaction committed,
+ * Publishes the events of one request atomically: in one Kafka transaction, each {@link EncodedEvent} as a record of
+ * its key and value, its type as header {@code type}. {@link #publish} returns only after the transaction committed,
  * so every event is acknowledged by all in-sync replicas, and throws {@link PublishFailedException} otherwise.
  *
  * <p>Group commit: requests that arrive while every committer is busy share the next transaction
@@ -48,17 +47,15 @@ public final class EventPublisher implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
 
     private final KafkaTemplate<String, byte[]> template;
-    private final EventCodec codec;
     private final String topic;
     private final Duration timeout;
     private final TopicProvisioner topics;
     private final IngestMetrics metrics;
     private final TransactionGroups<ProducerRecord<String, byte[]>> groups;
 
-    public EventPublisher(KafkaTemplate<String, byte[]> template, EventCodec codec, String topic, Duration timeout,
-            int concurrency, int maxGroupEvents, TopicProvisioner topics, IngestMetrics metrics) {
+    public EventPublisher(KafkaTemplate<String, byte[]> template, String topic, Duration timeout, int concurrency,
+            int maxGroupEvents, TopicProvisioner topics, IngestMetrics metrics) {
         this.template = template;
-        this.codec = codec;
         this.topic = topic;
         this.timeout = timeout;
         this.topics = topics;
@@ -77,11 +74,11 @@ public final class EventPublisher implements DisposableBean {
      *
      * @throws PublishFailedException when Kafka did not commit within the publish timeout or refused the events
      */
-    public void publish(List<? extends LedgerEvent> events) {
+    public void publish(List<EncodedEvent> events) {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>(events.size());
-        for (LedgerEvent event : events) {
+        for (EncodedEvent event : events) {
             records.add(record(event));
         }
         Future<?> transaction;
@@ -107,8 +104,8 @@ public final class EventPublisher implements DisposableBean {
         metrics.published(Duration.ofNanos(System.nanoTime() - start), true);
     }
 
-    private ProducerRecord<String, byte[]> record(LedgerEvent event) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, event.apiKeyId(), codec.encode(event));
+    private ProducerRecord<String, byte[]> record(EncodedEvent event) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, event.key(), event.value());
         record.headers().add(TYPE_HEADER, event.type().getBytes(StandardCharsets.UTF_8));
         return record;
     }

@@ -1,6 +1,5 @@
 package dev.usageledger.relayapi.kafka;
 
-import dev.usageledger.projections.event.EventCodec;
 import dev.usageledger.relayapi.config.IngestProperties;
 import dev.usageledger.relayapi.config.InvalidSettingException;
 import dev.usageledger.relayapi.config.LedgerKafkaProperties;
@@ -118,9 +117,9 @@ public class KafkaPublishingConfiguration {
     }
 
     @Bean
-    EventPublisher eventPublisher(KafkaTemplate<String, byte[]> ledgerKafkaTemplate, EventCodec codec,
-            LedgerKafkaProperties kafka, IngestProperties ingest, TopicProvisioner topics, IngestMetrics metrics) {
-        return new EventPublisher(ledgerKafkaTemplate, codec, kafka.topic(), ingest.publishTimeout(),
+    EventPublisher eventPublisher(KafkaTemplate<String, byte[]> ledgerKafkaTemplate, LedgerKafkaProperties kafka,
+            IngestProperties ingest, TopicProvisioner topics, IngestMetrics metrics) {
+        return new EventPublisher(ledgerKafkaTemplate, kafka.topic(), ingest.publishTimeout(),
                 ingest.publishConcurrency(), ingest.publishGroupMaxEvents(), topics, metrics);
     }
 

@@ -1,6 +1,8 @@
 package dev.usageledger.relayapi.web;
 
+import dev.usageledger.projections.event.EncodedEvent;
 import dev.usageledger.projections.event.Violation;
+import dev.usageledger.projections.ingest.IngestResult;
 import dev.usageledger.relayapi.ingest.Outcome;
 import dev.usageledger.relayapi.web.ErrorBody.ViolationView;
 import java.util.List;
@@ -48,11 +50,25 @@ public final class Rejection extends RuntimeException {
                 Outcome.INVALID, events);
     }
 
-    /** 400 for {@code subject} ("batch", "adjustment") with every broken rule. */
+    /** 400 for {@code subject} ("admission", "limits") with every broken rule. */
     public static Rejection brokenRules(String subject, List<Violation> violations, int events) {
-        int n = violations.size();
-        return invalid("the " + subject + " was rejected and nothing of it was accepted: " + n
-                + (n == 1 ? " rule is" : " rules are") + " broken", violations, events);
+        return of(IngestResult.Rejected.brokenRules(subject, violations, events));
+    }
+
+    /** 400 or 413 for a request the core refused. */
+    public static Rejection of(IngestResult.Rejected refused) {
+        return switch (refused.reason()) {
+            case INVALID -> invalid(refused.message(), refused.violations(), refused.events());
+            case TOO_LARGE -> tooLarge(refused.message(), refused.events());
+        };
+    }
+
+    /** The events of an accepted result; throws the rejection of a refused one. */
+    public static List<EncodedEvent> unlessRefused(IngestResult result) {
+        if (result instanceof IngestResult.Rejected refused) {
+            throw of(refused);
+        }
+        return ((IngestResult.Accepted) result).events();
     }
 
     /** 503: Kafka did not commit the events in time; a retry with the same ids is always safe. */

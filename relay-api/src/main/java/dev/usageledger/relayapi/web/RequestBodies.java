@@ -1,25 +1,20 @@
 package dev.usageledger.relayapi.web;
 
-import dev.usageledger.projections.event.EventCodec;
-import dev.usageledger.projections.event.InputBody;
+import dev.usageledger.projections.event.InputJson;
+import dev.usageledger.projections.event.MalformedBodyException;
 import dev.usageledger.projections.event.Violation;
+import dev.usageledger.projections.ingest.IngestResult;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.List;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.StreamReadFeature;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads request bodies within the size limit and parses them to a {@link JsonNode} (or, for usage batches, an
- * {@link InputBody}) that keeps raw JSON types (numbers exactly, strings as strings), so that validation can tell
- * {@code 12} from {@code "12"} and {@code 1.5} from {@code 1}. Duplicate keys and trailing content are rejected: both
- * make a body mean two things.
+ * Reads request bodies within the size limit (413 beyond it) and, for the endpoints that take a JSON tree, parses them
+ * strictly with {@link InputJson} (400 naming the field {@code body} when they are not JSON).
  */
 public final class RequestBodies {
 
@@ -28,14 +23,10 @@ public final class RequestBodies {
     static final int PREALLOCATE_MAX = 1 << 20;
 
     private final long maxBytes;
-    private final JsonMapper mapper;
+    private final InputJson json = new InputJson();
 
     public RequestBodies(long maxBytes) {
         this.maxBytes = maxBytes;
-        this.mapper = EventCodec.newMapper().rebuild()
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .build();
     }
 
     public long maxBytes() {
@@ -105,39 +96,15 @@ public final class RequestBodies {
 
     /** The JSON tree of {@code body}, or a 400 naming the field {@code body}. */
     public JsonNode parse(byte[] body) {
-        if (body.length == 0) {
-            throw notJson("is empty");
-        }
-        JsonNode root;
         try {
-            root = mapper.readTree(body);
-        } catch (JacksonException e) {
-            String where = e.getLocation() == null ? ""
-                    : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-            throw notJson("is not valid JSON: " + e.getOriginalMessage() + where);
+            return json.tree(body);
+        } catch (MalformedBodyException e) {
+            throw Rejection.of(IngestResult.Rejected.malformed(e));
         }
-        if (root == null || root.isMissingNode()) {
-            throw notJson("is empty");
-        }
-        return root;
-    }
-
-    /**
-     * A usage batch's body, read with the streaming parser straight into {@link InputBody} (no tree: this runs for
-     * every event ingested). What it cannot read as one JSON object is read by {@link #parse}, so a body that is not
-     * JSON gets the same 400 as before, naming the field {@code body}.
-     */
-    public InputBody parseBatch(byte[] body) {
-        InputBody streamed = InputBody.read(mapper, body);
-        return streamed != null ? streamed : InputBody.of(parse(body));
     }
 
     private Rejection tooLarge() {
         return Rejection.tooLarge("the body is larger than " + maxBytes + " bytes", -1);
-    }
-
-    private static Rejection notJson(String problem) {
-        return Rejection.invalid("the body " + problem, List.of(new Violation(null, "body", problem)), -1);
     }
 
     /** The body went over the limit while it was read. */

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.usageledger.projections.event.UsageRecorded;
-import dev.usageledger.projections.pricing.PricingSource;
+import dev.usageledger.projections.value.PricingSource;
 import java.math.BigDecimal;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;

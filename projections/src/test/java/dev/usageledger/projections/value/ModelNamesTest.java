@@ -1,4 +1,4 @@
-package dev.usageledger.projections.pricing;
+package dev.usageledger.projections.value;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

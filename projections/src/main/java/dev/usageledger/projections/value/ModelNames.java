@@ -1,4 +1,4 @@
-package dev.usageledger.projections.pricing;
+package dev.usageledger.projections.value;
 
 import java.util.List;
 import java.util.regex.Pattern;

@@ -1,4 +1,4 @@
-package dev.usageledger.projections.event;
+package dev.usageledger.projections.value;
 
 /**
  * Token counts of one upstream request, as a relay reports them.

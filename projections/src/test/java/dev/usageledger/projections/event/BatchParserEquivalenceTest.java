@@ -1,15 +1,10 @@
-package dev.usageledger.relayapi.web;
+package dev.usageledger.projections.event;
 
 import static dev.usageledger.projections.event.JsonMutations.breakBytes;
 import static dev.usageledger.projections.event.JsonMutations.set;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.usageledger.projections.event.EventCodec;
-import dev.usageledger.projections.event.InputBody;
-import dev.usageledger.projections.event.InputParser;
 import dev.usageledger.projections.event.InputParser.Parsed;
-import dev.usageledger.projections.event.InputRules;
-import dev.usageledger.projections.event.UsageReport;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -25,10 +20,11 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A usage batch read with the streaming parser ({@link RequestBodies#parseBatch}, {@link InputBody#read}) against the
- * tree it replaced ({@link RequestBodies#parse}, then {@link InputParser#usageBatch(JsonNode, Instant)}): on generated
- * batches, on the same batches with a field of an event replaced by every kind of JSON value, on broken bytes and on
- * odd bodies, both give the same event count and the same reports, the same violations, or the same 400.
+ * A usage batch read with the streaming parser ({@link InputJson#batch}, {@link InputBody#read}) against the tree it
+ * replaced ({@link InputJson#tree}, then {@link InputParser#usageBatch(JsonNode, Instant)}): on generated batches, on
+ * the same batches with a field of an event replaced by every kind of JSON value, on broken bytes and on odd bodies,
+ * both give the same event count and the same reports, the same violations, or the same malformed body (the same
+ * 400).
  */
 class BatchParserEquivalenceTest {
 
@@ -36,7 +32,7 @@ class BatchParserEquivalenceTest {
     private static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
     private static final JsonMapper JSON = EventCodec.newMapper();
 
-    private final RequestBodies bodies = new RequestBodies(1 << 20);
+    private final InputJson json = new InputJson();
     private final InputParser parser = new InputParser(InputRules.DEFAULTS);
 
     /** Every field path of a relay's event, and two nobody reads. */
@@ -73,7 +69,7 @@ class BatchParserEquivalenceTest {
                 events.add(randomEvent(random, seed + "_" + i + "_" + e));
             }
             byte[] valid = JSON.writeValueAsBytes(body);
-            Parsed<List<UsageReport>> parsed = parser.usageBatch(bodies.parseBatch(valid), NOW);
+            Parsed<List<UsageReport>> parsed = parser.usageBatch(json.batch(valid), NOW);
             assertThat(parsed.valid()).as(parsed.violations().toString()).isTrue();
             assertThat(parsed.value()).hasSize(n);
             assertSameOutcome(valid);
@@ -135,7 +131,7 @@ class BatchParserEquivalenceTest {
             body.append(i == 0 ? "" : ", ").append(i % 2 == 0 ? "{}" : "1");
         }
         byte[] bytes = body.append("]}").toString().getBytes(StandardCharsets.UTF_8);
-        assertThat(bodies.parseBatch(bytes).eventCount()).isEqualTo(1001);
+        assertThat(json.batch(bytes).eventCount()).isEqualTo(1001);
         assertSameOutcome(bytes);
     }
 
@@ -155,25 +151,25 @@ class BatchParserEquivalenceTest {
 
     /** The path before streaming: the tree, its event count, then the parser on the tree. */
     private Object tree(byte[] body) {
-        JsonNode root = bodies.parse(body);
+        JsonNode root = json.tree(body);
         JsonNode events = root.isObject() ? root.get("events") : null;
         int count = events != null && events.isArray() ? events.size() : 0;
         return List.of(count, parser.usageBatch(root, NOW));
     }
 
-    /** The streaming path: {@link RequestBodies#parseBatch}, its event count, then the parser on it. */
+    /** The streaming path: {@link InputJson#batch}, its event count, then the parser on it. */
     private Object streamed(byte[] body) {
-        InputBody parsed = bodies.parseBatch(body);
+        InputBody parsed = json.batch(body);
         Parsed<List<UsageReport>> result = parser.usageBatch(parsed, NOW);
         return List.of(parsed.eventCount(), result);
     }
 
-    /** What the request gets: the count and parse, or the 400's status, message and violations. */
+    /** What the request gets: the count and parse, or the malformed body's message and violations. */
     private static Object outcome(Supplier<Object> read) {
         try {
             return read.get();
-        } catch (Rejection r) {
-            return List.of(r.status(), String.valueOf(r.getMessage()), r.violations(), r.events());
+        } catch (MalformedBodyException e) {
+            return List.of(String.valueOf(e.getMessage()), e.violations());
         }
     }
 

@@ -1,12 +1,12 @@
-package dev.usageledger.projections.pricing;
+package dev.usageledger.projections.value;
 
 import java.util.Locale;
 
 /** Where the price of a request came from. */
 public enum PricingSource {
-    /** Priced by {@link CostCalculator} from a {@link PricingCatalog}. */
+    /** Priced from the pricing catalog. */
     CATALOG("catalog"),
-    /** The relay sent a cost of its own and the ledger kept it; never produced by this package. */
+    /** The relay sent a cost of its own and the ledger kept it; never produced by the pricing. */
     RELAY("relay"),
     /** The model is not in the catalog: the cost is 0, never an error. */
     UNPRICED("unpriced");
