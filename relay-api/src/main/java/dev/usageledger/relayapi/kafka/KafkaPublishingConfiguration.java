@@ -2,7 +2,7 @@ package dev.usageledger.relayapi.kafka;
 
 import dev.usageledger.projections.event.EventCodec;
 import dev.usageledger.relayapi.config.IngestProperties;
-import dev.usageledger.relayapi.config.InvalidSettingException;
+import dev.usageledger.common.InvalidSettingException;
 import dev.usageledger.relayapi.config.LedgerKafkaProperties;
 import dev.usageledger.relayapi.ingest.IngestMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
