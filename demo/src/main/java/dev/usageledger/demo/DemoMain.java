@@ -10,6 +10,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -20,8 +22,8 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The one-command embedded run: real Kafka (KRaft), MariaDB and Redis, relay-api and
- * usage-consumer as their own processes, a demo relay sending realistic traffic, and the totals
+ * The one-command embedded run: real Kafka (KRaft), MariaDB and Redis, relay-api,
+ * usage-consumer and stats-api as their own processes, a demo relay sending realistic traffic, and the totals
  * read back from MySQL. Stays up until Ctrl-C.
  */
 @Command(name = "usage-ledger-demo", mixinStandardHelpOptions = true,
@@ -48,6 +50,9 @@ public final class DemoMain implements Callable<Integer> {
 
     @Option(names = "--consumer-port", defaultValue = "8081", description = "usage-consumer port, 0 for any (default ${DEFAULT-VALUE}).")
     int consumerPort;
+
+    @Option(names = "--stats-port", defaultValue = "8082", description = "stats-api port, 0 for any (default ${DEFAULT-VALUE}).")
+    int statsPort;
 
     @Option(names = "--dir", defaultValue = ".demo", description = "Working directory for data and logs (default ${DEFAULT-VALUE}).")
     Path dir;
@@ -83,7 +88,7 @@ public final class DemoMain implements Callable<Integer> {
             stopped.countDown();
         }, "demo-shutdown"));
         long stackMs = elapsedMs(t0);
-        say("servers up in " + stackMs + " ms; starting relay-api and usage-consumer");
+        say("servers up in " + stackMs + " ms; starting relay-api, usage-consumer and stats-api");
         long t1 = System.nanoTime();
         Thread relayStart = new Thread(() -> {
             try {
@@ -96,6 +101,7 @@ public final class DemoMain implements Callable<Integer> {
         if (!consumerAfterIngest) {
             apps.startConsumer();
         }
+        apps.startStatsApi(statsPort);
         relayStart.join();
         long appsMs = elapsedMs(t1);
         say("apps ready in " + appsMs + " ms (total start-up " + elapsedMs(t0) + " ms)");
@@ -140,8 +146,15 @@ public final class DemoMain implements Callable<Integer> {
         say("Look around:");
         say("  ingest            POST " + apps.relayUrl() + "/v1/usage-events   (Authorization: Bearer " + LedgerApps.RELAY_TOKEN + ")");
         say("  adjustments       POST " + apps.relayUrl() + "/v1/cost-adjustments (Authorization: Bearer " + LedgerApps.ADMIN_TOKEN + ")");
+        String range = "from=" + LocalDate.now(ZoneOffset.UTC).minusDays(days) + "&to="
+                + LocalDate.now(ZoneOffset.UTC).plusDays(1);
+        say("  stats (analyst)   GET  " + apps.statsUrl() + "/v1/stats/series?granularity=day&" + range
+                + "&groupBy=model   (Authorization: Bearer " + LedgerApps.ANALYST_TOKEN + ")");
+        say("                    GET  " + apps.statsUrl() + "/v1/stats/top?dimension=apiKeyId&" + range + "   "
+                + apps.statsUrl() + "/v1/ledger?" + range + "   (format=csv for CSV)");
         say("  relay-api         " + apps.relayUrl() + "/actuator/health   " + apps.relayUrl() + "/actuator/prometheus");
         say("  usage-consumer    " + apps.consumerUrl() + "/actuator/health   " + apps.consumerUrl() + "/actuator/prometheus");
+        say("  stats-api         " + apps.statsUrl() + "/actuator/health   " + apps.statsUrl() + "/actuator/prometheus");
         say("  MySQL (MariaDB)   " + stack.jdbcUrl() + "  user root, no password");
         say("  Kafka             " + stack.bootstrapServers() + "  topic usage-events, dead letters usage-events.DLT");
         say("  Redis             " + stack.redisUri());

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Starts relay-api and usage-consumer from their executable jars, each in its own JVM, wired to
+ * Starts relay-api, usage-consumer and stats-api from their executable jars, each in its own JVM, wired to
  * an {@link EmbeddedStack}. Separate processes keep the apps' classpaths apart, let a test SIGKILL
  * the consumer, and let memory be measured per app.
  */
@@ -28,6 +28,8 @@ public final class LedgerApps {
     public static final String RELAY_TOKEN = "demo-relay-token-0123456789abcdef";
     public static final String ADMIN_NAME = "demo-admin";
     public static final String ADMIN_TOKEN = "demo-admin-token-0123456789abcdef";
+    public static final String ANALYST_NAME = "demo-analyst";
+    public static final String ANALYST_TOKEN = "demo-analyst-token-0123456789abcdef";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
     private final EmbeddedStack stack;
@@ -39,6 +41,8 @@ public final class LedgerApps {
     private final List<String> extraConsumerArgs = new ArrayList<>();
     private final List<String> extraRelayArgs = new ArrayList<>();
     private JavaProcess relayApi;
+    private JavaProcess statsApi;
+    private int statsPort;
     private final List<JavaProcess> consumers = new ArrayList<>();
     private JavaProcess consumer;
 
@@ -67,6 +71,30 @@ public final class LedgerApps {
 
     public String consumerUrl() {
         return "http://127.0.0.1:" + consumerPort;
+    }
+
+    public String statsUrl() {
+        return "http://127.0.0.1:" + statsPort;
+    }
+
+    public JavaProcess statsApi() {
+        return statsApi;
+    }
+
+    /** Starts stats-api on {@code port} (0: a free one): MySQL only, analyst and admin tokens read. */
+    public void startStatsApi(int port) throws IOException, InterruptedException {
+        statsPort = port == 0 ? Ports.freePort() : port;
+        statsApi = JavaProcess.builder("stats-api")
+                .jar(repo.require("stats-api/target/stats-api-exec.jar"))
+                .jvmArgs(AppJvmArgs.STATS_API.toArray(String[]::new))
+                .env("LEDGER_SECURITY_ANALYSTTOKENS", ANALYST_NAME + ":" + ANALYST_TOKEN)
+                .env("LEDGER_SECURITY_ADMINTOKENS", ADMIN_NAME + ":" + ADMIN_TOKEN)
+                .env("LEDGER_SECURITY_RELAYTOKENS", RELAY_NAME + ":" + RELAY_TOKEN)
+                .args("--server.port=" + statsPort, "--spring.datasource.url=" + stack.jdbcUrl(),
+                        "--spring.datasource.username=root", "--spring.datasource.password=")
+                .logFile(logDir.resolve("stats-api.log"))
+                .start();
+        awaitReady(statsApi, statsUrl());
     }
 
     public JavaProcess relayApi() {
@@ -177,6 +205,9 @@ public final class LedgerApps {
     public void stop() {
         if (relayApi != null) {
             relayApi.stop(Duration.ofSeconds(10));
+        }
+        if (statsApi != null) {
+            statsApi.stop(Duration.ofSeconds(10));
         }
         for (JavaProcess c : consumers) {
             if (c.isAlive()) {

@@ -3,7 +3,7 @@ package dev.usageledger.stack;
 import java.util.List;
 
 /**
- * The JVM options the demo and the benchmark start the two applications with, in one place. Each app is budgeted
+ * The JVM options the demo and the benchmark start the applications with, in one place. Each app is budgeted
  * 512 MB of resident memory (issue #3): the heap below plus what lives outside it (metaspace ~57 MB, code cache,
  * symbols, class space, compiler arenas, NIO buffers, malloc; ~240 MB for usage-consumer at maximum load, measured
  * with native memory tracking). The usage-consumer container sets the same options through
@@ -21,6 +21,9 @@ public final class AppJvmArgs {
 
     /** relay-api. */
     public static final List<String> RELAY_API = List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC");
+
+    /** stats-api: the ledger's CSV streams row by row, so its heap does not grow with the range. */
+    public static final List<String> STATS_API = List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC");
 
     private AppJvmArgs() {}
 }

@@ -8,11 +8,11 @@ import dev.usageledger.projections.pricing.Pricer;
 import dev.usageledger.projections.pricing.PricingCatalog;
 import dev.usageledger.projections.pricing.ServiceRates;
 import dev.usageledger.relayapi.config.IngestProperties;
-import dev.usageledger.relayapi.config.InvalidSettingException;
+import dev.usageledger.common.InvalidSettingException;
 import dev.usageledger.relayapi.config.PricingProperties;
 import dev.usageledger.relayapi.config.SecurityProperties;
 import dev.usageledger.relayapi.ingest.IngestMetrics;
-import dev.usageledger.relayapi.security.BearerTokens;
+import dev.usageledger.common.security.BearerTokens;
 import dev.usageledger.relayapi.web.RequestBodies;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -50,7 +50,7 @@ public class RelayApiConfiguration {
 
     @Bean
     BearerTokens bearerTokens(SecurityProperties security) {
-        return new BearerTokens(security.relays(), security.admins());
+        return new BearerTokens(security.tokens());
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package dev.usageledger.relayapi.config;
 
+import dev.usageledger.common.InvalidSettingException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;

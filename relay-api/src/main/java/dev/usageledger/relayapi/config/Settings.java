@@ -1,5 +1,6 @@
 package dev.usageledger.relayapi.config;
 
+import dev.usageledger.common.InvalidSettingException;
 import java.time.Duration;
 
 /** Start-up checks of settings; every failure names the property, so a bad setting fails the boot legibly. */

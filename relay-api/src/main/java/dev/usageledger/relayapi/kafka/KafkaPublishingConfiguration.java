@@ -1,7 +1,7 @@
 package dev.usageledger.relayapi.kafka;
 
 import dev.usageledger.relayapi.config.IngestProperties;
-import dev.usageledger.relayapi.config.InvalidSettingException;
+import dev.usageledger.common.InvalidSettingException;
 import dev.usageledger.relayapi.config.LedgerKafkaProperties;
 import dev.usageledger.relayapi.ingest.IngestMetrics;
 import io.micrometer.core.instrument.MeterRegistry;

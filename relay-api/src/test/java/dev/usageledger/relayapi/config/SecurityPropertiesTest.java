@@ -3,7 +3,8 @@ package dev.usageledger.relayapi.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.usageledger.relayapi.security.TokenEntry;
+import dev.usageledger.common.InvalidSettingException;
+import dev.usageledger.common.security.TokenEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -3,7 +3,7 @@ package dev.usageledger.relayapi.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.usageledger.relayapi.config.InvalidSettingException;
+import dev.usageledger.common.InvalidSettingException;
 
 import java.time.Duration;
 import java.util.Map;

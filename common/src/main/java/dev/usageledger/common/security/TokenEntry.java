@@ -1,4 +1,4 @@
-package dev.usageledger.relayapi.security;
+package dev.usageledger.common.security;
 
 /** One configured {@code name:token}; {@link #toString()} never shows the token. */
 public record TokenEntry(String name, String token) {

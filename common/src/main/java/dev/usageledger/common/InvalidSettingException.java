@@ -1,4 +1,4 @@
-package dev.usageledger.relayapi.config;
+package dev.usageledger.common;
 
 /** A configuration property holds a value the service cannot run with; the message starts with the property name. */
 public final class InvalidSettingException extends IllegalArgumentException {

@@ -1,8 +1,9 @@
-package dev.usageledger.relayapi.security;
+package dev.usageledger.common.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
+import java.util.EnumSet;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class BearerTokensTest {
@@ -11,9 +12,12 @@ class BearerTokensTest {
     private static final String ROTATED = "relay-token-rotated-0123";
     private static final String ADMIN = "admin-token-0123456789";
 
-    private final BearerTokens tokens = new BearerTokens(
-            List.of(new TokenEntry("node-1", RELAY), new TokenEntry("node-1", ROTATED)),
-            List.of(new TokenEntry("ops", ADMIN)));
+    private static final String ANALYST = "analyst-token-0123456789";
+
+    private final BearerTokens tokens = new BearerTokens(TokenLists.parse(Map.of(
+            TokenKind.RELAY, "node-1:" + RELAY + ",node-1:" + ROTATED,
+            TokenKind.ANALYST, "finance:" + ANALYST,
+            TokenKind.ADMIN, "ops:" + ADMIN)));
 
     @Test
     void resolvesARelayTokenToItsName() {
@@ -31,6 +35,15 @@ class BearerTokensTest {
     void refusesATokenOfTheOtherKind() {
         assertThat(tokens.authenticate("Bearer " + ADMIN, TokenKind.RELAY)).isEmpty();
         assertThat(tokens.authenticate("Bearer " + RELAY, TokenKind.ADMIN)).isEmpty();
+    }
+
+    @Test
+    void acceptsAnyOfSeveralKindsAndNoOther() {
+        var readers = EnumSet.of(TokenKind.ANALYST, TokenKind.ADMIN);
+        assertThat(tokens.authenticate("Bearer " + ANALYST, readers)).contains(new Caller(TokenKind.ANALYST, "finance"));
+        assertThat(tokens.authenticate("Bearer " + ADMIN, readers)).map(Caller::kind).contains(TokenKind.ADMIN);
+        assertThat(tokens.authenticate("Bearer " + RELAY, readers)).isEmpty();
+        assertThat(tokens.authenticate(null, readers)).isEmpty();
     }
 
     @Test

@@ -1,14 +1,15 @@
-package dev.usageledger.relayapi.security;
+package dev.usageledger.common.security;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Resolves {@code Authorization: Bearer <token>} to a {@link Caller}. Tokens are held only as SHA-256 digests and
@@ -28,10 +29,11 @@ public final class BearerTokens {
 
     private final Map<String, Caller> byDigest;
 
-    public BearerTokens(List<TokenEntry> relays, List<TokenEntry> admins) {
+    public BearerTokens(TokenLists lists) {
         Map<String, Caller> map = new HashMap<>();
-        relays.forEach(e -> add(map, e, TokenKind.RELAY));
-        admins.forEach(e -> add(map, e, TokenKind.ADMIN));
+        for (TokenKind kind : TokenKind.values()) {
+            lists.of(kind).forEach(e -> add(map, e, kind));
+        }
         this.byDigest = Map.copyOf(map);
     }
 
@@ -44,9 +46,17 @@ public final class BearerTokens {
 
     /**
      * The caller whose token of kind {@code required} the header carries; empty when the header is missing,
-     * malformed, names an unknown token, or a token of the other kind.
+     * malformed, names an unknown token, or a token of another kind.
      */
     public Optional<Caller> authenticate(String authorizationHeader, TokenKind required) {
+        return authenticate(authorizationHeader, EnumSet.of(required));
+    }
+
+    /**
+     * The caller whose token of one of the {@code accepted} kinds the header carries; empty when the header is
+     * missing, malformed, names an unknown token, or a token of a kind not accepted.
+     */
+    public Optional<Caller> authenticate(String authorizationHeader, Set<TokenKind> accepted) {
         if (authorizationHeader == null) {
             return Optional.empty();
         }
@@ -60,7 +70,7 @@ public final class BearerTokens {
             return Optional.empty();
         }
         Caller caller = byDigest.get(digest(token));
-        return caller != null && caller.kind() == required ? Optional.of(caller) : Optional.empty();
+        return caller != null && accepted.contains(caller.kind()) ? Optional.of(caller) : Optional.empty();
     }
 
     private static String digest(String token) {

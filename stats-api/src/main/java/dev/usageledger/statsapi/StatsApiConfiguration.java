@@ -1,0 +1,40 @@
+package dev.usageledger.statsapi;
+
+import dev.usageledger.common.security.BearerTokens;
+import dev.usageledger.statsapi.config.ReaderSecurityProperties;
+import dev.usageledger.statsapi.config.ReportingProperties;
+import dev.usageledger.statsapi.read.LedgerReader;
+import dev.usageledger.statsapi.read.StatsReader;
+import dev.usageledger.statsapi.read.Tiling;
+import dev.usageledger.statsapi.web.ReaderAuthentication;
+import javax.sql.DataSource;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/** The framework-free readers wired with the typed settings, and authentication in front of every {@code /v1} read. */
+@Configuration(proxyBeanMethods = false)
+public class StatsApiConfiguration implements WebMvcConfigurer {
+
+    private final ReaderAuthentication authentication;
+
+    public StatsApiConfiguration(ReaderSecurityProperties security) {
+        this.authentication = new ReaderAuthentication(new BearerTokens(security.tokens()));
+    }
+
+    @Bean
+    StatsReader statsReader(DataSource dataSource, ReportingProperties reporting) {
+        return new StatsReader(dataSource, new Tiling(reporting.zone()));
+    }
+
+    @Bean
+    LedgerReader ledgerReader(DataSource dataSource, StatsReader statsReader) {
+        return new LedgerReader(dataSource, statsReader);
+    }
+
+    @Override
+    public void addInterceptors(InterceptorRegistry registry) {
+        registry.addInterceptor(authentication).addPathPatterns("/v1/**");
+    }
+}

@@ -1,0 +1,95 @@
+package dev.usageledger.statsapi.read;
+
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The measures of CONTRACT §5, summed exactly: token counts as {@code long}, money as {@link BigDecimal}. Mutable,
+ * not thread-safe; one per bucket and group while a request is answered.
+ */
+public final class Measures {
+
+    /** The measures' names in the order of every answer (JSON fields, CSV columns) and of {@link ReadSql}'s sums. */
+    public static final List<String> NAMES = List.of("requests", "inputTokens", "outputTokens", "cacheCreateTokens",
+            "cacheReadTokens", "ephemeral5mTokens", "ephemeral1hTokens", "realCostUsd", "ratedCostUsd");
+
+    private static final int COUNTS = 7;
+
+    private final long[] counts = new long[COUNTS];
+    private BigDecimal realCostUsd = BigDecimal.ZERO;
+    private BigDecimal ratedCostUsd = BigDecimal.ZERO;
+
+    /** Adds the nine sums of a row that starts at column {@code first}, in {@link #NAMES} order; NULL is 0. */
+    void add(ResultSet rs, int first) throws SQLException {
+        for (int i = 0; i < COUNTS; i++) {
+            counts[i] += rs.getLong(first + i);
+        }
+        realCostUsd = plus(realCostUsd, rs.getBigDecimal(first + COUNTS));
+        ratedCostUsd = plus(ratedCostUsd, rs.getBigDecimal(first + COUNTS + 1));
+    }
+
+    public void add(Measures other) {
+        for (int i = 0; i < COUNTS; i++) {
+            counts[i] += other.counts[i];
+        }
+        realCostUsd = realCostUsd.add(other.realCostUsd);
+        ratedCostUsd = ratedCostUsd.add(other.ratedCostUsd);
+    }
+
+    private static BigDecimal plus(BigDecimal sum, BigDecimal value) {
+        return value == null ? sum : sum.add(value);
+    }
+
+    public long requests() {
+        return counts[0];
+    }
+
+    /** Input, output, cache-create and cache-read tokens: every token once (the ephemeral split is within create). */
+    public long tokens() {
+        return counts[1] + counts[2] + counts[3] + counts[4];
+    }
+
+    public BigDecimal realCostUsd() {
+        return realCostUsd;
+    }
+
+    public BigDecimal ratedCostUsd() {
+        return ratedCostUsd;
+    }
+
+    /** Every measure zero: the same as no row at all (CONTRACT §3). */
+    public boolean isZero() {
+        for (long c : counts) {
+            if (c != 0) {
+                return false;
+            }
+        }
+        return realCostUsd.signum() == 0 && ratedCostUsd.signum() == 0;
+    }
+
+    /** The measures by {@link #NAMES}: tokens as numbers, money as decimal strings. */
+    public Map<String, Object> toFields() {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        List<Object> values = values();
+        for (int i = 0; i < NAMES.size(); i++) {
+            fields.put(NAMES.get(i), values.get(i));
+        }
+        return fields;
+    }
+
+    /** The values in {@link #NAMES} order, as {@link #toFields()} gives them. */
+    public List<Object> values() {
+        List<Object> values = new ArrayList<>(NAMES.size());
+        for (long c : counts) {
+            values.add(c);
+        }
+        values.add(Money.format(realCostUsd));
+        values.add(Money.format(ratedCostUsd));
+        return values;
+    }
+}

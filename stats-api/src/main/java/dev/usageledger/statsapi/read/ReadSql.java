@@ -1,0 +1,125 @@
+package dev.usageledger.statsapi.read;
+
+import java.util.List;
+
+/**
+ * All SQL of stats-api: read-only, on the tables of CONTRACT §3. Runs on MySQL 8.0+ and MariaDB 10.11+ alike. Every
+ * sum query selects the nine measures in {@link Measures#NAMES} order (0 for a measure the table does not hold), so
+ * one reader adds any of them.
+ */
+public final class ReadSql {
+
+    private ReadSql() {}
+
+    private static final String USAGE_SUMS = "SUM(requests), SUM(input_tokens), SUM(output_tokens), "
+            + "SUM(cache_create_tokens), SUM(cache_read_tokens), SUM(ephemeral_5m_tokens), SUM(ephemeral_1h_tokens)";
+    private static final String LEDGER_USAGE_SUMS = "COUNT(*), SUM(input_tokens), SUM(output_tokens), "
+            + "SUM(cache_create_tokens), SUM(cache_read_tokens), SUM(ephemeral_5m_tokens), SUM(ephemeral_1h_tokens)";
+    private static final String NO_USAGE = "0, 0, 0, 0, 0, 0, 0";
+    private static final String COST_SUMS = "SUM(real_cost_usd), SUM(rated_cost_usd)";
+    private static final String NO_COST = "0, 0";
+
+    /** A table read for sums: stored stats rows (with a {@code bucket_start}) or ledger rows. */
+    enum Table {
+        USAGE_STATS("usage_stats", USAGE_SUMS + ", " + NO_COST, true),
+        COST_STATS("cost_stats", NO_USAGE + ", " + COST_SUMS, true),
+        ACCOUNT_USAGE_STATS("account_usage_stats", USAGE_SUMS + ", " + COST_SUMS, true),
+        USAGE_RECORDS("usage_records", LEDGER_USAGE_SUMS + ", " + COST_SUMS, false),
+        COST_ADJUSTMENTS("cost_adjustments", NO_USAGE + ", " + COST_SUMS, false);
+
+        final String name;
+        final String sums;
+        final boolean stored;
+
+        Table(String name, String sums, boolean stored) {
+            this.name = name;
+            this.sums = sums;
+            this.stored = stored;
+        }
+    }
+
+    /**
+     * The tables a request reads: the key projection ({@code usage_stats}, {@code cost_stats}: costs with
+     * adjustments) or the account projection ({@code account_usage_stats}), and the ledger tables that hold the same
+     * rows for the pieces no stored bucket covers.
+     */
+    enum Projection {
+        KEY(List.of(Table.USAGE_STATS, Table.COST_STATS), ""),
+        ACCOUNT(List.of(Table.ACCOUNT_USAGE_STATS), " AND account_id IS NOT NULL");
+
+        final List<Table> stored;
+        /** Ledger rows the projection holds: the account projection only those that name an account. */
+        final String ledgerCondition;
+
+        Projection(List<Table> stored, String ledgerCondition) {
+            this.stored = stored;
+            this.ledgerCondition = ledgerCondition;
+        }
+
+        static final List<Table> LEDGER = List.of(Table.USAGE_RECORDS, Table.COST_ADJUSTMENTS);
+    }
+
+    /**
+     * Sums of stored rows of one granularity whose {@code bucket_start} is in one of {@code ranges} half-open ranges,
+     * per bucket and group: columns {@code bucket_start}, group (NULL without grouping), the nine sums. Parameters:
+     * granularity, then each range's start and end, then the filters.
+     */
+    static String storedSums(Table table, Dimension groupBy, Filters filters, int ranges) {
+        String group = groupBy.column() == null ? "NULL" : groupBy.column();
+        StringBuilder sql = new StringBuilder("SELECT bucket_start, ").append(group).append(", ").append(table.sums)
+                .append(" FROM ").append(table.name).append(" WHERE granularity = ? AND (");
+        for (int i = 0; i < ranges; i++) {
+            sql.append(i == 0 ? "" : " OR ").append("(bucket_start >= ? AND bucket_start < ?)");
+        }
+        sql.append(')').append(filters.conditions()).append(" GROUP BY bucket_start");
+        if (groupBy.column() != null) {
+            sql.append(", ").append(group);
+        }
+        return sql.toString();
+    }
+
+    /**
+     * Sums of ledger rows per piece and group, one {@code SELECT} per piece joined with {@code UNION ALL}: columns
+     * piece number (from {@code firstPiece}), group, the nine sums; a piece without rows may answer one row of NULL
+     * sums. Parameters per piece: its start and end, then the filters.
+     */
+    static String ledgerSums(Table table, Projection projection, Dimension groupBy, Filters filters, int firstPiece,
+            int pieces) {
+        String group = groupBy.column() == null ? "NULL" : groupBy.column();
+        StringBuilder sql = new StringBuilder();
+        for (int i = 0; i < pieces; i++) {
+            sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT ").append(firstPiece + i).append(", ")
+                    .append(group).append(", ").append(table.sums).append(" FROM ").append(table.name)
+                    .append(" WHERE occurred_at >= ? AND occurred_at < ?").append(projection.ledgerCondition)
+                    .append(filters.conditions());
+            if (groupBy.column() != null) {
+                sql.append(" GROUP BY ").append(group);
+            }
+        }
+        return sql.toString();
+    }
+
+    /** The columns of a ledger record, in the order of {@link LedgerRecord}'s fields. */
+    static final String LEDGER_COLUMNS = "request_id, occurred_at, api_key_id, account_id, account_type, model, "
+            + "input_tokens, output_tokens, cache_create_tokens, cache_read_tokens, ephemeral_5m_tokens, "
+            + "ephemeral_1h_tokens, real_cost_usd, rated_cost_usd, pricing_source, pricing_version";
+
+    /**
+     * Ledger records of {@code [from, to)} in (occurred_at, request_id) order, after a cursor position when
+     * {@code afterCursor}: a keyset walk on {@code ix_usage_records_time} (or the key index with a key filter), as
+     * fast deep in the range as at its start. Parameters: from, to, the filters, then (when after a cursor) the
+     * cursor's time twice and its request id; then the limit when {@code limited}.
+     */
+    static String ledgerPage(Filters filters, boolean afterCursor, boolean limited) {
+        return "SELECT " + LEDGER_COLUMNS + " FROM usage_records WHERE occurred_at >= ? AND occurred_at < ?"
+                + filters.conditions()
+                + (afterCursor ? " AND (occurred_at > ? OR (occurred_at = ? AND request_id > ?))" : "")
+                + " ORDER BY occurred_at, request_id" + (limited ? " LIMIT ?" : "");
+    }
+
+    /**
+     * When the projection last committed: every projecting transaction stores its offsets with {@code updated_at}
+     * (ProjectionSql.ADVANCE_OFFSET); NULL before the first.
+     */
+    static final String PROJECTED_AT = "SELECT MAX(updated_at) FROM consumer_offsets";
+}

@@ -1,0 +1,264 @@
+package dev.usageledger.statsapi.read;
+
+import dev.usageledger.statsapi.read.ReadSql.Projection;
+import dev.usageledger.statsapi.read.ReadSql.Table;
+import dev.usageledger.statsapi.read.Tiling.Piece;
+import dev.usageledger.statsapi.read.Tiling.Source;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import javax.sql.DataSource;
+
+/**
+ * Sums of the measures per span and group, exact: each span is tiled into the coarsest stored rows that cover it
+ * ({@link Tiling}) and the ledger for the rest, and every statement of one answer reads the same snapshot (one
+ * {@code REPEATABLE READ} transaction), so stored rows and ledger rows agree with each other and with
+ * {@code projectedAt}. Thread-safe.
+ */
+public final class StatsReader {
+
+    /** Bounds a statement's text: ranges or ledger pieces per statement. */
+    private static final int PER_STATEMENT = 200;
+
+    private final DataSource dataSource;
+    private final Tiling tiling;
+
+    public StatsReader(DataSource dataSource, Tiling tiling) {
+        this.dataSource = dataSource;
+        this.tiling = tiling;
+    }
+
+    /**
+     * @param groups per group (null without grouping), the sums per span in the order of the spans; groups in
+     *               ascending order, a group whose every sum is zero left out (without grouping the one group is
+     *               always there)
+     */
+    public record Sums(Map<String, Measures[]> groups, Instant projectedAt) {}
+
+    /** One top-list entry. */
+    public record Ranked(String group, Measures measures) {}
+
+    /** A top list, largest first. */
+    public record Top(List<Ranked> items, Instant projectedAt) {}
+
+    /**
+     * The sums per span of {@code spans} and group of {@code groupBy}.
+     *
+     * @throws TooManyGroupsException when more than {@code maxGroups} groups have rows
+     */
+    public Sums sums(List<Span> spans, Dimension groupBy, Filters filters, int maxGroups) {
+        Projection projection = filters.needsAccountProjection(groupBy) ? Projection.ACCOUNT : Projection.KEY;
+        Plan plan = plan(spans);
+        Accumulator sums = new Accumulator(spans.size(), maxGroups);
+        if (groupBy == Dimension.NONE) {
+            sums.slot(0, null);
+        }
+        return inSnapshot(c -> {
+            Instant projectedAt = projectedAt(c);
+            for (Map.Entry<Source, TreeMap<LocalDateTime, Slot>> stored : plan.stored.entrySet()) {
+                for (Table table : projection.stored) {
+                    readStored(c, table, stored.getKey(), stored.getValue(), groupBy, filters, sums);
+                }
+            }
+            for (Table table : Projection.LEDGER) {
+                readLedger(c, table, projection, plan.ledger, groupBy, filters, sums);
+            }
+            return new Sums(sums.result(groupBy != Dimension.NONE), projectedAt);
+        });
+    }
+
+    /** The {@code limit} groups of {@code dimension} largest by {@code ranking} over {@code span}. */
+    public Top top(Span span, Dimension dimension, Ranking ranking, int limit) {
+        Sums sums = sums(List.of(span), dimension, Filters.NONE, Integer.MAX_VALUE);
+        Comparator<Ranked> order = Comparator.comparing(Ranked::measures, ranking.largestFirst())
+                .thenComparing(Ranked::group);
+        return new Top(sums.groups().entrySet().stream().map(e -> new Ranked(e.getKey(), e.getValue()[0]))
+                .sorted(order).limit(limit).toList(), sums.projectedAt());
+    }
+
+    /** When the projection last committed; {@code null} before its first transaction. */
+    public Instant projectedAt() {
+        return inSnapshot(StatsReader::projectedAt);
+    }
+
+    // ---- planning -----------------------------------------------------------------------------
+
+    /** Which span a stored bucket or ledger piece counts for. */
+    private record Slot(int span, Instant end) {}
+
+    private record LedgerPiece(int span, Instant start, Instant end) {}
+
+    private record Plan(Map<Source, TreeMap<LocalDateTime, Slot>> stored, List<LedgerPiece> ledger) {}
+
+    private Plan plan(List<Span> spans) {
+        Map<Source, TreeMap<LocalDateTime, Slot>> stored = new EnumMap<>(Source.class);
+        List<LedgerPiece> ledger = new ArrayList<>();
+        for (int i = 0; i < spans.size(); i++) {
+            for (Piece piece : tiling.tile(spans.get(i).from(), spans.get(i).to())) {
+                if (piece.source() == Source.LEDGER) {
+                    ledger.add(new LedgerPiece(i, piece.start(), piece.end()));
+                } else {
+                    stored.computeIfAbsent(piece.source(), s -> new TreeMap<>())
+                            .put(utc(piece.start()), new Slot(i, piece.end()));
+                }
+            }
+        }
+        return new Plan(stored, ledger);
+    }
+
+    /** Adjacent buckets merged into ranges {@code [start, end)} of {@code bucket_start}. */
+    private static List<LocalDateTime[]> ranges(TreeMap<LocalDateTime, Slot> buckets) {
+        List<LocalDateTime[]> ranges = new ArrayList<>();
+        for (Map.Entry<LocalDateTime, Slot> bucket : buckets.entrySet()) {
+            LocalDateTime end = utc(bucket.getValue().end());
+            LocalDateTime[] last = ranges.isEmpty() ? null : ranges.get(ranges.size() - 1);
+            if (last != null && last[1].equals(bucket.getKey())) {
+                last[1] = end;
+            } else {
+                ranges.add(new LocalDateTime[] {bucket.getKey(), end});
+            }
+        }
+        return ranges;
+    }
+
+    // ---- reading ------------------------------------------------------------------------------
+
+    private static void readStored(Connection c, Table table, Source granularity,
+            TreeMap<LocalDateTime, Slot> buckets, Dimension groupBy, Filters filters, Accumulator sums)
+            throws SQLException {
+        List<LocalDateTime[]> ranges = ranges(buckets);
+        for (int from = 0; from < ranges.size(); from += PER_STATEMENT) {
+            List<LocalDateTime[]> chunk = ranges.subList(from, Math.min(ranges.size(), from + PER_STATEMENT));
+            try (PreparedStatement ps = c.prepareStatement(ReadSql.storedSums(table, groupBy, filters, chunk.size()))) {
+                int p = 1;
+                ps.setString(p++, granularity.granularity());
+                for (LocalDateTime[] range : chunk) {
+                    ps.setObject(p++, range[0]);
+                    ps.setObject(p++, range[1]);
+                }
+                for (String value : filters.values()) {
+                    ps.setString(p++, value);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Slot slot = buckets.get(rs.getObject(1, LocalDateTime.class));
+                        if (slot != null) {
+                            sums.slot(slot.span(), rs.getString(2)).add(rs, 3);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void readLedger(Connection c, Table table, Projection projection, List<LedgerPiece> pieces,
+            Dimension groupBy, Filters filters, Accumulator sums) throws SQLException {
+        for (int from = 0; from < pieces.size(); from += PER_STATEMENT) {
+            List<LedgerPiece> chunk = pieces.subList(from, Math.min(pieces.size(), from + PER_STATEMENT));
+            String sql = ReadSql.ledgerSums(table, projection, groupBy, filters, from, chunk.size());
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int p = 1;
+                for (LedgerPiece piece : chunk) {
+                    ps.setObject(p++, utc(piece.start()));
+                    ps.setObject(p++, utc(piece.end()));
+                    for (String value : filters.values()) {
+                        ps.setString(p++, value);
+                    }
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        sums.slot(pieces.get(rs.getInt(1)).span(), rs.getString(2)).add(rs, 3);
+                    }
+                }
+            }
+        }
+    }
+
+    private static Instant projectedAt(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(ReadSql.PROJECTED_AT); ResultSet rs = ps.executeQuery()) {
+            LocalDateTime at = rs.next() ? rs.getObject(1, LocalDateTime.class) : null;
+            return at == null ? null : at.toInstant(ZoneOffset.UTC);
+        }
+    }
+
+    /** {@code DATETIME} columns hold UTC wall-clock times (CONTRACT §3). */
+    static LocalDateTime utc(Instant instant) {
+        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    interface SnapshotWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in one read-only {@code REPEATABLE READ} transaction: one snapshot for every statement. */
+    private <T> T inSnapshot(SnapshotWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try {
+                return work.run(c);
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw new ReadFailedException("reading stats", e);
+        }
+    }
+
+    /** The sums per group and span while rows are read; refuses a group beyond the bound. */
+    private static final class Accumulator {
+        private final int spans;
+        private final int maxGroups;
+        private final Map<String, Measures[]> groups = new HashMap<>();
+
+        Accumulator(int spans, int maxGroups) {
+            this.spans = spans;
+            this.maxGroups = maxGroups;
+        }
+
+        Measures slot(int span, String group) {
+            Measures[] points = groups.get(group);
+            if (points == null) {
+                if (groups.size() >= maxGroups) {
+                    throw new TooManyGroupsException(maxGroups);
+                }
+                points = new Measures[spans];
+                for (int i = 0; i < spans; i++) {
+                    points[i] = new Measures();
+                }
+                groups.put(group, points);
+            }
+            return points[span];
+        }
+
+        Map<String, Measures[]> result(boolean dropZeroGroups) {
+            Map<String, Measures[]> sorted = new LinkedHashMap<>();
+            groups.entrySet().stream()
+                    .filter(e -> !dropZeroGroups || !allZero(e.getValue()))
+                    .sorted(Map.Entry.comparingByKey(Comparator.nullsFirst(Comparator.naturalOrder())))
+                    .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+            return sorted;
+        }
+
+        private static boolean allZero(Measures[] points) {
+            for (Measures m : points) {
+                if (!m.isZero()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.usageledger.statsapi.read;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.usageledger.statsapi.read.ReadSql.Projection;
+import dev.usageledger.statsapi.read.ReadSql.Table;
+import org.junit.jupiter.api.Test;
+
+class ReadSqlTest {
+
+    @Test
+    void storedSumsReadRangesOfBucketStartsPerGroup() {
+        assertThat(ReadSql.storedSums(Table.COST_STATS, Dimension.MODEL, new Filters("key_a", null, null), 2))
+                .isEqualTo("SELECT bucket_start, model, 0, 0, 0, 0, 0, 0, 0, SUM(real_cost_usd), SUM(rated_cost_usd) "
+                        + "FROM cost_stats WHERE granularity = ? AND ((bucket_start >= ? AND bucket_start < ?) OR "
+                        + "(bucket_start >= ? AND bucket_start < ?)) AND api_key_id = ? GROUP BY bucket_start, model");
+    }
+
+    @Test
+    void ledgerSumsOfTheAccountProjectionCountOnlyRowsNamingAnAccount() {
+        assertThat(ReadSql.ledgerSums(Table.USAGE_RECORDS, Projection.ACCOUNT, Dimension.NONE, Filters.NONE, 7, 1))
+                .isEqualTo("SELECT 7, NULL, COUNT(*), SUM(input_tokens), SUM(output_tokens), SUM(cache_create_tokens), "
+                        + "SUM(cache_read_tokens), SUM(ephemeral_5m_tokens), SUM(ephemeral_1h_tokens), "
+                        + "SUM(real_cost_usd), SUM(rated_cost_usd) FROM usage_records WHERE occurred_at >= ? "
+                        + "AND occurred_at < ? AND account_id IS NOT NULL");
+    }
+
+    @Test
+    void aLedgerPageIsAKeysetWalkInTimeOrder() {
+        assertThat(ReadSql.ledgerPage(Filters.NONE, true, true)).endsWith("FROM usage_records WHERE occurred_at >= ? "
+                + "AND occurred_at < ? AND (occurred_at > ? OR (occurred_at = ? AND request_id > ?)) "
+                + "ORDER BY occurred_at, request_id LIMIT ?");
+    }
+}
