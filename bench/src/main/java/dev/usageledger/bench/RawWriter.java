@@ -3,6 +3,7 @@ package dev.usageledger.bench;
 import dev.usageledger.projections.event.UsageRecorded;
 import dev.usageledger.projections.mysql.LedgerRows;
 import dev.usageledger.projections.mysql.ProjectionSql;
+import dev.usageledger.stack.Progress;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -19,8 +20,8 @@ final class RawWriter {
     static final int ROWS_PER_TRANSACTION = 50_000;
 
     /** Writes every event of {@code events} into {@code database}; returns the time spent in JDBC. */
-    static Duration write(Databases dbs, String database, BenchEvents events, LedgerTotals[] totals)
-            throws SQLException {
+    static Duration write(Databases dbs, String database, BenchEvents events, LedgerTotals[] totals,
+            Progress progress) throws SQLException {
         long spent = 0;
         LedgerTotals sum = LedgerTotals.ZERO;
         BenchEvents.Cursor cursor = events.cursor();
@@ -46,6 +47,7 @@ final class RawWriter {
                 }
                 c.commit();
                 spent += System.nanoTime() - t0;
+                progress.advance(chunk.size());
             }
         }
         totals[0] = sum;
