@@ -42,7 +42,9 @@ final class ConsumerRun {
         JavaProcess consumer = start(dbs, database, bootstrapServers, topic, group, logDir, maxPollRecords, jfrDir,
                 variant);
         long endOffsets = ends.values().stream().mapToLong(Long::longValue).sum();
-        try (Progress progress = Progress.onStderr(phase, events)) {
+        // From the moment the partitions are claimed, as the projection time is measured: JVM start-up excluded.
+        Progress progress = null;
+        try {
             long deadline = start + EventLoader.timeout(events).toNanos();
             long claimed = -1;
             long peak = 0;
@@ -54,9 +56,12 @@ final class ConsumerRun {
                 long now = System.nanoTime();
                 if (claimed < 0 && stored.keySet().containsAll(ends.keySet())) {
                     claimed = now;
+                    progress = Progress.onStderr(phase + " (from partitions claimed)", events);
                 }
                 peak = Math.max(peak, consumer.peakRssBytes());
-                progress.reached(projected(stored, ends, events, endOffsets));
+                if (progress != null) {
+                    progress.reached(projected(stored, ends, events, endOffsets));
+                }
                 if (reached(stored, ends)) {
                     return new Result(events, Duration.ofNanos(now - (claimed < 0 ? start : claimed)),
                             Duration.ofNanos(now - start), peak);
@@ -69,6 +74,9 @@ final class ConsumerRun {
                 Thread.sleep(POLL_MS);
             }
         } finally {
+            if (progress != null) {
+                progress.close();
+            }
             consumer.stop(Duration.ofSeconds(15));
         }
     }

@@ -64,10 +64,10 @@ final class RawLoadWriter {
                 for (int from = 0; from < rows.size(); from += RawWriter.BATCH) {
                     List<Object[]> batch = rows.subList(from, Math.min(rows.size(), from + RawWriter.BATCH));
                     load(c, dir, batch);
+                    progress.advance(batch.size());
                 }
                 c.commit();
                 spent += System.nanoTime() - t0;
-                progress.advance(chunk.size());
             }
         } finally {
             Files.deleteIfExists(dir);

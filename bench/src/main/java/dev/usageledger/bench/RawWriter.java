@@ -40,14 +40,15 @@ final class RawWriter {
                     ps.addBatch();
                     if (++n % BATCH == 0) {
                         ps.executeBatch();
+                        progress.advance(BATCH);
                     }
                 }
                 if (n % BATCH != 0) {
                     ps.executeBatch();
+                    progress.advance(n % BATCH);
                 }
                 c.commit();
                 spent += System.nanoTime() - t0;
-                progress.advance(chunk.size());
             }
         }
         totals[0] = sum;

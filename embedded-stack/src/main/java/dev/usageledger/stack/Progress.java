@@ -80,7 +80,8 @@ public final class Progress implements AutoCloseable {
     private void report(long n) {
         Instant now = clock.instant();
         synchronized (this) {
-            if (finished || Duration.between(lastLine, now).compareTo(every) < 0) {
+            // All done: the summary line at close says it.
+            if (finished || (total > 0 && n >= total) || Duration.between(lastLine, now).compareTo(every) < 0) {
                 return;
             }
             lastLine = now;

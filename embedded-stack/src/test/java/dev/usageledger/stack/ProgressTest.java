@@ -76,6 +76,16 @@ class ProgressTest {
     }
 
     @Test
+    void leavesAFinishedPhaseToItsSummaryLine() {
+        Progress p = phase(100);
+        now = now.plusSeconds(3);
+        p.advance(100);
+        assertThat(lines).isEmpty();
+        p.close();
+        assertThat(lines).containsExactly("P1 pipeline: 100 events in 3.0 s, 33/s");
+    }
+
+    @Test
     void aStalledPhaseHasNoEta() {
         Progress p = phase(10);
         now = now.plusSeconds(3);
