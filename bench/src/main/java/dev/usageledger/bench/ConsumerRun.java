@@ -3,6 +3,7 @@ package dev.usageledger.bench;
 import dev.usageledger.stack.AppJvmArgs;
 import dev.usageledger.stack.JavaProcess;
 import dev.usageledger.stack.Ports;
+import dev.usageledger.stack.Progress;
 import dev.usageledger.stack.RepoLayout;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,7 +19,8 @@ import java.util.Map;
 
 /**
  * The real usage-consumer, from its executable jar in its own JVM, projecting a pre-loaded topic
- * into its own database; timed by watching the offsets it stores with the data.
+ * into its own database; timed by watching the offsets it stores with the data, which also make its
+ * progress lines.
  *
  * <p>Two figures: from the process start (JVM and Spring start-up, Flyway, the group join
  * included), and from the moment the consumer has claimed all partitions (its rows appear in
@@ -34,11 +36,14 @@ final class ConsumerRun {
     private ConsumerRun() {}
 
     static Result run(Databases dbs, String database, String bootstrapServers, String topic, String group,
-            Map<Integer, Long> ends, long events, Path logDir, int maxPollRecords, Path jfrDir, ConsumerVariant variant)
-            throws IOException, InterruptedException, SQLException {
+            Map<Integer, Long> ends, long events, Path logDir, int maxPollRecords, Path jfrDir, ConsumerVariant variant,
+            String phase) throws IOException, InterruptedException, SQLException {
         long start = System.nanoTime();
         JavaProcess consumer = start(dbs, database, bootstrapServers, topic, group, logDir, maxPollRecords, jfrDir,
                 variant);
+        long endOffsets = ends.values().stream().mapToLong(Long::longValue).sum();
+        // From the moment the partitions are claimed, as the projection time is measured: JVM start-up excluded.
+        Progress progress = null;
         try {
             long deadline = start + EventLoader.timeout(events).toNanos();
             long claimed = -1;
@@ -51,8 +56,12 @@ final class ConsumerRun {
                 long now = System.nanoTime();
                 if (claimed < 0 && stored.keySet().containsAll(ends.keySet())) {
                     claimed = now;
+                    progress = Progress.onStderr(phase + " (from partitions claimed)", events);
                 }
                 peak = Math.max(peak, consumer.peakRssBytes());
+                if (progress != null) {
+                    progress.reached(projected(stored, ends, events, endOffsets));
+                }
                 if (reached(stored, ends)) {
                     return new Result(events, Duration.ofNanos(now - (claimed < 0 ? start : claimed)),
                             Duration.ofNanos(now - start), peak);
@@ -65,6 +74,9 @@ final class ConsumerRun {
                 Thread.sleep(POLL_MS);
             }
         } finally {
+            if (progress != null) {
+                progress.close();
+            }
             consumer.stop(Duration.ofSeconds(15));
         }
     }
@@ -105,6 +117,18 @@ final class ConsumerRun {
                 .args(args.toArray(String[]::new))
                 .logFile(logDir.resolve("usage-consumer-" + group + ".log"))
                 .start();
+    }
+
+    /**
+     * Events projected, estimated from the stored offsets: their share of the end offsets (which also count the
+     * loader's transaction markers, spread evenly through the topic).
+     */
+    private static long projected(Map<Integer, Long> stored, Map<Integer, Long> ends, long events, long endOffsets) {
+        long sum = 0;
+        for (Map.Entry<Integer, Long> e : ends.entrySet()) {
+            sum += Math.min(e.getValue(), Math.max(0, stored.getOrDefault(e.getKey(), 0L)));
+        }
+        return endOffsets == 0 ? 0 : events * sum / endOffsets;
     }
 
     private static boolean reached(Map<Integer, Long> stored, Map<Integer, Long> ends) {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -60,6 +61,16 @@ final class Databases {
 
     Connection connect(String database) throws SQLException {
         return DriverManager.getConnection(url(database), user, password);
+    }
+
+    /**
+     * A connection that may send {@code LOAD DATA LOCAL} files from {@code directory} only
+     * ({@code allowLoadLocalInfileInPath}; {@code allowLoadLocalInfile}, which would send any file the server asks
+     * for, stays off).
+     */
+    Connection connectLoadingFrom(String database, Path directory) throws SQLException {
+        return DriverManager.getConnection(url(database) + "&allowLoadLocalInfileInPath="
+                + directory, user, password);
     }
 
     MysqlDataSource dataSource(String database) {

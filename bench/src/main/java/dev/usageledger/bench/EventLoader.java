@@ -2,6 +2,7 @@ package dev.usageledger.bench;
 
 import dev.usageledger.projections.event.EventCodec;
 import dev.usageledger.projections.event.UsageRecorded;
+import dev.usageledger.stack.Progress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -57,16 +58,17 @@ final class EventLoader {
     /**
      * Produces every event of {@code events}, in transactions of {@value #EVENTS_PER_TRANSACTION};
      * returns, per partition, the offset after the last event written (what the consumer's stored
-     * offset reaches once it has projected them all).
+     * offset reaches once it has projected them all); {@code phase} names its progress lines.
      */
-    static Map<Integer, Long> load(String bootstrapServers, String topic, BenchEvents events, LedgerTotals[] totals)
-            throws ExecutionException, InterruptedException {
+    static Map<Integer, Long> load(String bootstrapServers, String topic, BenchEvents events, LedgerTotals[] totals,
+            String phase) throws ExecutionException, InterruptedException {
         EventCodec codec = new EventCodec();
         Properties p = producerProperties(bootstrapServers);
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-loader-" + topic);
         Map<Integer, Long> ends = new HashMap<>();
         LedgerTotals sum = LedgerTotals.ZERO;
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p);
+                Progress progress = Progress.onStderr(phase, events.count())) {
             producer.initTransactions();
             BenchEvents.Cursor cursor = events.cursor();
             while (cursor.hasNext()) {
@@ -81,6 +83,7 @@ final class EventLoader {
                 for (UsageRecorded u : chunk) {
                     sum = sum.plus(u);
                 }
+                progress.advance(chunk.size());
             }
         }
         totals[0] = sum;

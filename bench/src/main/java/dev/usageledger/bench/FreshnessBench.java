@@ -1,478 +1,92 @@
 package dev.usageledger.bench;
 
-import dev.usageledger.projections.event.EventCodec;
-import dev.usageledger.projections.event.UsageRecorded;
-import dev.usageledger.stack.JavaProcess;
-import dev.usageledger.stack.Ports;
-import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleFunction;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.IsolationLevel;
 
 /**
- * P4: freshness. relay-api and usage-consumer both running; batches of {@value #BATCH} events are
- * posted at a fixed rate (open loop: on schedule, whatever the answers' latency); for each batch,
- * the time from relay-api's 202 to the moment all its events are in {@code usage_records}, which
- * the consumer writes in the same transaction as {@code usage_stats} (visible in one means visible
- * in the other). Visibility is polled every {@value #POLL_MS} ms on one connection by a thread of its own, oldest
- * pending batch first, stopping at the first batch not yet visible: a batch that becomes visible before an older
- * one is measured when the older one is seen (later than it was, never earlier), and a poll costs one query per
- * newly visible batch plus one. Each load's first {@code warmup} of schedule (default 15 s) is not measured (cold JVMs at the first); the
- * measured phase starts once the consumer has caught up with them (at most 120 s later), so that it measures
- * freshness at the offered rate, not the draining of a backlog.
+ * P4: freshness at offered loads, by {@link FreshnessRun}s: the end-to-end capacity first, then freshness at half of
+ * it (the target's figure) and at half of P1's consumer-alone rate; every {@code --pipeline-variant} again on a
+ * topic and database of its own, at the same offered rates, its capacity as a ratio to the default consumer's.
  *
- * <p>Before the loads, when asked, the same two processes measure the pipeline's end-to-end capacity on this
- * machine: {@value IngestBench#CLIENTS} clients post batches of {@value #BATCH} as fast as relay-api answers
- * (closed loop), and the capacity is the events posted divided by the time from the first post to the consumer
- * having stored every one of them — ingest, broker, consumer and MariaDB sharing the machine, as they do under
- * the loads. The loads are then chosen from it ({@code loads}), in the same invocation.
+ * @param rate             a fixed offered rate (events/s), or {@code null} for the loads above
+ * @param capacityEvents   events of the capacity phase; 0 skips it
+ * @param livePipelineRate P1's live pipeline rate, or {@code null} when P1 did not run
  */
-final class FreshnessBench {
+record FreshnessBench(Double rate, int capacityEvents, Duration warmup, Duration duration, Double livePipelineRate,
+        int maxPollRecords) {
 
-    static final int BATCH = 100;
-    private static final long POLL_MS = 10;
-    /** Longest wait, after the warm-up, for the consumer to catch up before the measured phase starts anyway. */
-    private static final Duration DRAIN_LIMIT = Duration.ofSeconds(120);
-    /** Events posted closed-loop, untimed, before the capacity is measured (both JVMs start cold). */
-    static final int CAPACITY_WARMUP = 20_000;
-
-    /** An offered load: what it is half of, and its rate in events/s. */
-    record Load(String label, double rate) {}
-
-    record Result(Measurement capacity, List<Phase> phases) {
-
-        /** The end-to-end capacity in events/s, or NaN when it was not measured. */
-        double capacityRate() {
-            return capacity == null ? Double.NaN : capacity.eventsPerSecond();
+    /** Runs this build's consumer, then each variant; their findings, in that order. */
+    Findings run(BenchContext ctx, List<ConsumerVariant> variants) throws Exception {
+        Findings f = new Findings();
+        int capacity = rate != null ? 0 : capacityEvents;
+        // Lazily generated: enough for the capacity phase and two loads of up to 100,000 events/s.
+        long bound = FreshnessRun.CAPACITY_WARMUP + capacity + 2 * FreshnessRun.eventsFor(
+                Math.max(100_000, rate == null ? 0 : rate), warmup, duration);
+        FreshnessRun.Result first = null;
+        List<ConsumerVariant> runs = new ArrayList<>();
+        runs.add(null);
+        runs.addAll(variants);
+        for (ConsumerVariant v : runs) {
+            // The variants run at the loads the default consumer ran at, whatever their own capacity.
+            List<FreshnessRun.Load> chosen = first == null ? null
+                    : first.phases().stream().map(FreshnessRun.Phase::load).toList();
+            FreshnessRun.Result r = FreshnessRun.run(ctx, ctx.events(Profile.LIVE, bound, 2), capacity,
+                    chosen == null ? loads(capacity) : c -> chosen, warmup, duration, maxPollRecords, v);
+            report(f, r, first, v);
+            if (first == null) {
+                first = r;
+            }
         }
+        return f;
     }
 
-    record Phase(Measurement measurement, Load load, long batches, long p50Ms, long p99Ms, long maxMs, long rejected,
-            long notVisible) {}
-
-    private record Sent(List<String> ids, long acceptedAt, boolean measured) {}
-
-    private FreshnessBench() {}
-
-    /**
-     * Runs relay-api and usage-consumer on a topic and database of their own; measures the end-to-end capacity
-     * first when {@code capacityEvents > 0}, then freshness at each of {@code loads} (given the capacity, NaN when
-     * not measured). {@code generated} must hold enough events for every phase.
-     */
-    static Result run(Databases dbs, String bootstrapServers, BenchEvents generated, int capacityEvents,
-            DoubleFunction<List<Load>> loads, Duration warmup, Duration duration, String runId, Path logs, int maxPollRecords,
-            Path jfrDir, ConsumerVariant variant) throws Exception {
-        String suffix = variant == null ? "" : "-" + variant.label();
-        String topic = "bench-fresh-" + runId + suffix;
-        String db = "bench_freshness" + suffix.replaceAll("[^A-Za-z0-9_]", "_");
-        String group = "bench-" + topic;
-        EventLoader.createTopics(bootstrapServers, topic);
-        dbs.recreate(db);
-        EventCodec codec = new EventCodec();
-        BenchEvents.Cursor cursor = generated.cursor();
-        JavaProcess consumer = ConsumerRun.start(dbs, db, bootstrapServers, topic, group, logs, maxPollRecords,
-                jfrDir, variant);
-        int port = Ports.freePort();
-        JavaProcess relay = IngestBench.startRelay(bootstrapServers, topic, port, logs, jfrDir);
-        try {
-            // HTTP/1.1 as in P2 (the JDK client's default HTTP/2 offers an h2c upgrade on each new connection).
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(2)).build();
-            String base = "http://127.0.0.1:" + port;
-            IngestBench.awaitReady(relay, http, base);
-            awaitClaimed(dbs, db, group, topic, consumer);
-            Measurement capacity = null;
-            if (capacityEvents > 0) {
-                try (Backlog backlog = new Backlog(dbs, db, group, topic, bootstrapServers, consumer)) {
-                    capacity = capacity(codec, cursor, capacityEvents, http, base, backlog, variant);
-                }
-            }
-            List<Phase> phases = new ArrayList<>();
-            for (Load load : loads.apply(capacity == null ? Double.NaN : capacity.eventsPerSecond())) {
-                phases.add(load(codec, cursor, load, warmup, duration, http, base, dbs, db, group, topic, bootstrapServers,
-                        variant));
-            }
-            return new Result(capacity, phases);
-        } finally {
-            relay.stop(Duration.ofSeconds(15));
-            consumer.stop(Duration.ofSeconds(15));
+    /** The loads, given the capacity measured (NaN when not). */
+    private DoubleFunction<List<FreshnessRun.Load>> loads(int capacity) {
+        if (rate != null) {
+            return c -> List.of(new FreshnessRun.Load("offered", rate));
         }
+        if (capacity == 0) {
+            return c -> List.of(livePipelineRate != null
+                    ? new FreshnessRun.Load("half of P1's live pipeline rate", livePipelineRate / 2)
+                    : new FreshnessRun.Load("offered", 1_000));
+        }
+        return c -> {
+            List<FreshnessRun.Load> l = new ArrayList<>();
+            l.add(new FreshnessRun.Load("half of the end-to-end capacity", c / 2));
+            if (livePipelineRate != null) {
+                l.add(new FreshnessRun.Load("half of P1's live pipeline rate", livePipelineRate / 2));
+            }
+            return l;
+        };
     }
 
-    /** Events one load needs: its warm-up and measured schedule, whole batches. */
-    static long eventsFor(double rate, Duration warmup, Duration duration) {
-        long n = (long) (rate * (duration.toMillis() + warmup.toMillis()) / 1000);
-        return Math.max(BATCH, n - n % BATCH);
-    }
-
-    /**
-     * Posts {@code events} (at most {@value #CAPACITY_WARMUP}) closed-loop and waits until they are projected (untimed), then
-     * {@code events} more, timed from the first post until the consumer has stored them all.
-     */
-    private static Measurement capacity(EventCodec codec, BenchEvents.Cursor cursor, int events, HttpClient http,
-            String base, Backlog backlog, ConsumerVariant variant) throws Exception {
-        AtomicLong rejected = new AtomicLong();
-        IngestBench.post(http, base, IngestBench.bodies(codec.mapper(), codec, cursor.next(Math.min(events, CAPACITY_WARMUP)), BATCH),
-                rejected);
-        requireAccepted(rejected, "warm-up");
-        if (!backlog.awaitDrained(DRAIN_LIMIT)) {
-            throw new IllegalStateException("P4 capacity: usage-consumer did not catch up with the warm-up within "
-                    + DRAIN_LIMIT);
-        }
-        List<byte[]> bodies = IngestBench.bodies(codec.mapper(), codec, take(cursor, events), BATCH);
-        long t0 = System.nanoTime();
-        IngestBench.post(http, base, bodies, rejected);
-        long posted = System.nanoTime();
-        // A rejected batch can end a partition with an aborted transaction, which the drain below would wait out.
-        requireAccepted(rejected, "timed run");
-        if (!backlog.awaitDrained(DRAIN_LIMIT)) {
-            throw new IllegalStateException("P4 capacity: usage-consumer did not catch up within " + DRAIN_LIMIT);
-        }
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
-        return new Measurement("P4", "live", "end-to-end capacity, batch " + BATCH
-                + (variant == null ? "" : ", " + variant.label()), events, elapsed,
-                String.format(java.util.Locale.ROOT, "%d clients closed-loop, HTTP 202 to stored in MySQL; posting "
-                        + "took %.1f s of it", IngestBench.CLIENTS, (posted - t0) / 1e9)
-                        + (variant == null ? "" : "; " + variant.describe()));
-    }
-
-    private static void requireAccepted(AtomicLong rejected, String phase) {
-        if (rejected.get() > 0) {
-            throw new IllegalStateException("P4 capacity: relay-api did not accept " + rejected.get() + " batches ("
-                    + phase + ")");
-        }
-    }
-
-    /** The next {@code n} events; fails rather than run a phase shorter than asked. */
-    private static List<UsageRecorded> take(BenchEvents.Cursor cursor, long n) {
-        List<UsageRecorded> events = cursor.next((int) n);
-        if (events.size() < n) {
-            throw new IllegalStateException("P4: " + n + " events needed, " + events.size() + " left in the generated "
-                    + "stream (a load above the bench's bound of 100,000 events/s?)");
-        }
-        return events;
-    }
-
-    /** Freshness at one offered load: warm-up schedule, drain, measured schedule, drain. */
-    private static Phase load(EventCodec codec, BenchEvents.Cursor cursor, Load load, Duration warmup, Duration duration,
-            HttpClient http, String base, Databases dbs, String db, String group, String topic,
-            String bootstrapServers, ConsumerVariant variant) throws Exception {
-        double rate = load.rate();
-        long total = eventsFor(rate, warmup, duration);
-        List<UsageRecorded> events = take(cursor, total);
-        List<byte[]> bodies = IngestBench.bodies(codec.mapper(), codec, events, BATCH);
-        ExecutorService clients = Executors.newFixedThreadPool(IngestBench.CLIENTS);
-        ConcurrentLinkedQueue<Sent> accepted = new ConcurrentLinkedQueue<>();
-        AtomicLong rejected = new AtomicLong();
-        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-        long intervalNanos = (long) (BATCH * 1e9 / rate);
-        long warmupBatches = Math.min(bodies.size() - 1, warmup.toNanos() / intervalNanos);
-        try (Poller poller = new Poller(dbs.connect(db), accepted, latencies)) {
-            poller.start();
-            // Warm-up: the same schedule, not measured; then wait until the consumer has caught up with it, so
-            // that the measured phase starts from a drained topic (a backlog left before it is not freshness).
-            send(0, (int) warmupBatches, false, events, bodies, intervalNanos, clients, http, base, accepted,
-                    rejected, latencies, rate, dbs, db, group, topic, bootstrapServers);
-            long drained = System.nanoTime() + DRAIN_LIMIT.toNanos();
-            while ((!accepted.isEmpty() || inFlight(clients)) && System.nanoTime() < drained) {
-                Thread.sleep(POLL_MS);
-            }
-            send((int) warmupBatches, bodies.size(), true, events, bodies, intervalNanos, clients, http, base,
-                    accepted, rejected, latencies, rate, dbs, db, group, topic, bootstrapServers);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            clients.shutdown();
-            while ((!clients.isTerminated() || !accepted.isEmpty()) && System.nanoTime() < deadline) {
-                Thread.sleep(POLL_MS);
-            }
-        } finally {
-            clients.shutdownNow();
-        }
-        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-        long sent = bodies.size() - warmupBatches;
-        Measurement m = new Measurement("P4", "live", "freshness, batch " + BATCH + ", " + load.label()
-                + (variant == null ? "" : ", " + variant.label()), total - warmupBatches * BATCH,
-                Duration.ofNanos((bodies.size() - warmupBatches) * intervalNanos),
-                String.format("offered %,.0f events/s; 202 to visible in usage_stats", rate)
-                        + (variant == null ? "" : "; " + variant.describe()));
-        return new Phase(m, load, sorted.length, percentile(sorted, 50), percentile(sorted, 99),
-                sorted.length == 0 ? -1 : sorted[sorted.length - 1], rejected.get(),
-                Math.max(0, sent - sorted.length - rejected.get()));
-    }
-
-    /** Posts batches {@code from} (inclusive) to {@code to} on schedule (open loop). */
-    private static void send(int from, int to, boolean measured, List<UsageRecorded> events, List<byte[]> bodies,
-            long intervalNanos, ExecutorService clients, HttpClient http, String base,
-            ConcurrentLinkedQueue<Sent> accepted, AtomicLong rejected, List<Long> latencies,
-            double rate, Databases dbs, String db, String group, String topic, String bootstrapServers)
-            throws InterruptedException {
-        long start = System.nanoTime();
-        for (int b = from; b < to; b++) {
-            long due = start + (b - from) * intervalNanos;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                TimeUnit.NANOSECONDS.sleep(wait);
-            }
-            int first = b * BATCH;
-            List<String> ids = events.subList(first, Math.min(events.size(), first + BATCH)).stream()
-                    .map(UsageRecorded::requestId).toList();
-            byte[] body = bodies.get(b);
-            clients.submit(() -> {
-                try {
-                    HttpResponse<Void> r = http.send(IngestBench.request(base, body),
-                            HttpResponse.BodyHandlers.discarding());
-                    if (r.statusCode() == 202) {
-                        accepted.add(new Sent(ids, System.nanoTime(), measured));
-                    } else {
-                        rejected.incrementAndGet();
-                    }
-                } catch (Exception e) {
-                    rejected.incrementAndGet();
-                }
-                return null;
-            });
-            if (Boolean.getBoolean("bench.debug") && b % (int) Math.max(1, rate / BATCH) == 0) {
-                System.err.printf("P4 %s t=%.1fs sent=%d pending=%d visible=%d stored=%s lso=%s end=%s%n",
-                        measured ? "measured" : "warm-up", (System.nanoTime() - start) / 1e9, b, accepted.size(),
-                        latencies.size(), ConsumerRun.storedOffsets(dbs, db, group, topic),
-                        ends(bootstrapServers, topic, true), ends(bootstrapServers, topic, false));
+    private static void report(Findings f, FreshnessRun.Result r, FreshnessRun.Result first, ConsumerVariant v) {
+        String label = v == null ? "" : ", " + v.label();
+        if (r.capacity() != null) {
+            f.add(r.capacity());
+            if (first == null) {
+                f.figure("P4 end-to-end capacity (HTTP ingest to MySQL, one machine)", r.capacityRate(), Double.NaN,
+                        "events/s");
+            } else {
+                f.figure("P4 end-to-end capacity" + label + " / default consumer's",
+                        r.capacityRate() / first.capacityRate(), Double.NaN, "x");
             }
         }
-    }
-
-    /** Whether a client is still waiting for an answer (a batch may still join {@code accepted}). */
-    private static boolean inFlight(ExecutorService clients) {
-        return clients instanceof java.util.concurrent.ThreadPoolExecutor pool && pool.getActiveCount() > 0;
-    }
-
-    /**
-     * Visibility checks on one connection kept open for the whole run (a connection per poll cost the starved
-     * machine ~100 connection set-ups a second) with one prepared statement per batch size, on a thread of its own
-     * (polls used to run between sends, delaying the schedule). Each poll walks the pending batches oldest first and
-     * stops at the first one not yet visible: it used to query up to 32 pending batches every 10 ms whatever
-     * happened, ~3,200 primary-key lookups a poll in the MariaDB the consumer writes to, once the consumer lagged.
-     */
-    private static final class Poller implements AutoCloseable {
-
-        private final Connection connection;
-        private final PreparedStatement full;
-        private final ConcurrentLinkedQueue<Sent> pending;
-        private final List<Long> sink;
-        private final Thread thread;
-        private volatile boolean running = true;
-
-        Poller(Connection connection, ConcurrentLinkedQueue<Sent> pending, List<Long> sink) throws SQLException {
-            this.connection = connection;
-            this.full = connection.prepareStatement(countSql(BATCH));
-            this.pending = pending;
-            this.sink = sink;
-            this.thread = new Thread(this::loop, "p4-visibility-poller");
-            this.thread.setDaemon(true);
-        }
-
-        void start() {
-            thread.start();
-        }
-
-        private void loop() {
-            while (running) {
-                poll();
-                try {
-                    Thread.sleep(POLL_MS);
-                } catch (InterruptedException e) {
-                    return;
-                }
+        for (FreshnessRun.Phase phase : r.phases()) {
+            f.add(phase.measurement());
+            String name = "P4 freshness p99 at " + phase.load().label() + label;
+            double p99 = phase.batches() == 0 ? Double.NaN : phase.p99Ms(); // nothing measured: not "met"
+            if (v == null) {
+                f.limit(name, p99, 1000, "ms");
+            } else {
+                f.figure(name, p99, Double.NaN, "ms");
             }
+            f.note(FreshnessRun.describe(phase) + label);
+            f.check("P4" + label + ", " + phase.load().label() + ": every batch accepted and visible",
+                    phase.rejected() == 0 && phase.notVisible() == 0 && phase.batches() > 0, phase.batches()
+                    + " measured, " + phase.rejected() + " not accepted, " + phase.notVisible() + " not visible");
         }
-
-        /** Removes from {@code pending} the oldest batches now fully visible; records the measured ones' latency in ms. */
-        private void poll() {
-            try {
-                for (Iterator<Sent> it = pending.iterator(); it.hasNext(); ) {
-                    Sent s = it.next();
-                    if (!visible(s.ids())) {
-                        return;
-                    }
-                    long seen = System.nanoTime();
-                    it.remove();
-                    if (s.measured()) {
-                        sink.add(Math.max(0, (seen - s.acceptedAt()) / 1_000_000));
-                    }
-                }
-            } catch (SQLException notYet) {
-                // the consumer's Flyway has not created the tables yet
-                if (Boolean.getBoolean("bench.debug")) {
-                    System.err.println("P4 poll: " + notYet);
-                }
-            }
-        }
-
-        private boolean visible(List<String> ids) throws SQLException {
-            if (ids.size() == BATCH) {
-                return count(full, ids) == ids.size();
-            }
-            try (PreparedStatement ps = connection.prepareStatement(countSql(ids.size()))) {
-                return count(ps, ids) == ids.size();
-            }
-        }
-
-        private static long count(PreparedStatement ps, List<String> ids) throws SQLException {
-            for (int i = 0; i < ids.size(); i++) {
-                ps.setString(i + 1, ids.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-
-        private static String countSql(int n) {
-            return "SELECT COUNT(*) FROM usage_records WHERE request_id IN (" + "?,".repeat(n - 1) + "?)";
-        }
-
-        @Override
-        public void close() throws SQLException {
-            running = false;
-            thread.interrupt();
-            try {
-                thread.join(TimeUnit.SECONDS.toMillis(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            connection.close();
-        }
-    }
-
-    /**
-     * Whether the consumer has stored everything committed to the topic. relay-api writes transactionally, so once
-     * no transaction is open each partition it wrote to ends with a commit marker after its last event: the
-     * consumer's stored next offset (last event's + 1) is then the last stable offset minus one.
-     */
-    private static final class Backlog implements AutoCloseable {
-
-        private final Databases dbs;
-        private final String db;
-        private final String group;
-        private final String topic;
-        private final String bootstrapServers;
-        private final JavaProcess consumer;
-        /** Created once: its bootstrap and first metadata fetch are not inside a timed wait. */
-        private final Admin admin;
-
-        Backlog(Databases dbs, String db, String group, String topic, String bootstrapServers, JavaProcess consumer) {
-            this.dbs = dbs;
-            this.db = db;
-            this.group = group;
-            this.topic = topic;
-            this.bootstrapServers = bootstrapServers;
-            this.consumer = consumer;
-            this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
-        }
-
-        @Override
-        public void close() {
-            admin.close(Duration.ofSeconds(5));
-        }
-
-        /** Waits until the consumer has stored every committed event; false when {@code limit} passed first. */
-        boolean awaitDrained(Duration limit) throws Exception {
-            long deadline = System.nanoTime() + limit.toNanos();
-            Map<org.apache.kafka.common.TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-            partitions(topic).forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-            while (System.nanoTime() < deadline) {
-                if (!consumer.isAlive()) {
-                    throw new IllegalStateException("usage-consumer exited:\n" + consumer.logTail(60));
-                }
-                Map<Integer, Long> stored = ConsumerRun.storedOffsets(dbs, db, group, topic);
-                var stable = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-                        .all().get();
-                boolean drained = true;
-                for (var e : stable.entrySet()) {
-                    long lso = e.getValue().offset();
-                    if (lso > 0 && stored.getOrDefault(e.getKey().partition(), -1L) < lso - 1) {
-                        drained = false;
-                        break;
-                    }
-                }
-                if (drained) {
-                    return true;
-                }
-                Thread.sleep(20);
-            }
-            return false;
-        }
-    }
-
-    private static void awaitClaimed(Databases dbs, String db, String group, String topic, JavaProcess consumer)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!consumer.isAlive()) {
-                throw new IllegalStateException("usage-consumer exited:\n" + consumer.logTail(60));
-            }
-            Map<Integer, Long> stored = ConsumerRun.storedOffsets(dbs, db, group, topic);
-            if (stored.size() >= EventLoader.PARTITIONS) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("usage-consumer did not claim its partitions within 120 s:\n"
-                + consumer.logTail(40));
-    }
-
-    /** Diagnostics: per partition, the last stable offset (read_committed) or the log end. */
-    private static Map<Integer, Long> ends(String bootstrapServers, String topic, boolean committed) {
-        java.util.Properties p = new java.util.Properties();
-        p.put("bootstrap.servers", bootstrapServers);
-        p.put("isolation.level", committed ? "read_committed" : "read_uncommitted");
-        p.put("key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
-        p.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
-        try (var c = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(p)) {
-            Map<Integer, Long> out = new java.util.TreeMap<>();
-            c.endOffsets(partitions(topic)).forEach((tp, o) -> out.put(tp.partition(), o));
-            return out;
-        }
-    }
-
-    private static List<org.apache.kafka.common.TopicPartition> partitions(String topic) {
-        List<org.apache.kafka.common.TopicPartition> tps = new ArrayList<>();
-        for (int i = 0; i < EventLoader.PARTITIONS; i++) {
-            tps.add(new org.apache.kafka.common.TopicPartition(topic, i));
-        }
-        return tps;
-    }
-
-    private static long percentile(long[] sorted, int p) {
-        if (sorted.length == 0) {
-            return -1;
-        }
-        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
-    }
-
-    static String describe(Phase p) {
-        return String.format(java.util.Locale.ROOT, "P4 at %,.0f events/s offered (%s; batches of %d): %,d batches "
-                + "measured, p50 %d ms, p99 %d ms, max %d ms; %d not accepted, %d not visible within 60 s",
-                p.load().rate(), p.load().label(), BATCH, p.batches(), p.p50Ms(), p.p99Ms(), p.maxMs(), p.rejected(),
-                p.notVisible());
     }
 }

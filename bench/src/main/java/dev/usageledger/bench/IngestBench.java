@@ -1,18 +1,11 @@
 package dev.usageledger.bench;
 
-import dev.usageledger.stack.AppJvmArgs;
 import dev.usageledger.projections.event.EventCodec;
 import dev.usageledger.projections.event.UsageRecorded;
 import dev.usageledger.stack.JavaProcess;
 import dev.usageledger.stack.Ports;
-import dev.usageledger.stack.RepoLayout;
-import java.io.IOException;
-import java.net.URI;
+import dev.usageledger.stack.Progress;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,26 +17,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
- * P2: relay-api's batch ingest over HTTP (its own process, {@value #CLIENTS} concurrent clients)
+ * P2: relay-api's batch ingest over HTTP (its own process, {@value RelayHttp#CLIENTS} concurrent clients)
  * against a plain producer sending the same serialized events to the same broker.
  */
 final class IngestBench {
 
-    static final int CLIENTS = 8;
     /** Passes of the raw producer; the median one is reported. */
     static final int RAW_PASSES = 3;
     /** Events posted (at batch 100) before the measured passes. */
     static final int WARMUP = 5_000;
-    private static final String RELAY = "bench-relay";
-    private static final String TOKEN = "bench-relay-token-0123456789abcdef";
-    /** Fields of the event on the topic that a relay does not send (relay-api adds them). */
-    private static final List<String> NOT_INPUT = List.of("type", "schemaVersion", "cost", "relayId", "receivedAt",
-            "reportedModel");
 
     /**
      * @param http              every measured pass, in the order run
@@ -58,6 +42,30 @@ final class IngestBench {
         Measurement defaultBatch100() {
             return defaultBatch100s.isEmpty() ? null : defaultBatch100s.get(0);
         }
+
+        /** The passes, the target's ratio (batch 100 to the raw producer) and each variant's, round by round. */
+        Findings findings() {
+            Findings f = new Findings();
+            f.add(raw);
+            http.forEach(f::add);
+            f.check("P2: relay-api accepted every batch (202)", rejected == 0, rejected + " batches not accepted");
+            if (defaultBatch100() == null) {
+                return f;
+            }
+            f.ratio("P2 HTTP batch 100 / raw producer", defaultBatch100().eventsPerSecond() / raw.eventsPerSecond(),
+                    0.3, "x");
+            variantBatch100.forEach((label, runs) -> {
+                for (int i = 0; i < runs.size(); i++) {
+                    String round = runs.size() > 1 ? " (round " + (i + 1) + ")" : "";
+                    f.figure("P2 HTTP batch 100, " + label + " / raw producer" + round,
+                            runs.get(i).eventsPerSecond() / raw.eventsPerSecond(), Double.NaN, "x");
+                    f.figure("P2 HTTP batch 100, " + label + " / this build" + round,
+                            runs.get(i).eventsPerSecond() / defaultBatch100s.get(i).eventsPerSecond(), Double.NaN,
+                            "x");
+                }
+            });
+            return f;
+        }
     }
 
     private IngestBench() {}
@@ -70,8 +78,11 @@ final class IngestBench {
      * {@code brokerPid} (the embedded broker's; {@code -1}: external), each pass also states the CPU time the broker,
      * relay-api and this JVM (the load client, or the raw producer) spent per event during it.
      */
-    static Result run(String bootstrapServers, BenchEvents generated, List<Integer> batches, int warmup, String runId,
-            Path logs, Path jfrDir, List<ConsumerVariant> variants, int rounds, long brokerPid) throws Exception {
+    static Result run(BenchContext ctx, BenchEvents generated, List<Integer> batches, int warmup,
+            List<ConsumerVariant> variants, int rounds) throws Exception {
+        String bootstrapServers = ctx.bootstrapServers();
+        String runId = ctx.runId();
+        long brokerPid = ctx.brokerPid();
         EventCodec codec = new EventCodec();
         List<UsageRecorded> events = generated.cursor().next((int) generated.count());
         // Both sides warmed up first (JIT, connections, metadata): the first, untimed pass of the raw
@@ -107,13 +118,11 @@ final class IngestBench {
                 String topic = "bench-ingest-http-" + name + runId;
                 EventLoader.createTopics(bootstrapServers, topic);
                 int port = Ports.freePort();
-                JavaProcess relay = startRelay(bootstrapServers, topic, port, logs, jfrDir, v);
+                JavaProcess relay = RelayHttp.startRelay(bootstrapServers, topic, port, ctx.logs(), ctx.jfr(), v);
                 try {
-                    // HTTP/1.1 as relays speak it (the default, HTTP/2, offers an h2c upgrade on every new connection)
-                    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                            .connectTimeout(Duration.ofSeconds(2)).build();
+                    HttpClient client = RelayHttp.client();
                     String base = "http://127.0.0.1:" + port;
-                    awaitReady(relay, client, base);
+                    RelayHttp.awaitReady(relay, client, base);
                     String label = (v == null ? "" : " " + v.label()) + (rounds > 1 ? " (round " + round + ")" : "");
                     List<Measurement> measured = measure(codec, events, batches, warmup, client, base, rejected, label,
                             v == null ? "" : "; " + v.describe(), new CpuTime(relay.pid(), brokerPid));
@@ -134,57 +143,30 @@ final class IngestBench {
         return new Result(raw, http, defaults, byVariant, rejected.get(), peakRss);
     }
 
-    /** Starts relay-api on {@code topic}; with a {@code jfrDir}, recorded by JFR ({@code settings=profile}) into it. */
-    static JavaProcess startRelay(String bootstrapServers, String topic, int port, Path logs, Path jfrDir)
-            throws IOException {
-        return startRelay(bootstrapServers, topic, port, logs, jfrDir, null);
-    }
-
-    /** As above, run as {@code variant} says (its jar, JVM options and arguments) when not {@code null}. */
-    static JavaProcess startRelay(String bootstrapServers, String topic, int port, Path logs, Path jfrDir,
-            ConsumerVariant variant) throws IOException {
-        List<String> jvmArgs = new ArrayList<>(AppJvmArgs.RELAY_API);
-        List<String> args = new ArrayList<>(List.of("--server.port=" + port,
-                "--spring.kafka.bootstrap-servers=" + bootstrapServers, "--ledger.kafka.topic=" + topic,
-                "--ledger.kafka.dead-letter-topic=" + topic + ".DLT"));
-        if (variant != null) {
-            jvmArgs.addAll(variant.jvmArgs());
-            args.addAll(variant.args());
-        }
-        if (jfrDir != null) {
-            Files.createDirectories(jfrDir);
-            jvmArgs.add("-XX:StartFlightRecording=settings=profile,filename="
-                    + jfrDir.resolve("relay-api-" + topic + ".jfr").toAbsolutePath());
-        }
-        return JavaProcess.builder("relay-api")
-                .jar(variant != null && variant.jar() != null ? variant.jar()
-                        : RepoLayout.find().require("relay-api/target/relay-api-exec.jar"))
-                .jvmArgs(jvmArgs.toArray(String[]::new))
-                .env("LEDGER_SECURITY_RELAYTOKENS", RELAY + ":" + TOKEN)
-                .args(args.toArray(String[]::new))
-                .logFile(logs.resolve("relay-api-" + topic + ".log"))
-                .start();
-    }
-
     private static List<Measurement> measure(EventCodec codec, List<UsageRecorded> events, List<Integer> batches,
             int warmup, HttpClient http, String base, AtomicLong rejected, String label, String how, CpuTime cpu)
             throws Exception {
         List<Measurement> measured = new ArrayList<>();
-        List<byte[]> all = bodies(codec.mapper(), codec, events, 100);
+        List<byte[]> all = RelayHttp.bodies(codec.mapper(), codec, events, 100);
         List<byte[]> warm = new ArrayList<>();
         for (int i = 0; i < (warmup + 99) / 100; i++) {
             warm.add(all.get(i % all.size()));
         }
-        post(http, base, warm, rejected);
+        try (Progress progress = Progress.onStderr("P2 relay-api" + label + " warm-up", warm.size() * 100L)) {
+            RelayHttp.post(http, base, warm, 100, warm.size() * 100L, rejected, progress);
+        }
         for (int batch : batches) {
             int n = batch == 1 ? Math.max(1, events.size() / 10) : events.size();
-            List<byte[]> bodies = bodies(codec.mapper(), codec, events.subList(0, n), batch);
+            List<byte[]> bodies = RelayHttp.bodies(codec.mapper(), codec, events.subList(0, n), batch);
+            String writer = "relay-api HTTP" + label + ", batch " + batch;
             CpuTime.Mark before = cpu.mark();
             long t0 = System.nanoTime();
-            post(http, base, bodies, rejected);
+            try (Progress progress = Progress.onStderr("P2 " + writer, n)) {
+                RelayHttp.post(http, base, bodies, batch, n, rejected, progress);
+            }
             Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
-            measured.add(new Measurement("P2", "live", "relay-api HTTP" + label + ", batch " + batch, n, elapsed,
-                    CLIENTS + " clients, 202 after the Kafka commit" + how + cpu.since(before, n, "relay-api", "client")));
+            measured.add(new Measurement("P2", "live", writer, n, elapsed, RelayHttp.CLIENTS
+                    + " clients, 202 after the Kafka commit" + how + cpu.since(before, n, "relay-api", "client")));
         }
         return measured;
     }
@@ -198,9 +180,10 @@ final class IngestBench {
         CpuTime cpu = new CpuTime(-1, brokerPid);
         CpuTime.Mark before;
         java.util.concurrent.atomic.AtomicReference<Exception> failed = new java.util.concurrent.atomic.AtomicReference<>();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p);
+                Progress progress = Progress.onStderr("P2 raw producer, " + topic, values.size())) {
             // Before timing: metadata, the producer id, and a leader answering on every partition (right after the
-            // topic's creation a send can meet NOT_LEADER_OR_FOLLOWER and retry for minutes: item 19's c6).
+            // topic's creation a send can meet NOT_LEADER_OR_FOLLOWER and retry for minutes).
             int partitions = producer.partitionsFor(topic).size();
             for (int partition = 0; partition < partitions; partition++) {
                 producer.send(new ProducerRecord<>(topic, partition, "warm-up", new byte[0])).get(60, TimeUnit.SECONDS);
@@ -212,6 +195,7 @@ final class IngestBench {
                     if (e != null) {
                         failed.compareAndSet(null, e);
                     }
+                    progress.advance(1);
                 });
             }
             producer.flush();
@@ -225,100 +209,4 @@ final class IngestBench {
                         + " passes" + cpu.since(before, events.size(), null, "producer"));
     }
 
-    static List<byte[]> bodies(JsonMapper mapper, EventCodec codec, List<UsageRecorded> events, int batch) {
-        List<byte[]> bodies = new ArrayList<>();
-        for (int from = 0; from < events.size(); from += batch) {
-            ObjectNode body = mapper.createObjectNode();
-            ArrayNode array = body.putArray("events");
-            for (UsageRecorded u : events.subList(from, Math.min(events.size(), from + batch))) {
-                ObjectNode e = codec.toJson(u);
-                NOT_INPUT.forEach(e::remove);
-                e.put("model", u.reportedModel());
-                array.add(e);
-            }
-            bodies.add(mapper.writeValueAsBytes(body));
-        }
-        return bodies;
-    }
-
-    static void post(HttpClient http, String base, List<byte[]> bodies, AtomicLong rejected)
-            throws Exception {
-        Workers.share(bodies.size(), CLIENTS, i -> {
-            HttpResponse<String> response = http.send(request(base, bodies.get((int) i)),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 202 && rejected.getAndIncrement() == 0) {
-                System.err.println("relay-api answered " + response.statusCode() + ": " + response.body());
-            }
-        });
-    }
-
-    static HttpRequest request(String base, byte[] body) {
-        return HttpRequest.newBuilder(URI.create(base + "/v1/usage-events"))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + TOKEN)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-    }
-
-    static void awaitReady(JavaProcess relay, HttpClient http, String base)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create(base + "/actuator/health/readiness"))
-                .timeout(Duration.ofSeconds(5)).GET().build();
-        while (System.nanoTime() < deadline) {
-            if (!relay.isAlive()) {
-                throw new IllegalStateException("relay-api exited during start-up:\n" + relay.logTail(60));
-            }
-            try {
-                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException("relay-api not ready after 120 s:\n" + relay.logTail(60));
-    }
-
-    /**
-     * CPU time (user + system, from {@code /proc} through {@link ProcessHandle.Info#totalCpuDuration}) of the app
-     * under test ({@code appPid}, or none: {@code -1}), the broker ({@code -1}: not ours to see) and this JVM, so that a
-     * pass can say what each spent per event — a figure that, unlike a rate, does not depend on what else shares the
-     * machine (much).
-     */
-    record CpuTime(long appPid, long brokerPid) {
-
-        record Mark(long app, long broker, long self) {}
-
-        Mark mark() {
-            return new Mark(nanos(appPid), nanos(brokerPid), nanos(ProcessHandle.current().pid()));
-        }
-
-        /** {@code "; CPU µs/event: relay-api 41, broker 25, client 8"}, or {@code ""} when nothing could be read. */
-        String since(Mark before, long events, String app, String self) {
-            Mark now = mark();
-            StringBuilder out = new StringBuilder();
-            append(out, app, before.app(), now.app(), events);
-            append(out, "broker", before.broker(), now.broker(), events);
-            append(out, self, before.self(), now.self(), events);
-            return out.isEmpty() ? "" : "; CPU µs/event: " + out;
-        }
-
-        private static void append(StringBuilder out, String name, long before, long after, long events) {
-            if (name == null || before < 0 || after < 0 || events <= 0) {
-                return;
-            }
-            out.append(out.isEmpty() ? "" : ", ").append(name).append(' ')
-                    .append(Math.round((after - before) / 1_000.0 / events));
-        }
-
-        private static long nanos(long pid) {
-            if (pid < 0) {
-                return -1;
-            }
-            return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(Duration::toNanos).orElse(-1L);
-        }
-    }
 }

@@ -8,6 +8,7 @@ import dev.usageledger.projections.fold.Measures;
 import dev.usageledger.projections.fold.StatsKey;
 import dev.usageledger.projections.mysql.LedgerRows;
 import dev.usageledger.projections.mysql.ProjectionSql;
+import dev.usageledger.stack.Progress;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -27,8 +28,8 @@ final class NaiveWriter {
     private static final BatchFold PER_EVENT = new BatchFold(new Buckets(ZoneOffset.UTC));
 
     /** Writes the first {@code sample} events; returns the time spent in JDBC. */
-    static Duration write(Databases dbs, String database, BenchEvents events, int sample, LedgerTotals[] totals)
-            throws SQLException {
+    static Duration write(Databases dbs, String database, BenchEvents events, int sample, LedgerTotals[] totals,
+            Progress progress) throws SQLException {
         List<UsageRecorded> chunk = events.cursor().next(sample);
         LedgerTotals sum = LedgerTotals.ZERO;
         for (UsageRecorded u : chunk) {
@@ -49,6 +50,7 @@ final class NaiveWriter {
                 upsertEach(usage, rows.usageStats(), true, false);
                 upsertEach(cost, rows.costStats(), false, true);
                 upsertEach(account, rows.accountStats(), true, true);
+                progress.advance(1);
             }
         }
         totals[0] = sum;

@@ -3,6 +3,7 @@ package dev.usageledger.bench;
 import dev.usageledger.projections.event.UsageRecorded;
 import dev.usageledger.projections.mysql.LedgerRows;
 import dev.usageledger.projections.mysql.ProjectionSql;
+import dev.usageledger.stack.Progress;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -19,8 +20,8 @@ final class RawWriter {
     static final int ROWS_PER_TRANSACTION = 50_000;
 
     /** Writes every event of {@code events} into {@code database}; returns the time spent in JDBC. */
-    static Duration write(Databases dbs, String database, BenchEvents events, LedgerTotals[] totals)
-            throws SQLException {
+    static Duration write(Databases dbs, String database, BenchEvents events, LedgerTotals[] totals,
+            Progress progress) throws SQLException {
         long spent = 0;
         LedgerTotals sum = LedgerTotals.ZERO;
         BenchEvents.Cursor cursor = events.cursor();
@@ -39,10 +40,12 @@ final class RawWriter {
                     ps.addBatch();
                     if (++n % BATCH == 0) {
                         ps.executeBatch();
+                        progress.advance(BATCH);
                     }
                 }
                 if (n % BATCH != 0) {
                     ps.executeBatch();
+                    progress.advance(n % BATCH);
                 }
                 c.commit();
                 spent += System.nanoTime() - t0;

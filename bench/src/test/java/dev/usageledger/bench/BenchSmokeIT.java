@@ -9,7 +9,7 @@ import picocli.CommandLine;
 
 /**
  * The benchmark command end to end with a tiny N, on its own embedded stack, so it cannot rot: raw,
- * naive and the real usage-consumer process, P4's capacity and two loads (relay-api and usage-consumer together),
+ * raw LOAD DATA, naive and the real usage-consumer process, P4's capacity and two loads (relay-api and usage-consumer together),
  * admission (direct and HTTP), the report and the correctness checks.
  */
 class BenchSmokeIT {
@@ -25,7 +25,9 @@ class BenchSmokeIT {
 
         assertThat(exit).as("exit status (1 = a correctness check failed)").isZero();
         String md = Files.readString(out.resolve("report.md"));
-        assertThat(md).contains("| P1 | live | raw |", "| P1 | live | naive |", "| P1 | live | pipeline |",
+        assertThat(md).contains("| P1 | live | raw |", "| P1 | live | raw LOAD DATA |", "| P1 | live | naive |",
+                "| P1 | live | pipeline |", "P1 live: raw LOAD DATA sums = generated sums | passed",
+                "P1 live: pipeline / raw LOAD DATA",
                 "P1 live: pipeline sums = raw sums", "| P2 | live | raw producer |",
                 "| P2 | live | relay-api HTTP, batch 100 |", "P2: relay-api accepted every batch (202)",
                 "P5 relay-api peak RSS", "| P4 | live | end-to-end capacity, batch 100 |",

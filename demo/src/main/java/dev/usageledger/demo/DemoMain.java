@@ -1,6 +1,7 @@
 package dev.usageledger.demo;
 
 import dev.usageledger.stack.EmbeddedStack;
+import dev.usageledger.stack.Progress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -24,7 +25,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The one-command embedded run: real Kafka (KRaft), MariaDB and Redis, relay-api,
  * usage-consumer and stats-api as their own processes, a demo relay sending realistic traffic, and the totals
- * read back from MySQL. Stays up until Ctrl-C.
+ * read back from MySQL, with a progress line every few seconds while it sends and projects. Stays up until Ctrl-C.
  */
 @Command(name = "usage-ledger-demo", mixinStandardHelpOptions = true,
         description = "Runs usage-ledger on embedded Kafka, MariaDB and Redis with a demo relay.")
@@ -113,10 +114,13 @@ public final class DemoMain implements Callable<Integer> {
         say("demo relay: sending " + stream.size() + " usage events (" + events + " distinct requests, "
                 + (stream.size() - events) + " resends) in batches of " + batch + ", and 20 cost adjustments (5 posted twice)");
         long t2 = System.nanoTime();
-        for (int from = 0; from < stream.size(); from += batch) {
-            ArrayNode array = relay.mapper().createArrayNode();
-            stream.subList(from, Math.min(stream.size(), from + batch)).forEach(array::add);
-            relay.postUsage(array, LedgerApps.RELAY_TOKEN);
+        try (Progress progress = Progress.onStdout("sending", stream.size())) {
+            for (int from = 0; from < stream.size(); from += batch) {
+                ArrayNode array = relay.mapper().createArrayNode();
+                stream.subList(from, Math.min(stream.size(), from + batch)).forEach(array::add);
+                relay.postUsage(array, LedgerApps.RELAY_TOKEN);
+                progress.advance(array.size());
+            }
         }
         for (int i = 0; i < traffic.adjustments.size(); i++) {
             relay.postAdjustment(traffic.adjustments.get(i), LedgerApps.ADMIN_TOKEN);
@@ -194,9 +198,13 @@ public final class DemoMain implements Callable<Integer> {
 
     private static void awaitProjected(Connection c, int requests, int adjustments) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        // Lines while waiting only: the line printed after the wait sums it up (most may be stored already).
+        long before = count(c, "SELECT COUNT(*) FROM usage_records");
+        Progress progress = Progress.onStdout("projecting (requests stored while waiting)", requests - before);
         while (System.nanoTime() < deadline) {
-            if (count(c, "SELECT COUNT(*) FROM usage_records") >= requests
-                    && count(c, "SELECT COUNT(*) FROM cost_adjustments") >= adjustments) {
+            long stored = count(c, "SELECT COUNT(*) FROM usage_records");
+            progress.reached(stored - before);
+            if (stored >= requests && count(c, "SELECT COUNT(*) FROM cost_adjustments") >= adjustments) {
                 return;
             }
             Thread.sleep(200);

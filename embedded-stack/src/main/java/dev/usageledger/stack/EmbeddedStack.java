@@ -2,6 +2,7 @@ package dev.usageledger.stack;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -38,6 +39,14 @@ public final class EmbeddedStack implements AutoCloseable {
      * thrown with the others attached as suppressed.
      */
     public static EmbeddedStack start(Path baseDir) {
+        return start(baseDir, List.of());
+    }
+
+    /**
+     * As {@link #start(Path)}, MariaDB with {@code mariaDbArgs} after its defaults (a later option wins; see
+     * {@link EmbeddedMariaDb#start(Path, int, List)}).
+     */
+    public static EmbeddedStack start(Path baseDir, List<String> mariaDbArgs) {
         Path base = baseDir.toAbsolutePath();
         long t0 = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(2, runnable -> {
@@ -55,7 +64,7 @@ public final class EmbeddedStack implements AutoCloseable {
                 }
             }, pool);
             CompletableFuture<EmbeddedMariaDb> mariaDb = CompletableFuture.supplyAsync(() -> {
-                EmbeddedMariaDb db = EmbeddedMariaDb.start(base.resolve("mariadb"), 0);
+                EmbeddedMariaDb db = EmbeddedMariaDb.start(base.resolve("mariadb"), 0, mariaDbArgs);
                 try {
                     db.createDatabase(DATABASE);
                     return db;

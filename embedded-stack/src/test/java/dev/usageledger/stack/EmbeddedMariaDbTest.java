@@ -2,36 +2,25 @@ package dev.usageledger.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.AfterEach;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class EmbeddedMariaDbTest {
 
-    /** The build's own value, if it was run with one: put back after each test. */
-    private final String before = System.getProperty(EmbeddedMariaDb.ARGS_PROPERTY);
-
-    @AfterEach
-    void restoreProperty() {
-        if (before == null) {
-            System.clearProperty(EmbeddedMariaDb.ARGS_PROPERTY);
-        } else {
-            System.setProperty(EmbeddedMariaDb.ARGS_PROPERTY, before);
-        }
+    @Test
+    void startsWithTheDevelopmentDefaultsAlone() {
+        assertThat(EmbeddedMariaDb.serverArgs(false, List.of())).containsExactly("--skip-ssl",
+                "--bind-address=127.0.0.1", "--skip-name-resolve", "--innodb-buffer-pool-size=256M",
+                "--max-connections=200", "--innodb-lock-wait-timeout=10");
+        assertThat(EmbeddedMariaDb.serverArgs(true, List.of())).startsWith("--user=root");
     }
 
     @Test
-    void addsNoServerOptionWhenThePropertyIsUnsetOrBlank() {
-        System.clearProperty(EmbeddedMariaDb.ARGS_PROPERTY);
-        assertThat(EmbeddedMariaDb.extraArgs()).isEmpty();
-        System.setProperty(EmbeddedMariaDb.ARGS_PROPERTY, "  ");
-        assertThat(EmbeddedMariaDb.extraArgs()).isEmpty();
-    }
-
-    @Test
-    void splitsThePropertyIntoServerOptionsInOrder() {
-        System.setProperty(EmbeddedMariaDb.ARGS_PROPERTY,
-                " --innodb-buffer-pool-size=1G   --innodb-log-file-size=1G\t--innodb-flush-neighbors=0 ");
-        assertThat(EmbeddedMariaDb.extraArgs()).containsExactly("--innodb-buffer-pool-size=1G",
-                "--innodb-log-file-size=1G", "--innodb-flush-neighbors=0");
+    void addsExtraServerOptionsAfterTheDefaultsInOrderSoThatTheyWin() {
+        List<String> args = EmbeddedMariaDb.serverArgs(false,
+                List.of("--innodb-buffer-pool-size=1G", "--innodb-log-file-size=1G"));
+        assertThat(args).endsWith("--innodb-buffer-pool-size=1G", "--innodb-log-file-size=1G");
+        assertThat(args.indexOf("--innodb-buffer-pool-size=256M"))
+                .isLessThan(args.indexOf("--innodb-buffer-pool-size=1G"));
     }
 }
