@@ -2,6 +2,7 @@ package dev.usageledger.bench;
 
 import dev.usageledger.projections.event.UsageRecorded;
 import dev.usageledger.projections.mysql.ProjectionSql;
+import dev.usageledger.projections.mysql.TsvRows;
 import dev.usageledger.stack.Progress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,6 @@ import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
  * loaded with {@code LOAD DATA LOCAL INFILE}, {@value RawWriter#ROWS_PER_TRANSACTION} rows per transaction — the way
  * the pipeline writes its ledger rows. The files live in a directory of this run's own (owner-only), and the
  * connection may send files from that directory only ({@code allowLoadLocalInfileInPath}; {@code
- * allowLoadLocalInfile} stays off). Every row must arrive without a warning, or the run fails. Events are generated
- * and priced, and their values read, outside the timed part; the text, the file, the load and the commit are timed.
+ * allowLoadLocalInfile} stays off). Every row must arrive without a warning, or the run fails. The text is
+ * {@link TsvRows}', the pipeline's own. Events are generated and priced outside the timed part; the text, the file,
+ * the load and the commit are timed.
  */
 final class RawLoadWriter {
 
@@ -49,20 +50,17 @@ final class RawLoadWriter {
         }
         long spent = 0;
         LedgerTotals sum = LedgerTotals.ZERO;
-        LedgerTsv tsv = new LedgerTsv();
         BenchEvents.Cursor cursor = events.cursor();
         try (Connection c = dbs.connectLoadingFrom(database, dir)) {
             c.setAutoCommit(false);
             while (cursor.hasNext()) {
                 List<UsageRecorded> chunk = cursor.next(RawWriter.ROWS_PER_TRANSACTION);
-                List<Object[]> rows = new ArrayList<>(chunk.size());
                 for (UsageRecorded u : chunk) {
                     sum = sum.plus(u);
-                    rows.add(tsv.values(u));
                 }
                 long t0 = System.nanoTime();
-                for (int from = 0; from < rows.size(); from += RawWriter.BATCH) {
-                    List<Object[]> batch = rows.subList(from, Math.min(rows.size(), from + RawWriter.BATCH));
+                for (int from = 0; from < chunk.size(); from += RawWriter.BATCH) {
+                    List<UsageRecorded> batch = chunk.subList(from, Math.min(chunk.size(), from + RawWriter.BATCH));
                     load(c, dir, batch);
                     progress.advance(batch.size());
                 }
@@ -76,10 +74,10 @@ final class RawLoadWriter {
         return Duration.ofNanos(spent);
     }
 
-    private static void load(Connection c, Path dir, List<Object[]> rows) throws SQLException, IOException {
+    private static void load(Connection c, Path dir, List<UsageRecorded> rows) throws SQLException, IOException {
         StringBuilder text = new StringBuilder(rows.size() * 400);
-        for (Object[] row : rows) {
-            LedgerTsv.append(text, row);
+        for (UsageRecorded row : rows) {
+            TsvRows.appendUsageRecord(text, row);
         }
         Path file = Files.createTempFile(dir, "usage-records-", ".tsv");
         try {
