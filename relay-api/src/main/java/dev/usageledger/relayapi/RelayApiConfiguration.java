@@ -7,8 +7,9 @@ import dev.usageledger.projections.pricing.InvalidPricingCatalogException;
 import dev.usageledger.projections.pricing.Pricer;
 import dev.usageledger.projections.pricing.PricingCatalog;
 import dev.usageledger.projections.pricing.ServiceRates;
-import dev.usageledger.relayapi.config.IngestProperties;
 import dev.usageledger.common.InvalidSettingException;
+import dev.usageledger.common.LedgerSettings;
+import dev.usageledger.relayapi.config.IngestProperties;
 import dev.usageledger.relayapi.config.PricingProperties;
 import dev.usageledger.relayapi.config.SecurityProperties;
 import dev.usageledger.relayapi.ingest.IngestMetrics;
@@ -17,8 +18,10 @@ import dev.usageledger.relayapi.web.RequestBodies;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /** The framework-free domain pieces from {@code projections}, wired with the typed settings. */
 @Configuration(proxyBeanMethods = false)
@@ -29,6 +32,12 @@ public class RelayApiConfiguration {
     @ConditionalOnMissingBean
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    /** The contract settings shared with the other apps; a bad one fails the boot naming the property. */
+    @Bean
+    LedgerSettings ledgerSettings(Environment environment) {
+        return Binder.get(environment).bindOrCreate(LedgerSettings.PREFIX, LedgerSettings.class);
     }
 
     @Bean
@@ -43,8 +52,9 @@ public class RelayApiConfiguration {
     }
 
     @Bean
-    Ingest ingest(IngestProperties ingest, Pricer pricer, Clock clock) {
-        InputRules rules = new InputRules(ingest.maxEventAge(), IngestProperties.MAX_CLOCK_SKEW, ingest.maxEvents());
+    Ingest ingest(IngestProperties ingest, LedgerSettings ledger, Pricer pricer, Clock clock) {
+        InputRules rules = new InputRules(ledger.ingest().maxEventAge(), IngestProperties.MAX_CLOCK_SKEW,
+                ingest.maxEvents());
         return new Ingest(rules, pricer, new EventCodec(), clock);
     }
 

@@ -1,15 +1,17 @@
 package dev.usageledger.statsapi;
 
+import dev.usageledger.common.LedgerSettings;
 import dev.usageledger.common.security.BearerTokens;
 import dev.usageledger.statsapi.config.ReaderSecurityProperties;
-import dev.usageledger.statsapi.config.ReportingProperties;
 import dev.usageledger.statsapi.read.LedgerReader;
 import dev.usageledger.statsapi.read.StatsReader;
 import dev.usageledger.statsapi.read.Tiling;
 import dev.usageledger.statsapi.web.ReaderAuthentication;
 import javax.sql.DataSource;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
@@ -23,9 +25,19 @@ public class StatsApiConfiguration implements WebMvcConfigurer {
         this.authentication = new ReaderAuthentication(new BearerTokens(security.tokens()));
     }
 
+    /**
+     * The contract settings shared with the other apps; a bad one fails the boot naming the property. Its reporting
+     * zone is the zone in which usage-consumer folded the stored day and month rows (CONTRACT §3) and the default
+     * {@code zone} of every request.
+     */
     @Bean
-    StatsReader statsReader(DataSource dataSource, ReportingProperties reporting) {
-        return new StatsReader(dataSource, new Tiling(reporting.zone()));
+    LedgerSettings ledgerSettings(Environment environment) {
+        return Binder.get(environment).bindOrCreate(LedgerSettings.PREFIX, LedgerSettings.class);
+    }
+
+    @Bean
+    StatsReader statsReader(DataSource dataSource, LedgerSettings ledger) {
+        return new StatsReader(dataSource, new Tiling(ledger.reporting().zoneId()));
     }
 
     @Bean

@@ -1,5 +1,7 @@
 package dev.usageledger.consumer;
 
+import dev.usageledger.common.InvalidSettingException;
+import dev.usageledger.common.LedgerSettings;
 import dev.usageledger.projections.event.EventCodec;
 import dev.usageledger.projections.fold.BatchFold;
 import dev.usageledger.projections.fold.Buckets;
@@ -27,9 +29,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
@@ -48,6 +52,12 @@ class ConsumerConfiguration {
 
     static final String CONTAINER_FACTORY = "ledgerBatchContainerFactory";
 
+    /** The contract settings shared with the other apps; a bad one fails the boot naming the property. */
+    @Bean
+    LedgerSettings ledgerSettings(Environment environment) {
+        return Binder.get(environment).bindOrCreate(LedgerSettings.PREFIX, LedgerSettings.class);
+    }
+
     @Bean
     Clock clock() {
         return Clock.systemUTC();
@@ -64,10 +74,10 @@ class ConsumerConfiguration {
     }
 
     @Bean
-    ProjectionWriter projectionWriter(DataSource dataSource, ConsumerSettings settings, TransactionRetry retry,
-            Clock clock, MeterRegistry registry) {
+    ProjectionWriter projectionWriter(DataSource dataSource, ConsumerSettings settings, LedgerSettings ledger,
+            TransactionRetry retry, Clock clock, MeterRegistry registry) {
         SecureRandom random = new SecureRandom();
-        return new ProjectionWriter(dataSource, new BatchFold(new Buckets(settings.reporting().zoneId())), retry,
+        return new ProjectionWriter(dataSource, new BatchFold(new Buckets(ledger.reporting().zoneId())), retry,
                 clock, random::nextLong, registry, sink(settings.consumer().localInfileDir()));
     }
 
@@ -79,7 +89,7 @@ class ConsumerConfiguration {
         try {
             return new LoadDataSink(LoadDataDirectory.in(Path.of(dir)));
         } catch (RuntimeException e) {
-            throw new IllegalStateException("ledger.consumer.local-infile-dir: " + e.getMessage(), e);
+            throw new InvalidSettingException("ledger.consumer.local-infile-dir", e.getMessage());
         }
     }
 
@@ -97,19 +107,17 @@ class ConsumerConfiguration {
     }
 
     @Bean
-    NewTopic eventsTopic(ConsumerSettings settings) {
-        return TopicBuilder.name(settings.kafka().topic())
-                .partitions(settings.kafka().partitions())
-                .replicas(settings.kafka().replicationFactor())
+    NewTopic eventsTopic(LedgerSettings ledger) {
+        LedgerSettings.Kafka kafka = ledger.kafka();
+        return TopicBuilder.name(kafka.topic()).partitions(kafka.partitions()).replicas(kafka.replicationFactor())
                 .build();
     }
 
     @Bean
-    NewTopic deadLetterTopic(ConsumerSettings settings) {
-        return TopicBuilder.name(settings.kafka().deadLetterTopic())
-                .partitions(settings.kafka().partitions())
-                .replicas(settings.kafka().replicationFactor())
-                .build();
+    NewTopic deadLetterTopic(LedgerSettings ledger) {
+        LedgerSettings.Kafka kafka = ledger.kafka();
+        return TopicBuilder.name(kafka.deadLetterTopic()).partitions(kafka.partitions())
+                .replicas(kafka.replicationFactor()).build();
     }
 
     @Bean
@@ -164,7 +172,7 @@ class ConsumerConfiguration {
     }
 
     @Bean
-    DeadLetterPublishingRecoverer deadLetterRecoverer(KafkaProperties kafka, ConsumerSettings settings,
+    DeadLetterPublishingRecoverer deadLetterRecoverer(KafkaProperties kafka, LedgerSettings ledger,
             MeterRegistry registry) {
         Map<String, Object> props = new HashMap<>(kafka.buildProducerProperties());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
@@ -174,7 +182,7 @@ class ConsumerConfiguration {
         DefaultKafkaProducerFactory<Object, Object> producerFactory = new DefaultKafkaProducerFactory<>(props);
         producerFactory.addListener(new MicrometerProducerListener<>(registry));
         KafkaTemplate<Object, Object> template = new KafkaTemplate<>(producerFactory);
-        String topic = settings.kafka().deadLetterTopic();
+        String topic = ledger.kafka().deadLetterTopic();
         // Partition -1: let the producer's partitioner place it by key, whatever the DLT's partition count.
         DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(template,
                 (record, exception) -> new TopicPartition(topic, -1));

@@ -1,31 +1,23 @@
 package dev.usageledger.consumer;
 
+import dev.usageledger.common.InvalidSettingException;
+import dev.usageledger.common.Settings;
 import dev.usageledger.projections.retry.RetrySettings;
 import java.time.Duration;
-import java.time.ZoneId;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Typed settings of usage-consumer, bound from {@code ledger.*} and checked at start-up: a bad
- * value fails the boot with a message naming the property.
+ * Typed settings of usage-consumer's own, bound from {@code ledger.*} and checked at start-up: a bad value fails the
+ * boot with a message naming the property. The settings every app shares (topics, max event age, reporting zone, the
+ * Redis URI) are {@link dev.usageledger.common.LedgerSettings}.
  */
 @ConfigurationProperties("ledger")
 public record ConsumerSettings(
-        @DefaultValue Kafka kafka,
         @DefaultValue Consumer consumer,
-        @DefaultValue Reporting reporting,
         @DefaultValue Projection projection,
         @DefaultValue Counters counters,
-        @DefaultValue Redis redis,
-        @DefaultValue Ingest ingest) {
-
-    public ConsumerSettings {
-        require(counters.dedupeHorizon().compareTo(ingest.maxEventAge()) >= 0,
-                "ledger.counters.dedupe-horizon (" + counters.dedupeHorizon()
-                        + ") must be at least ledger.ingest.max-event-age (" + ingest.maxEventAge()
-                        + "): a relay may resend an event that old");
-    }
+        @DefaultValue Redis redis) {
 
     /**
      * The usage-fed counters of the limits in Redis (README "Rate limits and quotas"): a second listener on the events
@@ -53,62 +45,39 @@ public record ConsumerSettings(
             @DefaultValue("5000") int maxPollRecords,
             @DefaultValue("1s") Duration retryBackoff) {
         public Counters {
-            require(group.matches("[A-Za-z0-9._:-]{1,64}"),
-                    "ledger.counters.group must be 1 to 64 of [A-Za-z0-9._:-], was " + group);
-            require(dedupeHorizon.toMillis() > 0, "ledger.counters.dedupe-horizon must be positive");
-            require(!limitsCacheTtl.isNegative(), "ledger.counters.limits-cache-ttl must not be negative");
-            require(reconcileInterval.toMillis() > 0, "ledger.counters.reconcile-interval must be positive");
-            require(idleInterval.toMillis() >= 100, "ledger.counters.idle-interval must be at least 100ms");
-            require(maxPollRecords >= 1, "ledger.counters.max-poll-records must be at least 1");
-            require(!retryBackoff.isNegative(), "ledger.counters.retry-backoff must not be negative");
+            Settings.require(group.matches("[A-Za-z0-9._:-]{1,64}"), "ledger.counters.group",
+                    "must be 1 to 64 of [A-Za-z0-9._:-], was " + group);
+            Settings.requirePositive(dedupeHorizon, "ledger.counters.dedupe-horizon");
+            Settings.require(!limitsCacheTtl.isNegative(), "ledger.counters.limits-cache-ttl",
+                    "must not be negative, was " + limitsCacheTtl);
+            Settings.requirePositive(reconcileInterval, "ledger.counters.reconcile-interval");
+            Settings.require(idleInterval.toMillis() >= 100, "ledger.counters.idle-interval",
+                    "must be at least 100ms, was " + idleInterval);
+            Settings.require(maxPollRecords >= 1, "ledger.counters.max-poll-records",
+                    "must be at least 1, was " + maxPollRecords);
+            Settings.require(!retryBackoff.isNegative(), "ledger.counters.retry-backoff",
+                    "must not be negative, was " + retryBackoff);
+        }
+
+        /**
+         * Fails unless an event id is remembered at least as long as a relay may resend it: {@code maxEventAge} is
+         * the shared {@code ledger.ingest.max-event-age}.
+         */
+        public void requireCovers(Duration maxEventAge) {
+            Settings.require(dedupeHorizon.compareTo(maxEventAge) >= 0, "ledger.counters.dedupe-horizon",
+                    "(" + dedupeHorizon + ") must be at least ledger.ingest.max-event-age (" + maxEventAge
+                            + "): a relay may resend an event that old");
         }
     }
 
     /**
-     * The Redis of the limits (the same as relay-api's {@code ledger.redis.*}).
+     * usage-consumer's client of the limits' Redis; the Redis itself ({@code ledger.redis.uri}) is shared.
      *
-     * @param uri     {@code redis://[user:password@]host:port[/db]} or {@code rediss://…}
      * @param timeout connect and read timeout of one call
      */
-    public record Redis(
-            @DefaultValue("redis://127.0.0.1:6379") java.net.URI uri,
-            @DefaultValue("2s") Duration timeout) {
+    public record Redis(@DefaultValue("2s") Duration timeout) {
         public Redis {
-            require(uri != null && ("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme()))
-                    && uri.getHost() != null, "ledger.redis.uri must be redis://host:port or rediss://host:port");
-            require(timeout.toMillis() > 0, "ledger.redis.timeout must be positive");
-        }
-
-        @Override
-        public String toString() {
-            return "Redis[uri=" + uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort() + "]";
-        }
-    }
-
-    /** @param maxEventAge the ingest's oldest accepted {@code occurredAt} (relay-api's setting of the same name) */
-    public record Ingest(@DefaultValue("30d") Duration maxEventAge) {}
-
-    /**
-     * @param topic           the events topic (CONTRACT §0)
-     * @param deadLetterTopic where undecodable or invalid messages go, with the reason in headers
-     * @param partitions      partitions of both topics when this app creates them
-     * @param limitsTopic     relay-api's {@code limits.changed} topic (its setting of the same name): read from its end
-     *                        by every instance, without a group, to drop a changed key's limits cached for the counters
-     */
-    public record Kafka(
-            @DefaultValue("usage-events") String topic,
-            @DefaultValue("usage-events.DLT") String deadLetterTopic,
-            @DefaultValue("6") int partitions,
-            @DefaultValue("1") short replicationFactor,
-            @DefaultValue("limits-changes") String limitsTopic) {
-        public Kafka {
-            require(!topic.isBlank(), "ledger.kafka.topic must not be blank");
-            require(!deadLetterTopic.isBlank(), "ledger.kafka.dead-letter-topic must not be blank");
-            require(!limitsTopic.isBlank(), "ledger.kafka.limits-topic must not be blank");
-            require(!limitsTopic.equals(topic) && !limitsTopic.equals(deadLetterTopic),
-                    "ledger.kafka.limits-topic must differ from ledger.kafka.topic and ledger.kafka.dead-letter-topic");
-            require(partitions >= 1, "ledger.kafka.partitions must be at least 1");
-            require(replicationFactor >= 1, "ledger.kafka.replication-factor must be at least 1");
+            Settings.requirePositive(timeout, "ledger.redis.timeout");
         }
     }
 
@@ -136,26 +105,14 @@ public record ConsumerSettings(
             @DefaultValue("100000") int catchUpBudget,
             @DefaultValue("") String localInfileDir) {
         public Consumer {
-            require(!group.isBlank(), "ledger.consumer.group must not be blank");
-            require(concurrency >= 1, "ledger.consumer.concurrency must be at least 1");
-            require(maxPollRecords >= 1, "ledger.consumer.max-poll-records must be at least 1");
-            require(!retryBackoff.isNegative(), "ledger.consumer.retry-backoff must not be negative");
-            require(catchUpBudget >= 1, "ledger.consumer.catch-up-budget must be at least 1");
-        }
-    }
-
-    /** @param zone the time zone of day and month buckets (hours are UTC hours) */
-    public record Reporting(@DefaultValue("UTC") String zone) {
-        public Reporting {
-            try {
-                ZoneId.of(zone);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("ledger.reporting.zone is not a time zone: " + zone, e);
-            }
-        }
-
-        public ZoneId zoneId() {
-            return ZoneId.of(zone);
+            Settings.require(!group.isBlank(), "ledger.consumer.group", "must not be blank");
+            Settings.require(concurrency >= 1, "ledger.consumer.concurrency", "must be at least 1, was " + concurrency);
+            Settings.require(maxPollRecords >= 1, "ledger.consumer.max-poll-records",
+                    "must be at least 1, was " + maxPollRecords);
+            Settings.require(!retryBackoff.isNegative(), "ledger.consumer.retry-backoff",
+                    "must not be negative, was " + retryBackoff);
+            Settings.require(catchUpBudget >= 1, "ledger.consumer.catch-up-budget",
+                    "must be at least 1, was " + catchUpBudget);
         }
     }
 
@@ -173,14 +130,8 @@ public record ConsumerSettings(
             try {
                 return new RetrySettings(maxAttempts, initialBackoff, multiplier, maxBackoff, jitter);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("ledger.projection.retry: " + e.getMessage(), e);
+                throw new InvalidSettingException("ledger.projection.retry", e.getMessage());
             }
-        }
-    }
-
-    private static void require(boolean condition, String message) {
-        if (!condition) {
-            throw new IllegalArgumentException(message);
         }
     }
 }

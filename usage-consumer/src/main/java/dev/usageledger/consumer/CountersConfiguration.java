@@ -1,5 +1,6 @@
 package dev.usageledger.consumer;
 
+import dev.usageledger.common.LedgerSettings;
 import dev.usageledger.limits.CounterRebuilder;
 import dev.usageledger.limits.KeyLimitsStore;
 import dev.usageledger.limits.LimitScripts;
@@ -41,8 +42,8 @@ class CountersConfiguration {
     static final String CONTAINER_FACTORY = "countersBatchContainerFactory";
 
     @Bean(destroyMethod = "close")
-    RedisClient countersRedis(ConsumerSettings settings) {
-        return RedisClients.create(settings.redis().uri(), settings.redis().timeout(), 4, "usage-counters");
+    RedisClient countersRedis(LedgerSettings ledger, ConsumerSettings settings) {
+        return RedisClients.create(ledger.redis().uri(), settings.redis().timeout(), 4, "usage-counters");
     }
 
     @Bean
@@ -52,13 +53,15 @@ class CountersConfiguration {
 
     @Bean
     CountersListener countersListener(EventCodec codec, RedisClient countersRedis, DataSource dataSource,
-            CachedKeyLimits countersKeyLimits, ConsumerSettings settings, Clock clock, MeterRegistry registry) {
+            CachedKeyLimits countersKeyLimits, ConsumerSettings settings, LedgerSettings ledger, Clock clock,
+            MeterRegistry registry) {
+        settings.counters().requireCovers(ledger.ingest().maxEventAge());
         LimitScripts scripts = new LimitScripts();
-        QuotaPeriods periods = new QuotaPeriods(settings.reporting().zoneId());
+        QuotaPeriods periods = new QuotaPeriods(ledger.reporting().zoneId());
         return new CountersListener(codec,
                 new UsageCounters(countersRedis, scripts, periods, clock, settings.counters().dedupeHorizon()),
                 new CounterRebuilder(dataSource, countersRedis, scripts, periods, clock),
-                countersKeyLimits, countersRedis, settings, clock, registry);
+                countersKeyLimits, countersRedis, settings, ledger.kafka().partitions(), clock, registry);
     }
 
     @Bean
@@ -75,9 +78,9 @@ class CountersConfiguration {
 
     /** Created here too (one partition, as relay-api does), so that this app finds it whichever starts first. */
     @Bean
-    NewTopic limitsChangesTopic(ConsumerSettings settings) {
-        return TopicBuilder.name(settings.kafka().limitsTopic()).partitions(1)
-                .replicas(settings.kafka().replicationFactor()).build();
+    NewTopic limitsChangesTopic(LedgerSettings ledger) {
+        return TopicBuilder.name(ledger.kafka().limitsTopic()).partitions(1)
+                .replicas(ledger.kafka().replicationFactor()).build();
     }
 
     @Bean
@@ -88,9 +91,9 @@ class CountersConfiguration {
 
     @Bean
     ConcurrentMessageListenerContainer<String, byte[]> limitsChangesContainer(KafkaProperties kafka,
-            ConsumerSettings settings, LimitsChangeReceiver countersLimitsChangeReceiver) {
+            LedgerSettings ledger, LimitsChangeReceiver countersLimitsChangeReceiver) {
         ContainerProperties properties = new ContainerProperties(new TopicPartitionOffset(
-                settings.kafka().limitsTopic(), LimitsChangesTopic.PARTITION, TopicPartitionOffset.SeekPosition.END));
+                ledger.kafka().limitsTopic(), LimitsChangesTopic.PARTITION, TopicPartitionOffset.SeekPosition.END));
         properties.setMessageListener((MessageListener<String, byte[]>) countersLimitsChangeReceiver::receive);
         properties.setAckMode(ContainerProperties.AckMode.MANUAL); // no group: nothing is ever committed
         properties.setAssignmentCommitOption(ContainerProperties.AssignmentCommitOption.NEVER);

@@ -62,6 +62,8 @@ final class CountersListener implements ConsumerSeekAware {
     private final CachedKeyLimits limits;
     private final UnifiedJedis redis;
     private final ConsumerSettings settings;
+    /** Partitions of the events topic ({@code ledger.kafka.partitions}): which keys an owned partition holds. */
+    private final int partitionCount;
     private final Clock clock;
     private final String offsetsKey;
     /** Next offset to apply, per owned partition, once in step with Redis (absent: not yet checked). */
@@ -76,13 +78,14 @@ final class CountersListener implements ConsumerSeekAware {
     private final MeterRegistry registry;
 
     CountersListener(EventCodec codec, UsageCounters counters, CounterRebuilder rebuilder, CachedKeyLimits limits,
-            UnifiedJedis redis, ConsumerSettings settings, Clock clock, MeterRegistry registry) {
+            UnifiedJedis redis, ConsumerSettings settings, int partitionCount, Clock clock, MeterRegistry registry) {
         this.codec = codec;
         this.counters = counters;
         this.rebuilder = rebuilder;
         this.limits = limits;
         this.redis = redis;
         this.settings = settings;
+        this.partitionCount = partitionCount;
         this.clock = clock;
         this.registry = registry;
         this.offsetsKey = LimitKeys.counterOffsets(settings.counters().group());
@@ -235,7 +238,6 @@ final class CountersListener implements ConsumerSeekAware {
     private void rebuild(Set<TopicPartition> owned, BiConsumer<TopicPartition, Long> seek, String trigger,
             boolean onlyIfCaughtUp) throws SQLException {
         String topic = owned.iterator().next().topic();
-        int partitionCount = settings.kafka().partitions();
         Set<Integer> mine = owned.stream().map(TopicPartition::partition).collect(Collectors.toSet());
         CounterRebuilder.Snapshot snapshot = rebuilder.read(settings.consumer().group(), topic,
                 key -> mine.contains(partitionOf(key, partitionCount)));

@@ -1,15 +1,16 @@
 package dev.usageledger.relayapi.config;
 
+import dev.usageledger.common.Settings;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Limits and timing of {@code POST /v1/usage-events} and {@code POST /v1/cost-adjustments}.
+ * Limits and timing of {@code POST /v1/usage-events} and {@code POST /v1/cost-adjustments}. How far in the past
+ * {@code occurredAt} may be is a shared setting: {@link dev.usageledger.common.LedgerSettings.Ingest}.
  *
  * @param maxBodyBytes        largest request body, counted while it is read (413 above it)
  * @param maxEvents           most events in one ingest request (413 above it)
- * @param maxEventAge         how far in the past {@code occurredAt} may be (400 beyond it)
  * @param publishTimeout      how long a request waits for Kafka to commit its events (503 after it)
  * @param publishConcurrency  how many Kafka transactions run at once; each holds one producer. Requests that arrive
  *                            while all are busy share the next transaction (group commit), so a small number keeps
@@ -21,7 +22,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record IngestProperties(
         @DefaultValue("1048576") long maxBodyBytes,
         @DefaultValue("1000") int maxEvents,
-        @DefaultValue("30d") Duration maxEventAge,
         @DefaultValue("10s") Duration publishTimeout,
         @DefaultValue("1") int publishConcurrency,
         @DefaultValue("5000") int publishGroupMaxEvents) {
@@ -34,7 +34,6 @@ public record IngestProperties(
                 "ledger.ingest.max-body-bytes", "must be between 1024 and 67108864, was " + maxBodyBytes);
         Settings.require(maxEvents >= 1 && maxEvents <= 100_000,
                 "ledger.ingest.max-events", "must be between 1 and 100000, was " + maxEvents);
-        Settings.requirePositive(maxEventAge, "ledger.ingest.max-event-age");
         Settings.requirePositive(publishTimeout, "ledger.ingest.publish-timeout");
         Settings.require(publishTimeout.compareTo(Duration.ofMillis(500)) >= 0
                         && publishTimeout.compareTo(Duration.ofMinutes(5)) <= 0,

@@ -1,5 +1,6 @@
 package dev.usageledger.relayapi.config;
 
+import dev.usageledger.common.Settings;
 import java.time.Duration;
 import java.time.ZoneId;
 import org.springframework.boot.context.properties.ConfigurationProperties;

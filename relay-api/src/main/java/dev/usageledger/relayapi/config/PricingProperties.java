@@ -1,6 +1,7 @@
 package dev.usageledger.relayapi.config;
 
 import dev.usageledger.common.InvalidSettingException;
+import dev.usageledger.common.Settings;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;

@@ -1,5 +1,6 @@
 package dev.usageledger.relayapi.config;
 
+import dev.usageledger.common.Settings;
 import dev.usageledger.common.security.TokenEntry;
 import dev.usageledger.common.security.TokenKind;
 import dev.usageledger.common.security.TokenLists;

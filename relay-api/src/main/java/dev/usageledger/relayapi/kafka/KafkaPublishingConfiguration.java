@@ -1,8 +1,9 @@
 package dev.usageledger.relayapi.kafka;
 
-import dev.usageledger.relayapi.config.IngestProperties;
 import dev.usageledger.common.InvalidSettingException;
-import dev.usageledger.relayapi.config.LedgerKafkaProperties;
+import dev.usageledger.common.LedgerSettings;
+import dev.usageledger.relayapi.config.IngestProperties;
+import dev.usageledger.relayapi.config.RelayKafkaProperties;
 import dev.usageledger.relayapi.ingest.IngestMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -41,20 +42,22 @@ public class KafkaPublishingConfiguration {
     static final int BATCH_SIZE = 128 * 1024;
 
     @Bean
-    NewTopic usageEventsTopic(LedgerKafkaProperties kafka) {
+    NewTopic usageEventsTopic(LedgerSettings ledger) {
+        LedgerSettings.Kafka kafka = ledger.kafka();
         return TopicBuilder.name(kafka.topic()).partitions(kafka.partitions()).replicas(kafka.replicationFactor())
                 .build();
     }
 
     @Bean
-    NewTopic deadLetterTopic(LedgerKafkaProperties kafka) {
+    NewTopic deadLetterTopic(LedgerSettings ledger) {
+        LedgerSettings.Kafka kafka = ledger.kafka();
         return TopicBuilder.name(kafka.deadLetterTopic()).partitions(kafka.partitions())
                 .replicas(kafka.replicationFactor()).build();
     }
 
     @Bean
     DefaultKafkaProducerFactory<String, byte[]> ledgerProducerFactory(KafkaProperties boot,
-            LedgerKafkaProperties kafka, IngestProperties ingest, MeterRegistry registry) {
+            RelayKafkaProperties kafka, IngestProperties ingest, MeterRegistry registry) {
         DefaultKafkaProducerFactory<String, byte[]> factory =
                 new DefaultKafkaProducerFactory<>(producerConfig(boot.buildProducerProperties(), ingest.publishTimeout()));
         factory.setTransactionIdPrefix(kafka.transactionIdPrefix());
@@ -111,20 +114,20 @@ public class KafkaPublishingConfiguration {
     }
 
     @Bean
-    TopicProvisioner topicProvisioner(KafkaAdmin kafkaAdmin, LedgerKafkaProperties kafka, List<NewTopic> topics) {
+    TopicProvisioner topicProvisioner(KafkaAdmin kafkaAdmin, RelayKafkaProperties kafka, List<NewTopic> topics) {
         return new TopicProvisioner(kafkaAdmin, topics, kafka.healthCacheTtl().isZero() ? Duration.ofSeconds(1)
                 : kafka.healthCacheTtl());
     }
 
     @Bean
-    EventPublisher eventPublisher(KafkaTemplate<String, byte[]> ledgerKafkaTemplate, LedgerKafkaProperties kafka,
+    EventPublisher eventPublisher(KafkaTemplate<String, byte[]> ledgerKafkaTemplate, LedgerSettings ledger,
             IngestProperties ingest, TopicProvisioner topics, IngestMetrics metrics) {
-        return new EventPublisher(ledgerKafkaTemplate, kafka.topic(), ingest.publishTimeout(),
+        return new EventPublisher(ledgerKafkaTemplate, ledger.kafka().topic(), ingest.publishTimeout(),
                 ingest.publishConcurrency(), ingest.publishGroupMaxEvents(), topics, metrics);
     }
 
     @Bean
-    KafkaHealthIndicator kafkaHealthIndicator(KafkaAdmin kafkaAdmin, LedgerKafkaProperties kafka,
+    KafkaHealthIndicator kafkaHealthIndicator(KafkaAdmin kafkaAdmin, RelayKafkaProperties kafka,
             TopicProvisioner topics) {
         return new KafkaHealthIndicator(kafkaAdmin.getConfigurationProperties(), kafka.healthTimeout(),
                 kafka.healthCacheTtl(), topics);

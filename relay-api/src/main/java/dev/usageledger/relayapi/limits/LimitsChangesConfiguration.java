@@ -1,9 +1,9 @@
 package dev.usageledger.relayapi.limits;
 
+import dev.usageledger.common.LedgerSettings;
 import dev.usageledger.limits.LimitsChangeReceiver;
 import dev.usageledger.limits.LimitsChangedCodec;
 import dev.usageledger.limits.LimitsChangesTopic;
-import dev.usageledger.relayapi.config.LedgerKafkaProperties;
 import dev.usageledger.relayapi.config.LimitsProperties;
 import dev.usageledger.relayapi.kafka.KafkaPublishingConfiguration;
 import dev.usageledger.relayapi.kafka.TopicProvisioner;
@@ -36,8 +36,9 @@ import org.springframework.kafka.support.TopicPartitionOffset;
 public class LimitsChangesConfiguration {
 
     @Bean
-    NewTopic limitsChangesTopic(LedgerKafkaProperties kafka) {
-        return TopicBuilder.name(kafka.limitsTopic()).partitions(1).replicas(kafka.replicationFactor()).build();
+    NewTopic limitsChangesTopic(LedgerSettings ledger) {
+        return TopicBuilder.name(ledger.kafka().limitsTopic()).partitions(1)
+                .replicas(ledger.kafka().replicationFactor()).build();
     }
 
     @Bean
@@ -46,7 +47,7 @@ public class LimitsChangesConfiguration {
     }
 
     @Bean
-    LimitsChangePublisher limitsChangePublisher(KafkaProperties boot, LedgerKafkaProperties kafka,
+    LimitsChangePublisher limitsChangePublisher(KafkaProperties boot, LedgerSettings ledger,
             LimitsProperties limits, TopicProvisioner topics, LimitsChangedCodec codec, MeterRegistry registry) {
         DefaultKafkaProducerFactory<String, byte[]> factory =
                 new DefaultKafkaProducerFactory<>(producerConfig(boot.buildProducerProperties(), limits.changePublishTimeout()));
@@ -55,7 +56,7 @@ public class LimitsChangesConfiguration {
         KafkaTemplate<String, byte[]> template = new KafkaTemplate<>(factory);
         template.setCloseTimeout(Duration.ofSeconds(1));
         template.setProducerListener(null); // the publisher logs a failure once
-        return new LimitsChangePublisher(template, codec, kafka.limitsTopic(), limits.changePublishTimeout(), topics,
+        return new LimitsChangePublisher(template, codec, ledger.kafka().limitsTopic(), limits.changePublishTimeout(), topics,
                 registry);
     }
 
@@ -79,8 +80,8 @@ public class LimitsChangesConfiguration {
 
     @Bean
     ConcurrentMessageListenerContainer<String, byte[]> limitsChangesContainer(KafkaProperties boot,
-            LedgerKafkaProperties kafka, LimitsChangeReceiver receiver) {
-        ContainerProperties properties = new ContainerProperties(new TopicPartitionOffset(kafka.limitsTopic(),
+            LedgerSettings ledger, LimitsChangeReceiver receiver) {
+        ContainerProperties properties = new ContainerProperties(new TopicPartitionOffset(ledger.kafka().limitsTopic(),
                 LimitsChangesTopic.PARTITION, TopicPartitionOffset.SeekPosition.END));
         properties.setMessageListener((MessageListener<String, byte[]>) receiver::receive);
         // No group: nothing is ever committed (a restarted instance starts at the end again).

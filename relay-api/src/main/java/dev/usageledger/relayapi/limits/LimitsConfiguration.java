@@ -1,5 +1,6 @@
 package dev.usageledger.relayapi.limits;
 
+import dev.usageledger.common.LedgerSettings;
 import dev.usageledger.limits.KeyLimitsStore;
 import dev.usageledger.limits.LimitScripts;
 import dev.usageledger.limits.QuotaPeriods;
@@ -22,8 +23,8 @@ import redis.clients.jedis.RedisClient;
 public class LimitsConfiguration {
 
     @Bean(destroyMethod = "close")
-    RedisClient redisClient(RedisProperties properties) {
-        return RedisClients.create(properties.uri(), properties.timeout(), properties.poolSize(), "relay-api");
+    RedisClient redisClient(LedgerSettings ledger, RedisProperties properties) {
+        return RedisClients.create(ledger.redis().uri(), properties.timeout(), properties.poolSize(), "relay-api");
     }
 
     @Bean

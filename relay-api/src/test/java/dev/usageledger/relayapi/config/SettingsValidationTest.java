@@ -2,22 +2,37 @@ package dev.usageledger.relayapi.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.usageledger.common.LedgerSettings;
+import dev.usageledger.relayapi.RelayApiConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
-/** Bad settings fail the start with a message naming the property, as Spring Boot binds them. */
+/**
+ * Bad settings fail the start with a message naming the property, as Spring Boot binds them: relay-api's own records
+ * and the shared {@link LedgerSettings} as {@link RelayApiConfiguration} binds it.
+ */
 class SettingsValidationTest {
 
     @Configuration(proxyBeanMethods = false)
-    @EnableConfigurationProperties({IngestProperties.class, LedgerKafkaProperties.class, PricingProperties.class,
-            SecurityProperties.class})
-    static class Settings {}
+    @EnableConfigurationProperties({IngestProperties.class, RelayKafkaProperties.class, PricingProperties.class,
+            SecurityProperties.class, RedisProperties.class})
+    @Import(RelayApiConfiguration.class)
+    static class Settings {
+        @Bean
+        MeterRegistry meterRegistry() {
+            return new SimpleMeterRegistry();
+        }
+    }
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withUserConfiguration(Settings.class)
@@ -30,16 +45,40 @@ class SettingsValidationTest {
             IngestProperties ingest = context.getBean(IngestProperties.class);
             assertThat(ingest.maxBodyBytes()).isEqualTo(1_048_576);
             assertThat(ingest.maxEvents()).isEqualTo(1000);
-            assertThat(ingest.maxEventAge()).hasDays(30);
             assertThat(ingest.publishTimeout()).hasSeconds(10);
-            LedgerKafkaProperties kafka = context.getBean(LedgerKafkaProperties.class);
-            assertThat(kafka.topic()).isEqualTo("usage-events");
-            assertThat(kafka.deadLetterTopic()).isEqualTo("usage-events.DLT");
-            assertThat(kafka.partitions()).isEqualTo(6);
-            assertThat(kafka.replicationFactor()).isEqualTo((short) 1);
-            assertThat(kafka.transactionIdPrefix()).startsWith("relay-api-");
+            LedgerSettings ledger = context.getBean(LedgerSettings.class);
+            assertThat(ledger).isEqualTo(LedgerSettings.defaults());
+            assertThat(ledger.ingest().maxEventAge()).hasDays(30);
+            assertThat(ledger.kafka().topic()).isEqualTo("usage-events");
+            assertThat(ledger.kafka().deadLetterTopic()).isEqualTo("usage-events.DLT");
+            assertThat(ledger.kafka().partitions()).isEqualTo(6);
+            assertThat(ledger.kafka().replicationFactor()).isEqualTo((short) 1);
+            assertThat(context.getBean(RelayKafkaProperties.class).transactionIdPrefix()).startsWith("relay-api-");
+            RedisProperties redis = context.getBean(RedisProperties.class);
+            assertThat(redis.timeout()).hasMillis(500);
+            assertThat(redis.poolSize()).isEqualTo(32);
             assertThat(context.getBean(PricingProperties.class).catalogPath()).isNull();
         });
+    }
+
+    @Test
+    void bindsTheSharedSettingsFromPropertiesAndEnvironmentVariables() {
+        runner.withPropertyValues("ledger.kafka.topic=orders", "ledger.kafka.partitions=12",
+                        "ledger.ingest.max-event-age=7d", "ledger.redis.uri=rediss://cache:6380",
+                        "ledger.redis.timeout=250ms")
+                .withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
+                        new SystemEnvironmentPropertySource("test-systemEnvironment",
+                                Map.of("LEDGER_REPORTING_ZONE", "Asia/Shanghai"))))
+                .run(context -> {
+                    LedgerSettings ledger = context.getBean(LedgerSettings.class);
+                    assertThat(ledger.kafka().topic()).isEqualTo("orders");
+                    assertThat(ledger.kafka().deadLetterTopic()).isEqualTo("orders.DLT");
+                    assertThat(ledger.kafka().partitions()).isEqualTo(12);
+                    assertThat(ledger.ingest().maxEventAge()).hasDays(7);
+                    assertThat(ledger.redis().uri().getHost()).isEqualTo("cache");
+                    assertThat(ledger.reporting().zone()).isEqualTo("Asia/Shanghai");
+                    assertThat(context.getBean(RedisProperties.class).timeout()).hasMillis(250);
+                });
     }
 
     @Test
@@ -77,6 +116,11 @@ class SettingsValidationTest {
             "ledger.kafka.replication-factor, 0",
             "ledger.kafka.dead-letter-topic, usage-events",
             "ledger.kafka.health-timeout, 0s",
+            "ledger.kafka.limits-topic, usage-events.DLT",
+            "ledger.reporting.zone, Mars/Base",
+            "ledger.redis.uri, http://127.0.0.1:6379",
+            "ledger.redis.timeout, 31s",
+            "ledger.redis.pool-size, 0",
             "ledger.pricing.catalog-path, /no/such/catalog.json",
             "ledger.pricing.service-rates.claude, -1",
     })

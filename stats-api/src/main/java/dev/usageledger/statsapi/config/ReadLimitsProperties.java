@@ -1,6 +1,6 @@
 package dev.usageledger.statsapi.config;
 
-import dev.usageledger.common.InvalidSettingException;
+import dev.usageledger.common.Settings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -14,12 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record ReadLimitsProperties(@DefaultValue("10000") int maxBuckets, @DefaultValue("200000") int maxPoints) {
 
     public ReadLimitsProperties {
-        if (maxBuckets < 1) {
-            throw new InvalidSettingException("ledger.stats.max-buckets", "must be at least 1, was " + maxBuckets);
-        }
-        if (maxPoints < maxBuckets) {
-            throw new InvalidSettingException("ledger.stats.max-points",
-                    "must be at least ledger.stats.max-buckets (" + maxBuckets + "), was " + maxPoints);
-        }
+        Settings.require(maxBuckets >= 1, "ledger.stats.max-buckets", "must be at least 1, was " + maxBuckets);
+        Settings.require(maxPoints >= maxBuckets, "ledger.stats.max-points",
+                "must be at least ledger.stats.max-buckets (" + maxBuckets + "), was " + maxPoints);
     }
 }

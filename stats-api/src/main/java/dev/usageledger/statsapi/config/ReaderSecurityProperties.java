@@ -1,6 +1,6 @@
 package dev.usageledger.statsapi.config;
 
-import dev.usageledger.common.InvalidSettingException;
+import dev.usageledger.common.Settings;
 import dev.usageledger.common.security.TokenKind;
 import dev.usageledger.common.security.TokenLists;
 import java.util.Map;
@@ -18,11 +18,9 @@ public record ReaderSecurityProperties(@DefaultValue("") String relayTokens, @De
 
     public ReaderSecurityProperties {
         TokenLists lists = lists(relayTokens, analystTokens, adminTokens);
-        if (lists.of(TokenKind.ANALYST).isEmpty() && lists.of(TokenKind.ADMIN).isEmpty()) {
-            throw new InvalidSettingException(TokenKind.ANALYST.property(), "must list at least one analyst token as "
-                    + "name:token (environment " + TokenKind.ANALYST.environment() + "), or "
-                    + TokenKind.ADMIN.property() + " an admin token");
-        }
+        Settings.require(!lists.of(TokenKind.ANALYST).isEmpty() || !lists.of(TokenKind.ADMIN).isEmpty(),
+                TokenKind.ANALYST.property(), "must list at least one analyst token as name:token (environment "
+                        + TokenKind.ANALYST.environment() + "), or " + TokenKind.ADMIN.property() + " an admin token");
     }
 
     public TokenLists tokens() {

@@ -1,6 +1,6 @@
 package dev.usageledger.statsapi.web;
 
-import dev.usageledger.statsapi.config.ReportingProperties;
+import dev.usageledger.common.LedgerSettings;
 import dev.usageledger.statsapi.read.LedgerCursor;
 import dev.usageledger.statsapi.read.LedgerQuery;
 import dev.usageledger.statsapi.read.LedgerReader;
@@ -46,10 +46,10 @@ public class LedgerController {
     private final StatsReader freshness;
     private final ZoneId reportingZone;
 
-    public LedgerController(LedgerReader ledger, StatsReader freshness, ReportingProperties reporting) {
+    public LedgerController(LedgerReader ledger, StatsReader freshness, LedgerSettings settings) {
         this.ledger = ledger;
         this.freshness = freshness;
-        this.reportingZone = reporting.zone();
+        this.reportingZone = settings.reporting().zoneId();
     }
 
     @GetMapping("/v1/ledger")

@@ -1,7 +1,7 @@
 package dev.usageledger.statsapi.web;
 
+import dev.usageledger.common.LedgerSettings;
 import dev.usageledger.statsapi.config.ReadLimitsProperties;
-import dev.usageledger.statsapi.config.ReportingProperties;
 import dev.usageledger.statsapi.read.Dimension;
 import dev.usageledger.statsapi.read.Filters;
 import dev.usageledger.statsapi.read.Measures;
@@ -45,9 +45,9 @@ public class StatsController {
     private final ZoneId reportingZone;
     private final ReadLimitsProperties limits;
 
-    public StatsController(StatsReader reader, ReportingProperties reporting, ReadLimitsProperties limits) {
+    public StatsController(StatsReader reader, LedgerSettings ledger, ReadLimitsProperties limits) {
         this.reader = reader;
-        this.reportingZone = reporting.zone();
+        this.reportingZone = ledger.reporting().zoneId();
         this.limits = limits;
     }
 
