@@ -2,12 +2,12 @@ package dev.usageledger.relayapi.config;
 
 import dev.usageledger.common.Settings;
 import java.time.Duration;
-import java.time.ZoneId;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Rate limits, quotas and concurrency (CONTRACT §4).
+ * Rate limits, quotas and concurrency (CONTRACT §4). The daily and weekly cost quotas follow the shared
+ * {@code ledger.reporting.zone}, as usage-consumer's usage-fed counters do.
  *
  * @param cacheTtl      how long a key's limits are served from this instance's cache before MySQL is asked again;
  *                      a change takes effect at once on the instance that took it and, through {@code limits.changed},
@@ -15,8 +15,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param cacheMaxKeys  most keys whose limits are cached
  * @param failurePolicy what admission answers while Redis or MySQL cannot decide: {@code open} (allow, without a
  *                      lease) or {@code closed} (503)
- * @param reportingZone the time zone of the daily and weekly cost quotas; must be usage-consumer's
- *                      {@code ledger.reporting.zone}
  * @param breaker       the circuit breaker around Redis
  * @param changePublishTimeout how long a {@code PUT} of limits waits for Kafka to acknowledge its {@code limits.changed}
  *                      event; past it (Kafka down) the PUT still succeeds, the failure is logged and counted, and
@@ -27,7 +25,6 @@ public record LimitsProperties(
         @DefaultValue("30s") Duration cacheTtl,
         @DefaultValue("100000") long cacheMaxKeys,
         @DefaultValue("open") FailurePolicy failurePolicy,
-        @DefaultValue("UTC") ZoneId reportingZone,
         @DefaultValue Breaker breaker,
         @DefaultValue("2s") Duration changePublishTimeout) {
 
@@ -61,7 +58,6 @@ public record LimitsProperties(
         Settings.requirePositive(cacheTtl, "ledger.limits.cache-ttl");
         Settings.require(cacheMaxKeys >= 1, "ledger.limits.cache-max-keys", "must be at least 1, was " + cacheMaxKeys);
         Settings.require(failurePolicy != null, "ledger.limits.failure-policy", "must be open or closed");
-        Settings.require(reportingZone != null, "ledger.limits.reporting-zone", "must be a time zone id");
         Settings.requirePositive(changePublishTimeout, "ledger.limits.change-publish-timeout");
     }
 }

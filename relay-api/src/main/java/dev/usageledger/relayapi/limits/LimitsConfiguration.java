@@ -28,8 +28,8 @@ public class LimitsConfiguration {
     }
 
     @Bean
-    RedisLimiter redisLimiter(RedisClient redis, Clock clock, LimitsProperties limits) {
-        return new RedisLimiter(redis, new LimitScripts(), clock, new QuotaPeriods(limits.reportingZone()));
+    RedisLimiter redisLimiter(RedisClient redis, Clock clock, LedgerSettings ledger) {
+        return new RedisLimiter(redis, new LimitScripts(), clock, new QuotaPeriods(ledger.reporting().zoneId()));
     }
 
     @Bean
