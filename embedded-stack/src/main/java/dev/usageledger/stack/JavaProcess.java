@@ -2,22 +2,15 @@ package dev.usageledger.stack;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +20,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Guarantees: every child gets {@code -XX:+ExitOnOutOfMemoryError}; every child still alive
  * when this JVM exits normally or on SIGTERM/SIGINT is sent SIGTERM, then SIGKILL after
- * {@link #EXIT_GRACE} (one shutdown hook for all children); if this JVM is SIGKILLed, an
+ * {@link #EXIT_GRACE} (one shutdown hook for all children, {@link ChildReaper}); if this JVM is SIGKILLed, an
  * {@link OrphanGuard} sends the child SIGTERM within about a second.
  *
  * <pre>{@code
@@ -46,25 +39,18 @@ public final class JavaProcess implements AutoCloseable {
     public static final Duration EXIT_GRACE = Duration.ofSeconds(5);
 
     private static final Logger log = LoggerFactory.getLogger(JavaProcess.class);
-    private static final Set<JavaProcess> LIVE = ConcurrentHashMap.newKeySet();
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(JavaProcess::stopAllOnExit, "java-process-reaper"));
-    }
 
     private final String name;
     private final Process process;
-    /** The largest VmHWM read so far: what {@link #peakRssBytes()} answers once the process has exited. */
-    private volatile long lastPeakRss;
-    private final Path logFile;
-    private final long logStart;
+    private final ProcessLog output;
+    private final ProcessMemory memory;
     private final List<String> command;
 
-    private JavaProcess(String name, Process process, Path logFile, long logStart, List<String> command) {
+    private JavaProcess(String name, Process process, ProcessLog output, List<String> command) {
         this.name = name;
         this.process = process;
-        this.logFile = logFile;
-        this.logStart = logStart;
+        this.output = output;
+        this.memory = new ProcessMemory(name, process);
         this.command = command;
     }
 
@@ -86,7 +72,7 @@ public final class JavaProcess implements AutoCloseable {
     }
 
     public Path logFile() {
-        return logFile;
+        return output.file();
     }
 
     public List<String> command() {
@@ -109,38 +95,7 @@ public final class JavaProcess implements AutoCloseable {
      * @throws ProcessNotReadyException on timeout or if the process exits first (log tail included)
      */
     public String waitForLine(String marker, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long position = logStart;
-        StringBuilder partial = new StringBuilder();
-        byte[] buffer = new byte[8192];
-        while (true) {
-            boolean exited = !process.isAlive();
-            try (RandomAccessFile file = new RandomAccessFile(logFile.toFile(), "r")) {
-                file.seek(position);
-                int n;
-                while ((n = file.read(buffer)) > 0) {
-                    position += n;
-                    partial.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
-                    int newline;
-                    while ((newline = partial.indexOf("\n")) >= 0) {
-                        String line = partial.substring(0, newline);
-                        partial.delete(0, newline + 1);
-                        if (line.contains(marker)) {
-                            return line;
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("reading " + logFile, e);
-            }
-            if (exited) {
-                throw notReady("exited with status " + process.exitValue() + " before printing '" + marker + "'");
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw notReady("did not print '" + marker + "' within " + timeout);
-            }
-            Thread.sleep(25);
-        }
+        return output.waitForLine(process, marker, timeout, this::notReady);
     }
 
     /**
@@ -165,7 +120,7 @@ public final class JavaProcess implements AutoCloseable {
     public void kill() {
         process.destroyForcibly();
         awaitExit(Duration.ofSeconds(30));
-        LIVE.remove(this);
+        ChildReaper.release(process);
     }
 
     /**
@@ -182,7 +137,7 @@ public final class JavaProcess implements AutoCloseable {
                 awaitExit(Duration.ofSeconds(30));
             }
         }
-        LIVE.remove(this);
+        ChildReaper.release(process);
         return process.isAlive() ? -1 : process.exitValue();
     }
 
@@ -194,7 +149,7 @@ public final class JavaProcess implements AutoCloseable {
 
     /** Resident set size now, from {@code /proc/<pid>/status} (VmRSS). */
     public long rssBytes() {
-        return procStatusBytes("VmRSS:");
+        return memory.rssBytes();
     }
 
     /**
@@ -202,24 +157,17 @@ public final class JavaProcess implements AutoCloseable {
      * memory lines until it is reaped), the last peak read.
      */
     public long peakRssBytes() {
-        try {
-            lastPeakRss = Math.max(lastPeakRss, procStatusBytes("VmHWM:"));
-        } catch (IllegalStateException e) {
-            if (process.isAlive()) {
-                throw e;
-            }
-        }
-        return lastPeakRss;
+        return memory.peakRssBytes();
     }
 
     /** The last {@code lines} lines of the log file (all runs), for diagnostics. */
     public String logTail(int lines) {
-        return tail(logFile, lines);
+        return output.tail(lines);
     }
 
     @Override
     public String toString() {
-        return name + " (pid " + pid() + ", log " + logFile + ")";
+        return name + " (pid " + pid() + ", log " + output.file() + ")";
     }
 
     private boolean awaitExit(Duration timeout) {
@@ -232,53 +180,8 @@ public final class JavaProcess implements AutoCloseable {
     }
 
     private ProcessNotReadyException notReady(String what) {
-        return new ProcessNotReadyException(name + " (pid " + pid() + ") " + what + "; last lines of " + logFile + ":\n"
-                + logTail(40));
-    }
-
-    private long procStatusBytes(String key) {
-        Path status = Path.of("/proc", Long.toString(pid()), "status");
-        try {
-            for (String line : Files.readAllLines(status)) {
-                if (line.startsWith(key)) {
-                    String[] parts = line.substring(key.length()).trim().split("\\s+");
-                    return Long.parseLong(parts[0]) * 1024;
-                }
-            }
-            throw new IllegalStateException(key + " not found in " + status);
-        } catch (IOException e) {
-            throw new IllegalStateException(name + " (pid " + pid() + ") has no " + status + ": not running?", e);
-        }
-    }
-
-    static String tail(Path file, int lines) {
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
-            long length = raf.length();
-            long from = Math.max(0, length - 256L * lines);
-            raf.seek(from);
-            byte[] bytes = new byte[(int) (length - from)];
-            raf.readFully(bytes);
-            List<String> all = Arrays.asList(new String(bytes, StandardCharsets.UTF_8).split("\n"));
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
-            return "(cannot read " + file + ": " + e + ")";
-        }
-    }
-
-    private static void stopAllOnExit() {
-        List<JavaProcess> children = new ArrayList<>(LIVE);
-        children.forEach(child -> child.process.destroy());
-        long deadline = System.nanoTime() + EXIT_GRACE.toNanos();
-        for (JavaProcess child : children) {
-            long left = Math.max(0, deadline - System.nanoTime());
-            try {
-                if (!child.process.waitFor(left, TimeUnit.NANOSECONDS)) {
-                    child.process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                child.process.destroyForcibly();
-            }
-        }
+        return new ProcessNotReadyException(name + " (pid " + pid() + ") " + what + "; last lines of " + output.file()
+                + ":\n" + logTail(40));
     }
 
     /** Collects the command line; {@link #start()} launches it. Either a main class or a jar. */
@@ -381,21 +284,17 @@ public final class JavaProcess implements AutoCloseable {
         public JavaProcess start() throws IOException {
             Objects.requireNonNull(logFile, "logFile");
             List<String> command = command();
-            Path logPath = logFile.toAbsolutePath();
-            Files.createDirectories(logPath.getParent());
-            Files.writeString(logPath, "", StandardCharsets.UTF_8,
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-            long logStart = Files.size(logPath);
+            ProcessLog output = ProcessLog.open(logFile);
             ProcessBuilder pb = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(Redirect.appendTo(logPath.toFile()));
+                    .redirectOutput(Redirect.appendTo(output.file().toFile()));
             if (workingDirectory != null) {
                 pb.directory(workingDirectory.toFile());
             }
             pb.environment().putAll(environment);
             Process process = pb.start();
-            JavaProcess child = new JavaProcess(name, process, logPath, logStart, command);
-            LIVE.add(child);
+            JavaProcess child = new JavaProcess(name, process, output, command);
+            ChildReaper.register(process);
             OrphanGuard.guard(process.toHandle());
             log.debug("started {}: {}", child, command);
             return child;

@@ -10,10 +10,10 @@ import org.slf4j.LoggerFactory;
  * reads an lz4 batch. Those try the native library only when it is already loaded or when lz4-java was loaded by the
  * system class loader; in Spring Boot's executable jar it is loaded by the nested-jar class loader, so the consumer
  * silently got the pure-Java safe decompressor — 21 of the consumer thread's 270 CPU samples in P1 live
- * (docs/performance.md, item 18). Loading the native library before the first poll makes both factories answer their
- * native instances. Where it cannot load (no bundled build for the platform, no writable temp directory), Kafka keeps
- * the Java one, as before. By reflection: lz4-java is Kafka's runtime dependency, in the version Kafka chose, not ours
- * to pin.
+ * (docs/performance.md, "Consumer CPU and memory"). Loading the native library before the first poll makes both
+ * factories answer their native instances. Where it cannot load (no bundled build for the platform, no writable temp
+ * directory), Kafka keeps the pure-Java decompressor. By reflection: lz4-java is Kafka's runtime dependency, in the
+ * version Kafka chose, not ours to pin.
  */
 final class NativeLz4 {
 

@@ -14,15 +14,15 @@ import tools.jackson.databind.json.JsonMapper;
 public final class InputBody {
 
     /** The root object; {@code null} when the body is JSON but not an object. */
-    private final JsonFields.Lookup root;
+    private final FieldLookup root;
 
-    private InputBody(JsonFields.Lookup root) {
+    private InputBody(FieldLookup root) {
         this.root = root;
     }
 
     /** A body already read into a tree ({@code null} or a value that is not an object: no events). */
     public static InputBody of(JsonNode root) {
-        return new InputBody(root != null && root.isObject() ? JsonFields.tree(root) : null);
+        return new InputBody(root != null && root.isObject() ? FieldLookup.tree(root) : null);
     }
 
     /**
@@ -39,7 +39,7 @@ public final class InputBody {
         }
     }
 
-    JsonFields.Lookup root() {
+    FieldLookup root() {
         return root;
     }
 

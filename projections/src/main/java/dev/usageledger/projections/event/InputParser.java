@@ -44,7 +44,7 @@ public final class InputParser {
     /** Parses {@code {"events": [...]}}. The caller enforces the event-count limit (413) beforehand. */
     public Parsed<List<UsageReport>> usageBatch(InputBody body, Instant now) {
         List<Violation> violations = new ArrayList<>();
-        JsonFields.Lookup root = body.root();
+        FieldLookup root = body.root();
         if (root == null) {
             violations.add(new Violation(null, "events", "the body must be a JSON object with an events array"));
             return new Parsed<>(null, violations);
@@ -64,7 +64,7 @@ public final class InputParser {
         }
         List<UsageReport> reports = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
-            if (!(events.get(i) instanceof JsonFields.Lookup event)) {
+            if (!(events.get(i) instanceof FieldLookup event)) {
                 violations.add(new Violation(i, "events[" + i + "]", "must be an object"));
                 continue;
             }

@@ -3,13 +3,9 @@ package dev.usageledger.projections.event;
 import dev.usageledger.projections.value.TokenUsage;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.AbstractList;
 import java.util.List;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
@@ -22,7 +18,7 @@ import tools.jackson.databind.JsonNode;
  * <p>Every reader returns {@code null} (or the stated default) when the field is absent or broken;
  * callers build a value only when {@link #violations} stayed unchanged.
  *
- * <p>The object is read through a {@link Lookup}, so the same rules apply to a {@link JsonNode} tree
+ * <p>The object is read through a {@link FieldLookup}, so the same rules apply to a {@link JsonNode} tree
  * (relay input) and to an object read by a streaming parser ({@link StreamedObject}, the topic's events).
  */
 final class JsonFields {
@@ -30,87 +26,10 @@ final class JsonFields {
     /** RFC 3339 date-time with an offset, up to millisecond precision. */
     static final Pattern RFC3339_MILLIS =
             Pattern.compile("\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,3})?([Zz]|[+-]\\d{2}:\\d{2})");
-    static final int MONEY_FRACTION_DIGITS = 10;
-    /** Digits before the point that a decimal string may have. */
-    private static final int MONEY_INTEGER_DIGITS = 16;
-    /** Below 10^8 (8 digits before the point), an amount at scale 10 has an unscaled value below 10^18: a long. */
-    private static final int LONG_INTEGER_DIGITS = 8;
-    private static final long[] POWERS_OF_TEN = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L,
-            100_000_000L, 1_000_000_000L, 10_000_000_000L};
 
-    /**
-     * The characters a string field may consist of: each rule is one character class, repeated, so it is checked
-     * character by character instead of with a regex (the regexes and their matchers were a third of the
-     * consumer's decoding and a fifth of its allocation: docs/performance.md, item 18).
-     */
-    enum Chars {
-        /** {@code [A-Za-z0-9._:-]+} */
-        ID("the characters [A-Za-z0-9._:-]") {
-            @Override
-            boolean allows(char c) {
-                return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-                        || c == '.' || c == '_' || c == ':' || c == '-';
-            }
-        },
-        /** {@code [a-z0-9-]+} */
-        ACCOUNT_TYPE("the characters [a-z0-9-]") {
-            @Override
-            boolean allows(char c) {
-                return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-';
-            }
-        },
-        /** {@code [a-z0-9_-]+} */
-        SERVICE_TIER("the characters [a-z0-9_-]") {
-            @Override
-            boolean allows(char c) {
-                return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-';
-            }
-        },
-        /** {@code [\\x20-\\x7E]+} */
-        PRINTABLE_ASCII("printable ASCII characters") {
-            @Override
-            boolean allows(char c) {
-                return c >= 0x20 && c <= 0x7E;
-            }
-        };
-
-        private final String description;
-
-        Chars(String description) {
-            this.description = description;
-        }
-
-        abstract boolean allows(char c);
-
-        /** Whether every character of {@code s} is allowed (true for the empty string). */
-        boolean allowsAll(String s) {
-            for (int i = 0; i < s.length(); i++) {
-                if (!allows(s.charAt(i))) {
-                    return false;
-                }
-            }
-            return true;
-        }
-    }
     private static final long MAX_TOKENS = 1_000_000_000L;
 
-    /** A field's value when it is a JSON array whose elements the reader skipped: not a string, number, boolean or object. */
-    static final Object ARRAY = new Object();
-    private static final Lookup EMPTY = field -> null;
-
-    /**
-     * One JSON object's fields. {@link #get} answers {@code null} (absent or JSON {@code null}), a
-     * {@link String}, a {@link Long} or {@link BigInteger} (JSON integer), a {@link BigDecimal} (any other
-     * JSON number), a {@link Boolean}, a {@link Lookup} (JSON object), or for a JSON array a {@link List} of such
-     * values (or {@link #ARRAY}, when the reader skipped its elements). The rules here read no array: for them an
-     * array is just not one of the kinds they accept.
-     */
-    @FunctionalInterface
-    interface Lookup {
-        Object get(String field);
-    }
-
-    private final Lookup node;
+    private final FieldLookup node;
     /** A root's prefix of field names in violations; {@code null} for a nested object (see {@link #prefix()}). */
     private final String prefix;
     /** The object this one is a field of, and that field's name; {@code null} for a root. */
@@ -120,14 +39,14 @@ final class JsonFields {
     private final List<Violation> violations;
 
     JsonFields(JsonNode node, String prefix, Integer index, List<Violation> violations) {
-        this(tree(node), prefix, index, violations);
+        this(FieldLookup.tree(node), prefix, index, violations);
     }
 
-    JsonFields(Lookup node, String prefix, Integer index, List<Violation> violations) {
+    JsonFields(FieldLookup node, String prefix, Integer index, List<Violation> violations) {
         this(node, prefix, null, null, index, violations);
     }
 
-    private JsonFields(Lookup node, String prefix, JsonFields parent, String name, Integer index,
+    private JsonFields(FieldLookup node, String prefix, JsonFields parent, String name, Integer index,
             List<Violation> violations) {
         this.node = node;
         this.prefix = prefix;
@@ -138,7 +57,7 @@ final class JsonFields {
     }
 
     /** A nested object's fields, under {@code field}. */
-    private JsonFields nested(Lookup object, String field) {
+    private JsonFields nested(FieldLookup object, String field) {
         return new JsonFields(object, null, this, field, index, violations);
     }
 
@@ -153,45 +72,6 @@ final class JsonFields {
 
     void reject(String field, String message) {
         violations.add(new Violation(index, prefix() + field, message));
-    }
-
-    /** A tree object's fields as a {@link Lookup}. */
-    static Lookup tree(JsonNode node) {
-        return field -> fromTree(node.get(field));
-    }
-
-    private static Object fromTree(JsonNode v) {
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (v.isString()) {
-            return v.stringValue();
-        }
-        if (v.isIntegralNumber()) {
-            return v.bigIntegerValue();
-        }
-        if (v.isNumber()) {
-            return v.decimalValue();
-        }
-        if (v.isBoolean()) {
-            return v.booleanValue();
-        }
-        return v.isObject() ? tree(v) : elements(v);
-    }
-
-    /** A tree array's elements, each read when asked for. */
-    private static List<Object> elements(JsonNode array) {
-        return new AbstractList<>() {
-            @Override
-            public Object get(int index) {
-                return fromTree(array.get(index));
-            }
-
-            @Override
-            public int size() {
-                return array.size();
-            }
-        };
     }
 
     private Object value(String field) {
@@ -222,11 +102,11 @@ final class JsonFields {
             if (required) {
                 reject(field, "is required");
             }
-            return nested(EMPTY, field);
+            return nested(FieldLookup.EMPTY, field);
         }
-        if (!(v instanceof Lookup object)) {
+        if (!(v instanceof FieldLookup object)) {
             reject(field, "must be an object");
-            return nested(EMPTY, field);
+            return nested(FieldLookup.EMPTY, field);
         }
         return nested(object, field);
     }
@@ -248,7 +128,7 @@ final class JsonFields {
             return null;
         }
         if (chars != null && !chars.allowsAll(s)) {
-            reject(field, "must consist of " + chars.description);
+            reject(field, "must consist of " + chars.description());
             return null;
         }
         return s;
@@ -258,12 +138,16 @@ final class JsonFields {
         return string(field, required, maxLength, Chars.ID);
     }
 
+    /**
+     * An RFC 3339 date-time with an offset and at most millisecond precision. The codec's own form is read by
+     * {@link JsonScalars#utcInstant}; every other form by {@link #RFC3339_MILLIS} and the JDK's parser.
+     */
     Instant timestamp(String field, boolean required) {
         String s = string(field, required, 40, null);
         if (s == null) {
             return null;
         }
-        Instant utc = utcInstant(s);
+        Instant utc = JsonScalars.utcInstant(s);
         if (utc != null) {
             return utc;
         }
@@ -278,49 +162,6 @@ final class JsonFields {
             reject(field, "is not a valid date-time: " + e.getParsedString());
             return null;
         }
-    }
-
-    /**
-     * The form {@link EventCodec#iso} writes, which nearly every event carries — {@code yyyy-MM-ddTHH:mm:ss.SSSZ}
-     * or {@code yyyy-MM-ddTHH:mm:ssZ} — read without the regex and the formatter, which were a third of the
-     * consumer's decoding (docs/performance.md, item 13). Null for any other form and for an invalid date or
-     * time: {@link #timestamp} then accepts or rejects it as before.
-     */
-    static Instant utcInstant(String s) {
-        int n = s.length();
-        if ((n != 24 || s.charAt(19) != '.') && n != 20 || s.charAt(n - 1) != 'Z' || s.charAt(4) != '-'
-                || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':' || s.charAt(16) != ':') {
-            return null;
-        }
-        int year = digits(s, 0, 4);
-        int month = digits(s, 5, 2);
-        int day = digits(s, 8, 2);
-        int hour = digits(s, 11, 2);
-        int minute = digits(s, 14, 2);
-        int second = digits(s, 17, 2);
-        int millis = n == 24 ? digits(s, 20, 3) : 0;
-        if ((year | month | day | hour | minute | second | millis) < 0) {
-            return null;
-        }
-        try {
-            return LocalDateTime.of(year, month, day, hour, minute, second, millis * 1_000_000)
-                    .toInstant(ZoneOffset.UTC);
-        } catch (DateTimeException e) {
-            return null;
-        }
-    }
-
-    /** The decimal number of {@code count} ASCII digits at {@code from}, or -1 when one is not a digit. */
-    private static int digits(String s, int from, int count) {
-        int value = 0;
-        for (int i = from; i < from + count; i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            value = value * 10 + (c - '0');
-        }
-        return value;
     }
 
     /** A token count: a JSON integer 0 … 1,000,000,000; absent means 0. */
@@ -422,9 +263,9 @@ final class JsonFields {
         }
         BigDecimal amount;
         if (v instanceof String s) {
-            amount = decimal(s);
+            amount = JsonScalars.decimal(s);
             if (amount == null) {
-                reject(field, "must be a decimal number with at most " + MONEY_FRACTION_DIGITS
+                reject(field, "must be a decimal number with at most " + JsonScalars.MONEY_FRACTION_DIGITS
                         + " fraction digits, e.g. \"0.0123\"");
                 return null;
             }
@@ -439,8 +280,8 @@ final class JsonFields {
                 reject(field, "must be a decimal string or a JSON number");
                 return null;
             }
-            if (amount.stripTrailingZeros().scale() > MONEY_FRACTION_DIGITS) {
-                reject(field, "must have at most " + MONEY_FRACTION_DIGITS + " fraction digits");
+            if (amount.stripTrailingZeros().scale() > JsonScalars.MONEY_FRACTION_DIGITS) {
+                reject(field, "must have at most " + JsonScalars.MONEY_FRACTION_DIGITS + " fraction digits");
                 return null;
             }
         }
@@ -448,53 +289,6 @@ final class JsonFields {
             reject(field, "must be between " + min.toPlainString() + " and " + max.toPlainString());
             return null;
         }
-        return amount.setScale(MONEY_FRACTION_DIGITS);
-    }
-
-    /**
-     * The value of a decimal string {@code -?\\d{1,16}(\\.\\d{1,10})?} (ASCII digits) at scale 10, or {@code null}
-     * for any other string. Read without a regex and, below 10^8, without {@code new BigDecimal(String)}: the
-     * unscaled value is a long.
-     */
-    static BigDecimal decimal(String s) {
-        int n = s.length();
-        int i = n > 0 && s.charAt(0) == '-' ? 1 : 0;
-        int integerStart = i;
-        while (i < n && isDigit(s.charAt(i))) {
-            i++;
-        }
-        int integerDigits = i - integerStart;
-        if (integerDigits < 1 || integerDigits > MONEY_INTEGER_DIGITS) {
-            return null;
-        }
-        int fractionStart = i + 1;
-        int fractionDigits = 0;
-        if (i < n) {
-            if (s.charAt(i) != '.') {
-                return null;
-            }
-            for (i = fractionStart; i < n && isDigit(s.charAt(i)); i++) {
-                fractionDigits++;
-            }
-            if (fractionDigits < 1 || fractionDigits > MONEY_FRACTION_DIGITS || i != n) {
-                return null;
-            }
-        }
-        if (integerDigits > LONG_INTEGER_DIGITS) {
-            return new BigDecimal(s).setScale(MONEY_FRACTION_DIGITS);
-        }
-        long unscaled = 0;
-        for (int j = integerStart; j < integerStart + integerDigits; j++) {
-            unscaled = unscaled * 10 + (s.charAt(j) - '0');
-        }
-        for (int j = fractionStart; j < fractionStart + fractionDigits; j++) {
-            unscaled = unscaled * 10 + (s.charAt(j) - '0');
-        }
-        unscaled *= POWERS_OF_TEN[MONEY_FRACTION_DIGITS - fractionDigits];
-        return BigDecimal.valueOf(integerStart == 1 ? -unscaled : unscaled, MONEY_FRACTION_DIGITS);
-    }
-
-    private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
+        return amount.setScale(JsonScalars.MONEY_FRACTION_DIGITS);
     }
 }

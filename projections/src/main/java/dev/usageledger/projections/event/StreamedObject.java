@@ -12,18 +12,19 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One JSON object read with Jackson's streaming {@link JsonParser}, without a {@code JsonNode} tree:
- * its fields as the scalar values {@link JsonFields.Lookup} describes (strings, {@code Long} or
+ * its fields as the scalar values {@link FieldLookup} describes (strings, {@code Long} or
  * {@code BigInteger} integers, {@code BigDecimal} for other numbers, booleans), nested objects as
- * further {@code StreamedObject}s, arrays skipped and marked {@link JsonFields#ARRAY} (the topic's events) or kept as
+ * further {@code StreamedObject}s, arrays skipped and marked {@link FieldLookup#ARRAY} (the topic's events) or kept as
  * lists of their values (a relay's batch, {@link InputBody}). A later duplicate of a field replaces the earlier one,
  * as in the tree model (unless the mapper's parser refuses duplicates).
  */
-final class StreamedObject implements JsonFields.Lookup {
+final class StreamedObject implements FieldLookup {
 
     /**
      * The fields in the order read, names and values side by side: an event's objects hold 5 to 20 fields, looked up
      * about once each, so a scan costs no more than hashing, and reading allocates two arrays instead of a
-     * {@code HashMap}'s table and an entry per field (a tenth of the consumer's allocation, item 18).
+     * {@code HashMap}'s table and an entry per field (a tenth of the consumer's allocation: docs/performance.md,
+     * "Consumer CPU and memory").
      */
     private String[] names = new String[8];
     private Object[] values = new Object[8];
@@ -125,7 +126,7 @@ final class StreamedObject implements JsonFields.Lookup {
                     yield readArray(p);
                 }
                 p.skipChildren();
-                yield JsonFields.ARRAY;
+                yield FieldLookup.ARRAY;
             }
             default -> null;
         };

@@ -17,8 +17,8 @@ import java.util.Objects;
  *
  * <p>Each granularity remembers its last bucket, as the range of hours (UTC) or of local days it covers: a live
  * poll's events nearly all fall into the same hour, day and month, and {@link java.time} then runs once per bucket
- * instead of three times per event (docs/performance.md, item 18). Thread-safe: a remembered bucket is immutable and
- * replaced whole.
+ * instead of three times per event (docs/performance.md, "Consumer CPU and memory"). Thread-safe: a remembered bucket
+ * is immutable and replaced whole.
  */
 public final class Buckets {
 

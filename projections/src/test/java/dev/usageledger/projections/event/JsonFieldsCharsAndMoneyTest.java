@@ -29,12 +29,12 @@ class JsonFieldsCharsAndMoneyTest {
     void everyCharacterIsJudgedAsTheRegexJudgesIt() {
         for (int c = 0; c <= Character.MAX_VALUE; c++) {
             String s = String.valueOf((char) c);
-            assertThat(JsonFields.Chars.ID.allowsAll(s)).as("ID %04x", c).isEqualTo(ID.matcher(s).matches());
-            assertThat(JsonFields.Chars.ACCOUNT_TYPE.allowsAll(s)).as("ACCOUNT_TYPE %04x", c)
+            assertThat(Chars.ID.allowsAll(s)).as("ID %04x", c).isEqualTo(ID.matcher(s).matches());
+            assertThat(Chars.ACCOUNT_TYPE.allowsAll(s)).as("ACCOUNT_TYPE %04x", c)
                     .isEqualTo(ACCOUNT_TYPE.matcher(s).matches());
-            assertThat(JsonFields.Chars.SERVICE_TIER.allowsAll(s)).as("SERVICE_TIER %04x", c)
+            assertThat(Chars.SERVICE_TIER.allowsAll(s)).as("SERVICE_TIER %04x", c)
                     .isEqualTo(SERVICE_TIER.matcher(s).matches());
-            assertThat(JsonFields.Chars.PRINTABLE_ASCII.allowsAll(s)).as("PRINTABLE_ASCII %04x", c)
+            assertThat(Chars.PRINTABLE_ASCII.allowsAll(s)).as("PRINTABLE_ASCII %04x", c)
                     .isEqualTo(PRINTABLE_ASCII.matcher(s).matches());
         }
     }
@@ -44,10 +44,10 @@ class JsonFieldsCharsAndMoneyTest {
         Random random = new Random(11);
         for (int i = 0; i < 200_000; i++) {
             String s = randomString(random, ADVERSARIAL, 1 + random.nextInt(40));
-            assertThat(JsonFields.Chars.ID.allowsAll(s)).as(s).isEqualTo(ID.matcher(s).matches());
-            assertThat(JsonFields.Chars.ACCOUNT_TYPE.allowsAll(s)).as(s).isEqualTo(ACCOUNT_TYPE.matcher(s).matches());
-            assertThat(JsonFields.Chars.SERVICE_TIER.allowsAll(s)).as(s).isEqualTo(SERVICE_TIER.matcher(s).matches());
-            assertThat(JsonFields.Chars.PRINTABLE_ASCII.allowsAll(s)).as(s)
+            assertThat(Chars.ID.allowsAll(s)).as(s).isEqualTo(ID.matcher(s).matches());
+            assertThat(Chars.ACCOUNT_TYPE.allowsAll(s)).as(s).isEqualTo(ACCOUNT_TYPE.matcher(s).matches());
+            assertThat(Chars.SERVICE_TIER.allowsAll(s)).as(s).isEqualTo(SERVICE_TIER.matcher(s).matches());
+            assertThat(Chars.PRINTABLE_ASCII.allowsAll(s)).as(s)
                     .isEqualTo(PRINTABLE_ASCII.matcher(s).matches());
         }
     }
@@ -57,7 +57,7 @@ class JsonFieldsCharsAndMoneyTest {
             "99999999.9999999999", "100000000", "123456789.123", "9999999999999999", "-9999999999999999.9999999999",
             "0000000000000001.5", "00000000.0000000001", "-1", "12.3400000000"})
     void readsDecimalStringsAsNewBigDecimalDoes(String s) {
-        assertThat(JsonFields.decimal(s)).isEqualTo(new BigDecimal(s).setScale(JsonFields.MONEY_FRACTION_DIGITS));
+        assertThat(JsonScalars.decimal(s)).isEqualTo(new BigDecimal(s).setScale(JsonScalars.MONEY_FRACTION_DIGITS));
     }
 
     @ParameterizedTest
@@ -66,7 +66,7 @@ class JsonFieldsCharsAndMoneyTest {
             "Infinity", "1_000", "12345678901234567.1"})
     void rejectsEveryOtherString(String s) {
         assertThat(DECIMAL.matcher(s).matches()).isFalse();
-        assertThat(JsonFields.decimal(s)).isNull();
+        assertThat(JsonScalars.decimal(s)).isNull();
     }
 
     @Test
@@ -79,9 +79,9 @@ class JsonFieldsCharsAndMoneyTest {
                 case 1 -> shaped(random);
                 default -> mutate(random, shaped(random), alphabet);
             };
-            BigDecimal read = JsonFields.decimal(s);
+            BigDecimal read = JsonScalars.decimal(s);
             if (DECIMAL.matcher(s).matches()) {
-                assertThat(read).as(s).isEqualTo(new BigDecimal(s).setScale(JsonFields.MONEY_FRACTION_DIGITS));
+                assertThat(read).as(s).isEqualTo(new BigDecimal(s).setScale(JsonScalars.MONEY_FRACTION_DIGITS));
             } else {
                 assertThat(read).as(s).isNull();
             }

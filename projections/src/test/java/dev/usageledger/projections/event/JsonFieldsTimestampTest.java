@@ -10,14 +10,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
-/** The shortcut for {@link EventCodec#iso}'s form agrees with the general path, or leaves the string to it. */
+/** The shortcut for {@link EventWriter#iso}'s form agrees with the general path, or leaves the string to it. */
 class JsonFieldsTimestampTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"2026-11-22T10:15:30.123Z", "2026-11-22T10:15:30Z", "2024-02-29T23:59:59.999Z",
             "0000-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z", "1970-01-01T00:00:00.001Z"})
     void readsTheCodecsOwnFormAsTheGeneralPathDoes(String s) {
-        assertThat(JsonFields.utcInstant(s)).isEqualTo(OffsetDateTime.parse(s).toInstant());
+        assertThat(JsonScalars.utcInstant(s)).isEqualTo(OffsetDateTime.parse(s).toInstant());
     }
 
     @ParameterizedTest
@@ -28,7 +28,7 @@ class JsonFieldsTimestampTest {
             "2026-11-22 10:15:30.123Z", "2026-11-22T10:15:3a.123Z", "+026-11-22T10:15:30.123Z",
             "2026-11-22T10:15:30,123Z", "2026-11-22T10:15:30.-12Z", "2026/11/22T10:15:30Z", ""})
     void leavesEveryOtherFormAndEveryInvalidDateToTheGeneralPath(String s) {
-        assertThat(JsonFields.utcInstant(s)).isNull();
+        assertThat(JsonScalars.utcInstant(s)).isNull();
     }
 
     @Test
@@ -51,7 +51,7 @@ class JsonFieldsTimestampTest {
             } catch (DateTimeParseException e) {
                 general = null;
             }
-            Instant shortcut = JsonFields.utcInstant(text);
+            Instant shortcut = JsonScalars.utcInstant(text);
             if (shortcut != null) {
                 assertThat(shortcut).as(text).isEqualTo(general);
             } else if (general != null) {

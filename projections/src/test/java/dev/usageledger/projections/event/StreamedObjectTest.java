@@ -21,7 +21,7 @@ class StreamedObjectTest {
         }
         byte[] bytes = json.append("}").toString().getBytes(StandardCharsets.UTF_8);
         StreamedObject streamed = StreamedObject.read(mapper, bytes);
-        JsonFields.Lookup tree = JsonFields.tree(mapper.readTree(bytes));
+        FieldLookup tree = FieldLookup.tree(mapper.readTree(bytes));
         for (int i = 0; i <= fields; i++) {
             // The tree answers a BigInteger, the stream a Long: the same JSON integer.
             assertThat(value(streamed.get("f" + i))).as("f%d of %d", i, fields).isEqualTo(value(tree.get("f" + i)));

@@ -88,7 +88,7 @@ class BucketsTest {
         }
     }
 
-    /** The formula before buckets were remembered (item 18), straight from {@link java.time}. */
+    /** The bucket computed for each instant alone, straight from {@link java.time}: the reference. */
     private static LocalDateTime reference(ZoneId zone, Granularity g, Instant instant) {
         return switch (g) {
             case HOUR -> LocalDateTime.ofInstant(instant.truncatedTo(java.time.temporal.ChronoUnit.HOURS), ZoneOffset.UTC);
