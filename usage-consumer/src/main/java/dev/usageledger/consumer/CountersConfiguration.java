@@ -1,6 +1,8 @@
 package dev.usageledger.consumer;
 
 import dev.usageledger.common.LedgerSettings;
+import dev.usageledger.limits.CachedKeyLimits;
+import dev.usageledger.limits.CounterProjector;
 import dev.usageledger.limits.CounterRebuilder;
 import dev.usageledger.limits.KeyLimitsStore;
 import dev.usageledger.limits.LimitScripts;
@@ -30,10 +32,11 @@ import org.springframework.kafka.support.TopicPartitionOffset;
 import redis.clients.jedis.RedisClient;
 
 /**
- * The usage-fed counters of the limits ({@link CountersListener}); off with {@code ledger.counters.enabled=false}.
- * Their cached copy of each key's limits ({@link CachedKeyLimits}) follows {@code limits.changed}: every instance reads
- * {@code ledger.kafka.limits-topic} as relay-api does ({@link LimitsChangesTopic}: its one partition assigned from the
- * end, no group, nothing committed), so a change of window length or weekly reset applies from the next batch.
+ * The usage-fed counters of the limits ({@link CountersListener} over a {@link CounterProjector}); off with
+ * {@code ledger.counters.enabled=false}. Their cached copy of each key's limits ({@link CachedKeyLimits}) follows
+ * {@code limits.changed}: every instance reads {@code ledger.kafka.limits-topic} as relay-api does
+ * ({@link LimitsChangesTopic}: its one partition assigned from the end, no group, nothing committed), so a change of
+ * window length or weekly reset applies from the next batch.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "ledger.counters.enabled", havingValue = "true", matchIfMissing = true)
@@ -55,13 +58,16 @@ class CountersConfiguration {
     CountersListener countersListener(EventCodec codec, RedisClient countersRedis, DataSource dataSource,
             CachedKeyLimits countersKeyLimits, ConsumerSettings settings, LedgerSettings ledger, Clock clock,
             MeterRegistry registry) {
-        settings.counters().requireCovers(ledger.ingest().maxEventAge());
+        ConsumerSettings.Counters counters = settings.counters();
+        counters.requireCovers(ledger.ingest().maxEventAge());
         LimitScripts scripts = new LimitScripts();
         QuotaPeriods periods = new QuotaPeriods(ledger.reporting().zoneId());
-        return new CountersListener(codec,
-                new UsageCounters(countersRedis, scripts, periods, clock, settings.counters().dedupeHorizon()),
+        CounterProjector.Config config = new CounterProjector.Config(counters.group(), settings.consumer().group(),
+                ledger.kafka().partitions(), counters.reconcileInterval(), counters.idleInterval());
+        return new CountersListener(new CounterProjector(codec,
+                new UsageCounters(countersRedis, scripts, periods, clock, counters.dedupeHorizon()),
                 new CounterRebuilder(dataSource, countersRedis, scripts, periods, clock),
-                countersKeyLimits, countersRedis, settings, ledger.kafka().partitions(), clock, registry);
+                countersKeyLimits, countersRedis, config, clock, registry));
     }
 
     @Bean

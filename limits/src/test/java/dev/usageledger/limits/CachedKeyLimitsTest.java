@@ -1,11 +1,13 @@
-package dev.usageledger.consumer;
+package dev.usageledger.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.usageledger.limits.KeyLimits;
 import java.math.BigDecimal;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,7 +31,7 @@ class CachedKeyLimitsTest {
         KeyLimits read = row.get();
         duringRead.run();
         return Optional.of(read);
-    }, Duration.ofHours(1), new ShiftedClock());
+    }, Duration.ofHours(1), Clock.fixed(Instant.parse("2025-03-14T09:00:00Z"), ZoneOffset.UTC));
 
     private static KeyLimits window(int seconds) {
         return new KeyLimits(seconds, 0, 1000, BigDecimal.ZERO, 0, 0, BigDecimal.ZERO, BigDecimal.ZERO,

@@ -1,7 +1,5 @@
-package dev.usageledger.consumer;
+package dev.usageledger.limits;
 
-import dev.usageledger.limits.KeyLimits;
-import dev.usageledger.limits.KeyLimitsStore;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * batch is retried). An invalidation is never undone by a read that was under way when it came (that read may predate
  * the change it announces). Thread-safe.
  */
-final class CachedKeyLimits {
+public final class CachedKeyLimits {
 
     /** {@code fresh} false: read MySQL at the next use, falling back on this copy while MySQL fails. */
     private record Entry(KeyLimits limits, Instant readAt, boolean fresh) {
@@ -29,7 +27,7 @@ final class CachedKeyLimits {
 
     /** Where limits are read: {@link KeyLimitsStore#find}. */
     @FunctionalInterface
-    interface Source {
+    public interface Source {
         Optional<KeyLimits> find(String apiKeyId) throws SQLException;
     }
 
@@ -40,13 +38,13 @@ final class CachedKeyLimits {
     /** Bumped before every invalidation: a read that saw another value may predate a change and is not kept. */
     private final AtomicLong invalidations = new AtomicLong();
 
-    CachedKeyLimits(Source store, Duration ttl, Clock clock) {
+    public CachedKeyLimits(Source store, Duration ttl, Clock clock) {
         this.store = store;
         this.ttl = ttl;
         this.clock = clock;
     }
 
-    KeyLimits get(String apiKeyId) throws SQLException {
+    public KeyLimits get(String apiKeyId) throws SQLException {
         Entry e = entries.get(apiKeyId);
         Instant now = clock.instant();
         if (e != null && e.fresh() && !e.readAt().plus(ttl).isBefore(now)) {
@@ -70,7 +68,7 @@ final class CachedKeyLimits {
     }
 
     /** Expires the key's copy: its next {@link #get} reads MySQL (and uses the copy only if MySQL fails). */
-    void invalidate(String apiKeyId) {
+    public void invalidate(String apiKeyId) {
         invalidations.incrementAndGet();
         entries.computeIfPresent(apiKeyId, (k, v) -> v.expired());
     }
