@@ -106,7 +106,7 @@ public final class ReadSql {
 
     /**
      * Ledger records of {@code [from, to)} in (occurred_at, request_id) order, after a cursor position when
-     * {@code afterCursor}: a keyset walk on {@code ix_usage_records_time} (or the key index with a key filter), as
+     * {@code afterCursor}: a keyset walk on the ledger's primary key (or the key index with a key filter), as
      * fast deep in the range as at its start. Parameters: from, to, the filters, then (when after a cursor) the
      * cursor's time twice and its request id; then the limit when {@code limited}.
      */

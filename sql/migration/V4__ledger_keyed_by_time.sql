@@ -1,0 +1,11 @@
+-- usage-ledger schema, version 4: the ledger keyed in time order, (occurred_at, request_id).
+--
+-- stats-api (CONTRACT §5) reads the ledger by time: GET /v1/ledger pages by keyset on
+-- (occurred_at, request_id), so a page deep in a range reads what the first does, and series sum the
+-- ledger over sub-hour edges. With the primary key in that order those reads walk it directly, and
+-- the consumer's inserts of live traffic append at its end; a secondary index in that order would
+-- cost every projected request one more B-tree insert. request_id is kept unique by its claim in
+-- ledger_event_ids, not by this key. The key still holds occurred_at, so the ledger can be
+-- partitioned by month. A key filter keeps using ix_usage_records_key_time, whose entries end with
+-- the primary key. The ALTER rebuilds the table once.
+ALTER TABLE usage_records DROP PRIMARY KEY, ADD PRIMARY KEY (occurred_at, request_id);
