@@ -2,6 +2,7 @@ package dev.usageledger.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.usageledger.fixtures.MutableClock;
 import dev.usageledger.limits.KeyLimits;
 import java.math.BigDecimal;
 import java.sql.SQLException;
@@ -29,7 +30,7 @@ class CachedKeyLimitsTest {
         KeyLimits read = row.get();
         duringRead.run();
         return Optional.of(read);
-    }, Duration.ofHours(1), new ShiftedClock());
+    }, Duration.ofHours(1), MutableClock.system());
 
     private static KeyLimits window(int seconds) {
         return new KeyLimits(seconds, 0, 1000, BigDecimal.ZERO, 0, 0, BigDecimal.ZERO, BigDecimal.ZERO,
