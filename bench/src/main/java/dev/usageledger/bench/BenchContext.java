@@ -1,5 +1,6 @@
 package dev.usageledger.bench;
 
+import dev.usageledger.fixtures.UsageTraffic;
 import java.nio.file.Path;
 import java.time.Instant;
 
@@ -14,17 +15,17 @@ import java.time.Instant;
 record BenchContext(Databases dbs, String bootstrapServers, String redisUri, long brokerPid, String runId, Path logs,
         Path jfr, EventMix mix, Instant now) {
 
-    /** Mix settings of {@link BenchEvents}, except the profile and the count. */
+    /** Mix settings of the generated traffic ({@link Profile#traffic}), except the profile and the count. */
     record EventMix(int keys, int models, int accountsPerProvider, int cacheReadPercent, long seed) {}
 
     /** {@code count} events of {@code profile}, the seed shifted by {@code seedOffset} (another scenario's stream). */
-    BenchEvents events(Profile profile, long count, long seedOffset) {
+    UsageTraffic events(Profile profile, long count, long seedOffset) {
         return events(profile, count, mix.keys(), seedOffset);
     }
 
     /** As {@link #events(Profile, long, long)} over {@code keys} API keys. */
-    BenchEvents events(Profile profile, long count, int keys, long seedOffset) {
-        return new BenchEvents(profile, count, keys, mix.models(), mix.accountsPerProvider(), mix.cacheReadPercent(),
+    UsageTraffic events(Profile profile, long count, int keys, long seedOffset) {
+        return profile.traffic(count, keys, mix.models(), mix.accountsPerProvider(), mix.cacheReadPercent(),
                 mix.seed() + seedOffset, now);
     }
 }

@@ -232,7 +232,7 @@ public final class BenchMain implements Callable<Integer> {
         Double livePipelineRate = null;
         if (wanted.contains("p1")) {
             for (Profile p : profiles) {
-                ProjectionBench.Result r = ProjectionBench.run(ctx, ctx.events(p, events, 0), naiveSample,
+                ProjectionBench.Result r = ProjectionBench.run(ctx, p, ctx.events(p, events, 0), naiveSample,
                         maxPollRecords, pipelineVariantList);
                 report.include(r.findings());
                 consumerRuns.addAll(r.consumerRuns());

@@ -1,5 +1,6 @@
 package dev.usageledger.bench;
 
+import dev.usageledger.fixtures.UsageTraffic;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,7 +22,7 @@ final class CardinalityBench {
         List<ConsumerRun.Result> runs = new java.util.ArrayList<>();
         Double base = null;
         for (int k : keyCounts) {
-            BenchEvents generated = ctx.events(Profile.LIVE, events, k, 0);
+            UsageTraffic generated = ctx.events(Profile.LIVE, events, k, 0);
             String db = "bench_keys_" + k;
             ctx.dbs().recreate(db);
             LedgerTotals[] loaded = new LedgerTotals[1];

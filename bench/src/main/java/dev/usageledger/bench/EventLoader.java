@@ -1,5 +1,6 @@
 package dev.usageledger.bench;
 
+import dev.usageledger.fixtures.UsageTraffic;
 import dev.usageledger.projections.event.EventCodec;
 import dev.usageledger.projections.event.UsageRecorded;
 import dev.usageledger.stack.Progress;
@@ -60,7 +61,7 @@ final class EventLoader {
      * returns, per partition, the offset after the last event written (what the consumer's stored
      * offset reaches once it has projected them all); {@code phase} names its progress lines.
      */
-    static Map<Integer, Long> load(String bootstrapServers, String topic, BenchEvents events, LedgerTotals[] totals,
+    static Map<Integer, Long> load(String bootstrapServers, String topic, UsageTraffic events, LedgerTotals[] totals,
             String phase) throws ExecutionException, InterruptedException {
         EventCodec codec = new EventCodec();
         Properties p = producerProperties(bootstrapServers);
@@ -70,7 +71,7 @@ final class EventLoader {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p);
                 Progress progress = Progress.onStderr(phase, events.count())) {
             producer.initTransactions();
-            BenchEvents.Cursor cursor = events.cursor();
+            UsageTraffic.Cursor cursor = events.cursor();
             while (cursor.hasNext()) {
                 List<UsageRecorded> chunk = cursor.next(EVENTS_PER_TRANSACTION);
                 producer.beginTransaction();

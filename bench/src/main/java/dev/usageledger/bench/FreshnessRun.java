@@ -1,5 +1,6 @@
 package dev.usageledger.bench;
 
+import dev.usageledger.fixtures.UsageTraffic;
 import dev.usageledger.projections.event.EventCodec;
 import dev.usageledger.projections.event.UsageRecorded;
 import dev.usageledger.stack.JavaProcess;
@@ -67,7 +68,7 @@ final class FreshnessRun {
      * first when {@code capacityEvents > 0}, then freshness at each of {@code loads} (given the capacity, NaN when
      * not measured). {@code generated} must hold enough events for every phase.
      */
-    static Result run(BenchContext ctx, BenchEvents generated, int capacityEvents, DoubleFunction<List<Load>> loads,
+    static Result run(BenchContext ctx, UsageTraffic generated, int capacityEvents, DoubleFunction<List<Load>> loads,
             Duration warmup, Duration duration, int maxPollRecords, ConsumerVariant variant) throws Exception {
         Databases dbs = ctx.dbs();
         String bootstrapServers = ctx.bootstrapServers();
@@ -78,7 +79,7 @@ final class FreshnessRun {
         EventLoader.createTopics(bootstrapServers, topic);
         dbs.recreate(db);
         EventCodec codec = new EventCodec();
-        BenchEvents.Cursor cursor = generated.cursor();
+        UsageTraffic.Cursor cursor = generated.cursor();
         JavaProcess consumer = ConsumerRun.start(dbs, db, bootstrapServers, topic, group, ctx.logs(), maxPollRecords,
                 ctx.jfr(), variant);
         int port = Ports.freePort();
@@ -116,7 +117,7 @@ final class FreshnessRun {
      * Posts {@code events} (at most {@value #CAPACITY_WARMUP}) closed-loop and waits until they are projected (untimed), then
      * {@code events} more, timed from the first post until the consumer has stored them all.
      */
-    private static Measurement capacity(EventCodec codec, BenchEvents.Cursor cursor, int events, HttpClient http,
+    private static Measurement capacity(EventCodec codec, UsageTraffic.Cursor cursor, int events, HttpClient http,
             String base, Backlog backlog, ConsumerVariant variant) throws Exception {
         AtomicLong rejected = new AtomicLong();
         String name = "P4 end-to-end capacity" + (variant == null ? "" : ", " + variant.label());
@@ -157,7 +158,7 @@ final class FreshnessRun {
     }
 
     /** The next {@code n} events; fails rather than run a phase shorter than asked. */
-    private static List<UsageRecorded> take(BenchEvents.Cursor cursor, long n) {
+    private static List<UsageRecorded> take(UsageTraffic.Cursor cursor, long n) {
         List<UsageRecorded> events = cursor.next((int) n);
         if (events.size() < n) {
             throw new IllegalStateException("P4: " + n + " events needed, " + events.size() + " left in the generated "
@@ -167,7 +168,7 @@ final class FreshnessRun {
     }
 
     /** Freshness at one offered load: warm-up schedule, drain, measured schedule, drain. */
-    private static Phase load(EventCodec codec, BenchEvents.Cursor cursor, Load load, Duration warmup, Duration duration,
+    private static Phase load(EventCodec codec, UsageTraffic.Cursor cursor, Load load, Duration warmup, Duration duration,
             HttpClient http, String base, Databases dbs, String db, String group, String topic,
             String bootstrapServers, ConsumerVariant variant) throws Exception {
         double rate = load.rate();

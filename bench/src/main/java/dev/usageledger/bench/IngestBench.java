@@ -1,5 +1,6 @@
 package dev.usageledger.bench;
 
+import dev.usageledger.fixtures.UsageTraffic;
 import dev.usageledger.projections.event.EventCodec;
 import dev.usageledger.projections.event.UsageRecorded;
 import dev.usageledger.stack.JavaProcess;
@@ -78,7 +79,7 @@ final class IngestBench {
      * {@code brokerPid} (the embedded broker's; {@code -1}: external), each pass also states the CPU time the broker,
      * relay-api and this JVM (the load client, or the raw producer) spent per event during it.
      */
-    static Result run(BenchContext ctx, BenchEvents generated, List<Integer> batches, int warmup,
+    static Result run(BenchContext ctx, UsageTraffic generated, List<Integer> batches, int warmup,
             List<ConsumerVariant> variants, int rounds) throws Exception {
         String bootstrapServers = ctx.bootstrapServers();
         String runId = ctx.runId();

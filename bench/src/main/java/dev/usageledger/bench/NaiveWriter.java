@@ -1,5 +1,6 @@
 package dev.usageledger.bench;
 
+import dev.usageledger.fixtures.UsageTraffic;
 import dev.usageledger.projections.event.UsageRecorded;
 import dev.usageledger.projections.fold.BatchFold;
 import dev.usageledger.projections.fold.Buckets;
@@ -28,7 +29,7 @@ final class NaiveWriter {
     private static final BatchFold PER_EVENT = new BatchFold(new Buckets(ZoneOffset.UTC));
 
     /** Writes the first {@code sample} events; returns the time spent in JDBC. */
-    static Duration write(Databases dbs, String database, BenchEvents events, int sample, LedgerTotals[] totals,
+    static Duration write(Databases dbs, String database, UsageTraffic events, int sample, LedgerTotals[] totals,
             Progress progress) throws SQLException {
         List<UsageRecorded> chunk = events.cursor().next(sample);
         LedgerTotals sum = LedgerTotals.ZERO;

@@ -1,5 +1,6 @@
 package dev.usageledger.bench;
 
+import dev.usageledger.fixtures.UsageTraffic;
 import dev.usageledger.projections.mysql.LedgerInvariants;
 import dev.usageledger.stack.Progress;
 import java.sql.Connection;
@@ -33,12 +34,12 @@ final class ProjectionBench {
      * naive on the first {@code naiveSample} events, then the pipeline once per {@code maxPollRecords} value and
      * once per variant (batch: the first value), all on one topic, each with a group and database of its own.
      */
-    static Result run(BenchContext ctx, BenchEvents generated, int naiveSample, List<Integer> maxPollRecords,
+    static Result run(BenchContext ctx, Profile profile, UsageTraffic generated, int naiveSample, List<Integer> maxPollRecords,
             List<ConsumerVariant> variants) throws Exception {
         Findings f = new Findings();
-        String p = generated.profile().label();
+        String p = profile.label();
         long events = generated.count();
-        Baselines base = baselines(ctx.dbs(), generated, naiveSample, f);
+        Baselines base = baselines(ctx.dbs(), p, generated, naiveSample, f);
 
         String topic = "bench-" + p + "-" + ctx.runId();
         EventLoader.createTopics(ctx.bootstrapServers(), topic);
@@ -96,9 +97,8 @@ final class ProjectionBench {
     }
 
     /** Raw, raw LOAD DATA and naive, each checked against the sums of the events it was given. */
-    private static Baselines baselines(Databases dbs, BenchEvents generated, int naiveSample, Findings f)
-            throws Exception {
-        String p = generated.profile().label();
+    private static Baselines baselines(Databases dbs, String p, UsageTraffic generated, int naiveSample,
+            Findings f) throws Exception {
         long events = generated.count();
         String rawDb = "bench_raw_" + p;
         dbs.recreateWithSchema(rawDb);

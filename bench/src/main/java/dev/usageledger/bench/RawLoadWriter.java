@@ -1,5 +1,6 @@
 package dev.usageledger.bench;
 
+import dev.usageledger.fixtures.UsageTraffic;
 import dev.usageledger.projections.event.UsageRecorded;
 import dev.usageledger.projections.mysql.ProjectionSql;
 import dev.usageledger.projections.mysql.TsvRows;
@@ -42,7 +43,7 @@ final class RawLoadWriter {
     }
 
     /** Writes every event of {@code events} into {@code database}; returns the time spent writing and loading. */
-    static Duration write(Databases dbs, String database, BenchEvents events, LedgerTotals[] totals,
+    static Duration write(Databases dbs, String database, UsageTraffic events, LedgerTotals[] totals,
             Progress progress) throws SQLException, IOException {
         Path dir = Files.createTempDirectory("bench-load-").toRealPath();
         if (!SAFE_PATH.matcher(dir.toString()).matches()) {
@@ -50,7 +51,7 @@ final class RawLoadWriter {
         }
         long spent = 0;
         LedgerTotals sum = LedgerTotals.ZERO;
-        BenchEvents.Cursor cursor = events.cursor();
+        UsageTraffic.Cursor cursor = events.cursor();
         try (Connection c = dbs.connectLoadingFrom(database, dir)) {
             c.setAutoCommit(false);
             while (cursor.hasNext()) {

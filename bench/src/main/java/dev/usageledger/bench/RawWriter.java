@@ -1,5 +1,6 @@
 package dev.usageledger.bench;
 
+import dev.usageledger.fixtures.UsageTraffic;
 import dev.usageledger.projections.event.UsageRecorded;
 import dev.usageledger.projections.mysql.LedgerRows;
 import dev.usageledger.projections.mysql.ProjectionSql;
@@ -20,11 +21,11 @@ final class RawWriter {
     static final int ROWS_PER_TRANSACTION = 50_000;
 
     /** Writes every event of {@code events} into {@code database}; returns the time spent in JDBC. */
-    static Duration write(Databases dbs, String database, BenchEvents events, LedgerTotals[] totals,
+    static Duration write(Databases dbs, String database, UsageTraffic events, LedgerTotals[] totals,
             Progress progress) throws SQLException {
         long spent = 0;
         LedgerTotals sum = LedgerTotals.ZERO;
-        BenchEvents.Cursor cursor = events.cursor();
+        UsageTraffic.Cursor cursor = events.cursor();
         try (Connection c = dbs.connect(database);
                 PreparedStatement ps = c.prepareStatement(ProjectionSql.INSERT_USAGE_RECORD)) {
             c.setAutoCommit(false);

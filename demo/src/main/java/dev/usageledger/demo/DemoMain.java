@@ -1,5 +1,8 @@
 package dev.usageledger.demo;
 
+import dev.usageledger.fixtures.IngestJson;
+import dev.usageledger.fixtures.RelayedTraffic;
+import dev.usageledger.fixtures.UsageTraffic;
 import dev.usageledger.stack.EmbeddedStack;
 import dev.usageledger.stack.Progress;
 import java.nio.file.Files;
@@ -11,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -69,6 +73,19 @@ public final class DemoMain implements Callable<Integer> {
         System.exit(new CommandLine(new DemoMain()).execute(args));
     }
 
+    /**
+     * The demo relay's traffic: {@code events} requests over {@code keys} keys, in time order over {@code span} ending
+     * a minute before {@code now}; five models and one account per provider; {@code resendPercent}% resends and
+     * {@code adjustments} cost adjustments.
+     */
+    static RelayedTraffic traffic(long seed, Instant now, Duration span, int keys, int events, int resendPercent,
+            int adjustments) {
+        Instant end = now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).minusSeconds(60);
+        UsageTraffic usage = new UsageTraffic(new UsageTraffic.Mix(keys, 5, 1, 1, 66, 0), seed, events,
+                UsageTraffic.Timeline.spread(end.minus(span), end), "req_");
+        return new RelayedTraffic(usage, resendPercent, adjustments);
+    }
+
     @Override
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
@@ -108,9 +125,9 @@ public final class DemoMain implements Callable<Integer> {
         say("apps ready in " + appsMs + " ms (total start-up " + elapsedMs(t0) + " ms)");
 
         RelayClient relay = new RelayClient(apps.relayUrl());
-        DemoTraffic traffic = new DemoTraffic(relay.mapper(), 42, Clock.systemUTC().instant(),
-                Duration.ofDays(days), keys).generate(events, resendPercent, 20);
-        List<ObjectNode> stream = traffic.interleaved();
+        RelayedTraffic traffic = traffic(42, Clock.systemUTC().instant(), Duration.ofDays(days), keys, events,
+                resendPercent, 20);
+        List<ObjectNode> stream = traffic.interleaved().stream().map(IngestJson::of).toList();
         say("demo relay: sending " + stream.size() + " usage events (" + events + " distinct requests, "
                 + (stream.size() - events) + " resends) in batches of " + batch + ", and 20 cost adjustments (5 posted twice)");
         long t2 = System.nanoTime();
@@ -123,9 +140,10 @@ public final class DemoMain implements Callable<Integer> {
             }
         }
         for (int i = 0; i < traffic.adjustments.size(); i++) {
-            relay.postAdjustment(traffic.adjustments.get(i), LedgerApps.ADMIN_TOKEN);
+            ObjectNode adjustment = IngestJson.of(traffic.adjustments.get(i));
+            relay.postAdjustment(adjustment, LedgerApps.ADMIN_TOKEN);
             if (i < 5) {
-                relay.postAdjustment(traffic.adjustments.get(i), LedgerApps.ADMIN_TOKEN);
+                relay.postAdjustment(adjustment, LedgerApps.ADMIN_TOKEN);
             }
         }
         long sendMs = elapsedMs(t2);

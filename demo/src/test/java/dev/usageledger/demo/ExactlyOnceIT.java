@@ -2,10 +2,13 @@ package dev.usageledger.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.usageledger.fixtures.IngestJson;
+import dev.usageledger.fixtures.RelayedTraffic;
+import dev.usageledger.fixtures.TestStack;
+import dev.usageledger.projections.event.UsageRecorded;
 import dev.usageledger.projections.mysql.LedgerInvariants;
 import dev.usageledger.stack.EmbeddedStack;
 import dev.usageledger.stack.JavaProcess;
-import dev.usageledger.stack.SharedStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -33,7 +36,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The whole pipeline as processes — relay-api, Kafka, usage-consumer (its own JVM), MariaDB — under
@@ -51,7 +53,7 @@ class ExactlyOnceIT {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = SharedStack.get();
+        stack = TestStack.get();
         Path logs = Files.createDirectories(stack.baseDir().resolve("exactly-once-" + UUID.randomUUID()));
         // Small polls: many batches, so the kill lands between and inside transactions.
         apps = new LedgerApps(stack, logs, 0, 0).consumerArgs("--ledger.consumer.max-poll-records=500");
@@ -68,12 +70,11 @@ class ExactlyOnceIT {
     @Test
     void countsEveryRequestAndAdjustmentOnceThroughResendsAndAConsumerKill() throws Exception {
         RelayClient relay = new RelayClient(apps.relayUrl());
-        DemoTraffic traffic = new DemoTraffic(relay.mapper(), 7, Instant.now(), Duration.ofDays(4), 60)
-                .generate(EVENTS, 10, ADJUSTMENTS);
+        RelayedTraffic traffic = DemoMain.traffic(7, Instant.now(), Duration.ofDays(4), 60, EVENTS, 10, ADJUSTMENTS);
         assertThat(traffic.resendsSameKey.size() + traffic.resendsOtherKey.size()).isEqualTo(EVENTS / 10);
-        Set<ObjectNode> otherKey = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<UsageRecorded> otherKey = Collections.newSetFromMap(new IdentityHashMap<>());
         otherKey.addAll(traffic.resendsOtherKey);
-        List<ObjectNode> phase1 = traffic.interleaved().stream().filter(e -> !otherKey.contains(e)).toList();
+        List<UsageRecorded> phase1 = traffic.interleaved().stream().filter(e -> !otherKey.contains(e)).toList();
 
         try (Connection db = DriverManager.getConnection(stack.jdbcUrl(), "root", "")) {
             CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> post(relay, phase1, 250));
@@ -92,10 +93,10 @@ class ExactlyOnceIT {
             // Resends under another key travel on another partition; sent after their originals were counted.
             post(relay, traffic.resendsOtherKey, 250);
             for (int i = 0; i < ADJUSTMENTS; i++) {
-                relay.postAdjustment(traffic.adjustments.get(i), LedgerApps.ADMIN_TOKEN);
+                relay.postAdjustment(IngestJson.of(traffic.adjustments.get(i)), LedgerApps.ADMIN_TOKEN);
             }
             for (int i = 0; i < ADJUSTMENTS_POSTED_TWICE; i++) {
-                relay.postAdjustment(traffic.adjustments.get(i), LedgerApps.ADMIN_TOKEN);
+                relay.postAdjustment(IngestJson.of(traffic.adjustments.get(i)), LedgerApps.ADMIN_TOKEN);
             }
             awaitFullyConsumed(db);
             assertThat(second.isAlive()).isTrue();
@@ -115,11 +116,11 @@ class ExactlyOnceIT {
         }
     }
 
-    private static void post(RelayClient relay, List<ObjectNode> events, int batch) {
+    private static void post(RelayClient relay, List<UsageRecorded> events, int batch) {
         try {
             for (int from = 0; from < events.size(); from += batch) {
                 ArrayNode array = relay.mapper().createArrayNode();
-                events.subList(from, Math.min(events.size(), from + batch)).forEach(array::add);
+                events.subList(from, Math.min(events.size(), from + batch)).forEach(e -> array.add(IngestJson.of(e)));
                 relay.postUsage(array, LedgerApps.RELAY_TOKEN);
             }
         } catch (InterruptedException e) {
@@ -128,7 +129,8 @@ class ExactlyOnceIT {
         }
     }
 
-    private static void assertFirstAcceptedVersionsKept(Connection db, List<ObjectNode> originals) throws SQLException {
+    private static void assertFirstAcceptedVersionsKept(Connection db, List<UsageRecorded> originals)
+            throws SQLException {
         Map<String, String> stored = new HashMap<>();
         try (Statement s = db.createStatement();
                 ResultSet rs = s.executeQuery("SELECT request_id, api_key_id, input_tokens, output_tokens FROM usage_records")) {
@@ -136,10 +138,9 @@ class ExactlyOnceIT {
                 stored.put(rs.getString(1), rs.getString(2) + "/" + rs.getLong(3) + "/" + rs.getLong(4));
             }
         }
-        for (ObjectNode o : originals) {
-            String expected = o.get("apiKeyId").asString() + "/" + o.get("usage").get("inputTokens").asLong() + "/"
-                    + o.get("usage").get("outputTokens").asLong();
-            assertThat(stored.get(o.get("requestId").asString())).as(o.get("requestId").asString()).isEqualTo(expected);
+        for (UsageRecorded o : originals) {
+            String expected = o.apiKeyId() + "/" + o.usage().input() + "/" + o.usage().output();
+            assertThat(stored.get(o.requestId())).as(o.requestId()).isEqualTo(expected);
         }
     }
 

@@ -3,8 +3,8 @@ package dev.usageledger.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.usageledger.fixtures.TestStack;
 import dev.usageledger.stack.EmbeddedStack;
-import dev.usageledger.stack.SharedStack;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,7 +46,7 @@ class LimitsFedByUsageIT {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = SharedStack.get();
+        stack = TestStack.get();
         Path logs = Files.createDirectories(stack.baseDir().resolve("limits-fed-" + UUID.randomUUID()));
         apps = new LedgerApps(stack, logs, 0, 0).consumerArgs("--ledger.counters.idle-interval=500ms",
                 "--ledger.counters.retry-backoff=200ms");

@@ -2,6 +2,8 @@ package dev.usageledger.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.usageledger.fixtures.MutableClock;
+import dev.usageledger.fixtures.TestRedis;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +32,7 @@ class RedisLimiterIT {
     private static final AtomicInteger KEYS = new AtomicInteger();
     private static RedisClient redis;
 
-    private final MutableClock clock = new MutableClock(START);
+    private final MutableClock clock = MutableClock.at(START);
     private final QuotaPeriods periods = new QuotaPeriods(ZoneOffset.UTC);
     private RedisLimiter limiter;
     private String key;

@@ -2,6 +2,8 @@ package dev.usageledger.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.usageledger.fixtures.MutableClock;
+import dev.usageledger.fixtures.TestRedis;
 import dev.usageledger.projections.Events;
 import dev.usageledger.projections.event.LedgerEvent;
 import java.math.BigDecimal;
@@ -23,7 +25,7 @@ class UsageCountersIT {
     private static final AtomicInteger KEYS = new AtomicInteger();
     private static RedisClient redis;
 
-    private final MutableClock clock = new MutableClock(NOW);
+    private final MutableClock clock = MutableClock.at(NOW);
     private final QuotaPeriods periods = new QuotaPeriods(ZoneOffset.UTC);
     private RedisLimiter limiter;
     private UsageCounters counters;

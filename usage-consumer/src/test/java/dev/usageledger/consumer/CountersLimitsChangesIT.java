@@ -2,6 +2,7 @@ package dev.usageledger.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.usageledger.fixtures.TestStack;
 import dev.usageledger.limits.KeyLimits;
 import dev.usageledger.limits.KeyLimitsStore;
 import dev.usageledger.limits.LimitKeys;
@@ -12,13 +13,11 @@ import dev.usageledger.limits.LimitsChangedCodec;
 import dev.usageledger.limits.LimitsChangesTopic;
 import dev.usageledger.limits.QuotaPeriods;
 import dev.usageledger.limits.RedisLimiter;
-import dev.usageledger.projections.value.AssessedCost;
+import dev.usageledger.projections.Events;
 import dev.usageledger.projections.event.EventCodec;
 import dev.usageledger.projections.event.UsageRecorded;
 import dev.usageledger.projections.value.PricingSource;
-import dev.usageledger.projections.value.TokenUsage;
 import dev.usageledger.stack.EmbeddedStack;
-import dev.usageledger.stack.SharedStack;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -87,7 +86,7 @@ class CountersLimitsChangesIT {
 
     @BeforeEach
     void connect() {
-        EmbeddedStack stack = SharedStack.get();
+        EmbeddedStack stack = TestStack.get();
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
@@ -160,10 +159,9 @@ class CountersLimitsChangesIT {
     private void sendUsage(String key, String requestId, long inputTokens) throws Exception {
         Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         BigDecimal rated = new BigDecimal("0.0010000000");
-        UsageRecorded u = new UsageRecorded(1, key + "-" + requestId, at, key, "acc_1", "claude-official",
-                "claude-sonnet-4-5-20250929", "claude-sonnet-4-5-20250929", new TokenUsage(inputTokens, 0, 0, 0, 0, 0),
-                "standard", false, "/v1/messages", 200, true, 1000L, "relay-it", at,
-                new AssessedCost(rated, rated, null, PricingSource.RELAY, "sha256:test"));
+        UsageRecorded u = Events.usage(key + "-" + requestId).at(at).key(key).account("acc_1").tokens(inputTokens, 0)
+                .cost(rated.toPlainString(), rated.toPlainString()).source(PricingSource.RELAY).relay("relay-it", at)
+                .build();
         producer.send(new ProducerRecord<>(TOPIC, key, codec.encode(u))).get();
     }
 

@@ -2,15 +2,15 @@ package dev.usageledger.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.usageledger.fixtures.MutableClock;
+import dev.usageledger.fixtures.TestStack;
 import dev.usageledger.limits.LimitKeys;
 import dev.usageledger.limits.UsdUnits;
-import dev.usageledger.projections.value.AssessedCost;
+import dev.usageledger.projections.Events;
 import dev.usageledger.projections.event.EventCodec;
 import dev.usageledger.projections.event.UsageRecorded;
 import dev.usageledger.projections.value.PricingSource;
-import dev.usageledger.projections.value.TokenUsage;
 import dev.usageledger.stack.EmbeddedStack;
-import dev.usageledger.stack.SharedStack;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -53,7 +53,7 @@ class CountersReconciliationIT {
     private static final String DATABASE = "reconcile_it";
     private static final Duration RECONCILE_INTERVAL = Duration.ofHours(1);
     private static final Duration IDLE_INTERVAL = Duration.ofMillis(200);
-    private static final ShiftedClock CLOCK = new ShiftedClock();
+    private static final MutableClock CLOCK = MutableClock.system();
 
     @TestConfiguration(proxyBeanMethods = false)
     static class Clocks {
@@ -79,7 +79,7 @@ class CountersReconciliationIT {
 
     @Test
     void correctsADriftInRedisWhenTheReconcileIntervalHasPassedAndNotBefore() throws Exception {
-        EmbeddedStack stack = SharedStack.get();
+        EmbeddedStack stack = TestStack.get();
         String key = "reconcile-key-" + UUID.randomUUID();
         BigDecimal rated = new BigDecimal("0.0012300000");
         int events = 5;
@@ -100,7 +100,7 @@ class CountersReconciliationIT {
             assertThat(redis.get(total)).as("drift before the interval passed").isEqualTo("1");
             assertThat(reconciliations()).isEqualTo(reconciled);
 
-            CLOCK.shift(RECONCILE_INTERVAL.plusSeconds(1));
+            CLOCK.advance(RECONCILE_INTERVAL.plusSeconds(1));
 
             await("the reconciliation corrected the drift", Duration.ofSeconds(30),
                     () -> expected.equals(redis.get(total)));
@@ -124,10 +124,9 @@ class CountersReconciliationIT {
             producer.initTransactions();
             producer.beginTransaction();
             for (int i = 0; i < events; i++) {
-                UsageRecorded u = new UsageRecorded(1, key + "-req-" + i, at, key, "acc_1", "claude-official",
-                        "claude-sonnet-4-5-20250929", "claude-sonnet-4-5-20250929", new TokenUsage(100, 10, 0, 0, 0, 0),
-                        "standard", false, "/v1/messages", 200, true, 1000L, "relay-it", at,
-                        new AssessedCost(rated, rated, null, PricingSource.RELAY, "sha256:test"));
+                UsageRecorded u = Events.usage(key + "-req-" + i).at(at).key(key).account("acc_1").tokens(100, 10)
+                        .cost(rated.toPlainString(), rated.toPlainString()).source(PricingSource.RELAY)
+                        .relay("relay-it", at).build();
                 producer.send(new ProducerRecord<>(TOPIC, key, codec.encode(u)));
             }
             producer.commitTransaction();

@@ -2,16 +2,15 @@ package dev.usageledger.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.usageledger.fixtures.TestStack;
+import dev.usageledger.projections.Events;
 import dev.usageledger.projections.event.CostAdjusted;
 import dev.usageledger.projections.event.EventCodec;
 import dev.usageledger.projections.event.LedgerEvent;
 import dev.usageledger.projections.event.UsageRecorded;
 import dev.usageledger.projections.value.PricingSource;
 import dev.usageledger.projections.projector.Projector;
-import dev.usageledger.projections.value.AssessedCost;
-import dev.usageledger.projections.value.TokenUsage;
 import dev.usageledger.stack.EmbeddedStack;
-import dev.usageledger.stack.SharedStack;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -71,18 +70,15 @@ class UsageConsumerIT {
 
     private static EmbeddedStack stack() {
         if (stack == null) {
-            stack = SharedStack.get();
+            stack = TestStack.get();
         }
         return stack;
     }
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.kafka.bootstrap-servers", () -> stack().bootstrapServers());
-        registry.add("spring.datasource.url", () -> {
-            stack().mariaDb().createDatabase(DATABASE);
-            return stack().mariaDb().jdbcUrl(DATABASE);
-        });
+        TestStack.appProperties(TestStack.emptyDatabase(DATABASE))
+                .forEach((name, value) -> registry.add(name, () -> value));
         registry.add("ledger.kafka.topic", () -> TOPIC);
         registry.add("ledger.kafka.dead-letter-topic", () -> DLT);
         registry.add("ledger.kafka.partitions", () -> "3");
@@ -91,7 +87,6 @@ class UsageConsumerIT {
         registry.add("ledger.consumer.max-poll-records", () -> "30");
         registry.add("ledger.consumer.catch-up-budget", () -> "300");
         registry.add("ledger.counters.group", () -> "counters-it");
-        registry.add("ledger.redis.uri", () -> stack().redisUri());
         registry.add("ledger.reporting.zone", () -> "Asia/Shanghai");
     }
 
@@ -267,11 +262,8 @@ class UsageConsumerIT {
     }
 
     private static UsageRecorded usage(String id, Instant at, String key, long input) {
-        return new UsageRecorded(1, id, at, key, "acc_1", "claude-official", "claude-sonnet-4-5-20250929",
-                "claude-sonnet-4-5-20250929", new TokenUsage(input, 10, 0, 0, 0, 0), "standard", false,
-                "/v1/messages", 200, true, 1000L, "relay-it", at,
-                new AssessedCost(new BigDecimal("0.0012300000"), new BigDecimal("0.0012300000"), null,
-                        PricingSource.RELAY, "sha256:test"));
+        return Events.usage(id).at(at).key(key).account("acc_1").tokens(input, 10).cost("0.00123", "0.00123")
+                .source(PricingSource.RELAY).relay("relay-it", at).build();
     }
 
     private static CostAdjusted adjustment(String id, Instant at, String key, String amount) {

@@ -1,6 +1,5 @@
 package dev.usageledger.bench.jmh;
 
-import dev.usageledger.bench.BenchEvents;
 import dev.usageledger.bench.Profile;
 import dev.usageledger.projections.event.EventCodec;
 import dev.usageledger.projections.event.LedgerEvent;
@@ -55,8 +54,8 @@ public class MicroBenchmarks {
 
     @Setup(Level.Trial)
     public void generate() {
-        events = new BenchEvents(Profile.valueOf(profile.toUpperCase(java.util.Locale.ROOT)), EVENTS, 1_000, 6, 2, 66,
-                3, Instant.parse("2026-11-01T12:00:00Z")).cursor().next(EVENTS);
+        events = Profile.valueOf(profile.toUpperCase(java.util.Locale.ROOT)).traffic(EVENTS, 1_000, 6, 2, 66, 3,
+                Instant.parse("2026-11-01T12:00:00Z")).all();
         encoded = events.stream().map(codec::encode).toArray(byte[][]::new);
     }
 

@@ -1,7 +1,7 @@
 package dev.usageledger.relayapi.it;
 
-import static dev.usageledger.relayapi.it.Events.adjustment;
-import static dev.usageledger.relayapi.it.Events.uniqueId;
+import static dev.usageledger.fixtures.IngestJson.adjustment;
+import static dev.usageledger.fixtures.IngestJson.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 

@@ -1,12 +1,13 @@
 package dev.usageledger.relayapi.it;
 
-import static dev.usageledger.relayapi.it.Events.adjustment;
-import static dev.usageledger.relayapi.it.Events.batch;
-import static dev.usageledger.relayapi.it.Events.uniqueId;
-import static dev.usageledger.relayapi.it.Events.usage;
+import static dev.usageledger.fixtures.IngestJson.adjustment;
+import static dev.usageledger.fixtures.IngestJson.batch;
+import static dev.usageledger.fixtures.IngestJson.uniqueId;
+import static dev.usageledger.fixtures.IngestJson.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.usageledger.fixtures.TestStack;
 import dev.usageledger.stack.KafkaBroker;
 import dev.usageledger.stack.Ports;
 import java.nio.file.Path;
@@ -57,14 +58,14 @@ class KafkaOutageIT {
     static final Duration SLACK = Duration.ofMillis(1500);
 
     private static final int KAFKA_PORT = Ports.freePort();
-    private static final Path KAFKA_DATA = SharedKafka.newDataDir("outage-kafka-");
+    private static final Path KAFKA_DATA = TestStack.newDataDir("outage-kafka-");
     private static KafkaBroker broker;
 
     @DynamicPropertySource
     static void kafka(DynamicPropertyRegistry registry) {
         registry.add("spring.kafka.bootstrap-servers", () -> "127.0.0.1:" + KAFKA_PORT);
-        registry.add("spring.datasource.url", SharedStores::jdbcUrl);
-        registry.add("ledger.redis.uri", () -> SharedStores.redis().uri());
+        registry.add("spring.datasource.url", () -> TestStack.migratedDatabase(LiveKafkaContext.DATABASE).jdbcUrl());
+        registry.add("ledger.redis.uri", () -> TestStack.get().redisUri());
     }
 
     @LocalServerPort

@@ -2,6 +2,7 @@ package dev.usageledger.relayapi.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.usageledger.fixtures.TestStack;
 import dev.usageledger.limits.LimitKeys;
 import dev.usageledger.limits.QuotaPeriods;
 import java.time.Duration;
@@ -24,7 +25,7 @@ class LimitsIT extends LiveKafkaContext {
 
     @AfterEach
     void resetClock() {
-        OffsetClock.INSTANCE.reset();
+        TestClockConfiguration.CLOCK.reset();
     }
 
     private Api.Answer putLimits(String key, String body) {
@@ -125,7 +126,7 @@ class LimitsIT extends LiveKafkaContext {
     void aSpentDailyQuotaAnswers402WithoutRetryAfter() {
         String key = newKey();
         putLimits(key, "{\"dailyCostUsd\":\"1\"}");
-        try (RedisClient redis = RedisClient.create(SharedStores.redis().uri())) {
+        try (RedisClient redis = RedisClient.create(TestStack.get().redisUri())) {
             redis.set(LimitKeys.dailyCost(key, new QuotaPeriods(ZoneOffset.UTC).day(Instant.now())), "10000000000");
         }
 
@@ -167,7 +168,7 @@ class LimitsIT extends LiveKafkaContext {
         putLimits(key, "{\"concurrency\":1,\"leaseSeconds\":30}");
         String lease = admit(key).json().get("leaseId").asString();
 
-        OffsetClock.INSTANCE.shift(Duration.ofSeconds(31));
+        TestClockConfiguration.CLOCK.advance(Duration.ofSeconds(31));
 
         Api.Answer renew = api.call("POST", "/v1/admissions/" + lease + "/renew", RELAY_TOKEN, null);
         assertThat(renew.status()).as(renew.body()).isEqualTo(404);

@@ -3,11 +3,14 @@ package dev.usageledger.relayapi.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.usageledger.limits.LimitKeys;
+import dev.usageledger.fixtures.TestStack;
 import dev.usageledger.limits.QuotaPeriods;
 import dev.usageledger.relayapi.RelayApiApplication;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -56,17 +59,17 @@ class LimitsInvalidationIT {
 
     private static ConfigurableApplicationContext start() {
         // As command-line arguments: they win over application.yml (default properties would not).
-        return new SpringApplicationBuilder(RelayApiApplication.class).run(
+        List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
                 "--ledger.security.relay-tokens=relay-a:" + RELAY_TOKEN,
                 "--ledger.security.admin-tokens=ops:" + ADMIN_TOKEN,
                 "--ledger.kafka.topic=invalidation-it-usage",
                 "--ledger.kafka.partitions=1",
                 "--ledger.kafka.limits-topic=invalidation-it-limits",
-                "--ledger.limits.cache-ttl=10m",
-                "--spring.kafka.bootstrap-servers=" + SharedKafka.get().bootstrapServers(),
-                "--spring.datasource.url=" + SharedStores.jdbcUrl(),
-                "--ledger.redis.uri=" + SharedStores.redis().uri());
+                "--ledger.limits.cache-ttl=10m"));
+        TestStack.appProperties(TestStack.migratedDatabase(LiveKafkaContext.DATABASE).jdbcUrl())
+                .forEach((name, value) -> args.add("--" + name + "=" + value));
+        return new SpringApplicationBuilder(RelayApiApplication.class).run(args.toArray(String[]::new));
     }
 
     private static int port(ConfigurableApplicationContext context) {
@@ -97,7 +100,7 @@ class LimitsInvalidationIT {
         assertThat(admit(a, key)).isEqualTo(200);
         assertThat(admit(b, key)).isEqualTo(200);
         // The key has spent 10 USD today; with no quota cached, both still allow.
-        try (RedisClient redis = RedisClient.create(SharedStores.redis().uri())) {
+        try (RedisClient redis = RedisClient.create(TestStack.get().redisUri())) {
             redis.set(LimitKeys.dailyCost(key, new QuotaPeriods(ZoneOffset.UTC).day(Instant.now())), "100000000000");
         }
         assertThat(admit(b, key)).as("B serves its cached copy").isEqualTo(200);

@@ -2,6 +2,7 @@ package dev.usageledger.relayapi.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.usageledger.fixtures.TestStack;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * One application context against the shared real broker, MariaDB and Redis, reused by every test class that extends this (same
+ * One application context against the shared embedded stack (real broker, MariaDB and Redis), reused by every test class that extends this (same
  * configuration, so Spring's context cache starts it once). Each test uses its own ids, and proves "nothing was
  * published" by comparing end offsets read without isolation, which move with every write, even an aborted one.
  */
@@ -31,6 +32,8 @@ import org.springframework.test.context.DynamicPropertySource;
 abstract class LiveKafkaContext {
 
     static final String TOPIC = "usage-events";
+    /** The database of every test of this module, migrated as usage-consumer would (relay-api itself never migrates). */
+    static final String DATABASE = "relay_api_it";
     static final String RELAY_TOKEN = "relay-a-token-0123456789";
     static final String RELAY_B_TOKEN = "relay-b-token~9876543210+/=";
     static final String ADMIN_TOKEN = "admin-token-abcdefghijklmnop";
@@ -38,9 +41,8 @@ abstract class LiveKafkaContext {
 
     @DynamicPropertySource
     static void kafka(DynamicPropertyRegistry registry) {
-        registry.add("spring.kafka.bootstrap-servers", () -> SharedKafka.get().bootstrapServers());
-        registry.add("spring.datasource.url", SharedStores::jdbcUrl);
-        registry.add("ledger.redis.uri", () -> SharedStores.redis().uri());
+        TestStack.appProperties(TestStack.migratedDatabase(DATABASE).jdbcUrl())
+                .forEach((name, value) -> registry.add(name, () -> value));
     }
 
     private static TopicReader committed;
@@ -57,8 +59,8 @@ abstract class LiveKafkaContext {
     void markTopic() {
         api = new Api(port);
         if (committed == null) {
-            committed = new TopicReader(SharedKafka.get().bootstrapServers(), TOPIC, true);
-            uncommitted = new TopicReader(SharedKafka.get().bootstrapServers(), TOPIC, false);
+            committed = new TopicReader(TestStack.get().bootstrapServers(), TOPIC, true);
+            uncommitted = new TopicReader(TestStack.get().bootstrapServers(), TOPIC, false);
         }
         committedMark = committed.endOffsets();
         uncommittedMark = uncommitted.endOffsets();

@@ -1,13 +1,14 @@
 package dev.usageledger.relayapi.it;
 
-import static dev.usageledger.relayapi.it.Events.batch;
-import static dev.usageledger.relayapi.it.Events.uniqueId;
-import static dev.usageledger.relayapi.it.Events.usage;
+import static dev.usageledger.fixtures.IngestJson.batch;
+import static dev.usageledger.fixtures.IngestJson.uniqueId;
+import static dev.usageledger.fixtures.IngestJson.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
+import dev.usageledger.fixtures.TestStack;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class ObservabilityIT extends LiveKafkaContext {
     @Test
     void createsTheEventsAndDeadLetterTopicsWithTheConfiguredPartitions() throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                SharedKafka.get().bootstrapServers()))) {
+                TestStack.get().bootstrapServers()))) {
             Map<String, TopicDescription> topics =
                     admin.describeTopics(List.of(TOPIC, TOPIC + ".DLT")).allTopicNames().get();
             assertThat(topics.get(TOPIC).partitions()).hasSize(3);

@@ -1,8 +1,10 @@
 package dev.usageledger.relayapi.it;
 
-import static dev.usageledger.relayapi.it.Events.uniqueId;
+import static dev.usageledger.fixtures.IngestJson.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.usageledger.fixtures.IngestJson;
+import dev.usageledger.fixtures.TestStack;
 import dev.usageledger.stack.EmbeddedRedis;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -19,7 +21,7 @@ class RedisOutageIT extends LiveKafkaContext {
 
     @AfterEach
     void restartRedis() {
-        SharedStores.redis().start();
+        TestStack.get().redis().start();
     }
 
     private Api.Answer admit(String key) {
@@ -35,7 +37,7 @@ class RedisOutageIT extends LiveKafkaContext {
         assertThat(admit(key).json().get("leaseId").isString()).isTrue();
         assertThat(admit(key).status()).isEqualTo(429);
 
-        EmbeddedRedis redis = SharedStores.redis();
+        EmbeddedRedis redis = TestStack.get().redis();
         redis.stop();
 
         Api.Answer degraded = admit(key);
@@ -43,7 +45,7 @@ class RedisOutageIT extends LiveKafkaContext {
         assertThat(degraded.body()).isEqualTo("{\"allowed\":true,\"leaseId\":null,\"leaseExpiresAt\":null}");
         String usageKey = uniqueId("key");
         Api.Answer ingest = api.post("/v1/usage-events", RELAY_TOKEN,
-                "{\"events\":[" + Events.usage(uniqueId("req"), usageKey) + "]}");
+                "{\"events\":[" + IngestJson.usage(uniqueId("req"), usageKey) + "]}");
         assertThat(ingest.status()).as(ingest.body()).isEqualTo(202);
         assertThat(api.get("/actuator/health/readiness").status()).isEqualTo(200);
         assertThat(api.get("/actuator/health").json().get("components").get("redis").get("status").asString())

@@ -1,8 +1,8 @@
 package dev.usageledger.relayapi.it;
 
-import static dev.usageledger.relayapi.it.Events.batch;
-import static dev.usageledger.relayapi.it.Events.uniqueId;
-import static dev.usageledger.relayapi.it.Events.usage;
+import static dev.usageledger.fixtures.IngestJson.batch;
+import static dev.usageledger.fixtures.IngestJson.uniqueId;
+import static dev.usageledger.fixtures.IngestJson.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 

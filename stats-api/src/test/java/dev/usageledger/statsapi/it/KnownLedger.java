@@ -1,7 +1,7 @@
 package dev.usageledger.statsapi.it;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
+import dev.usageledger.fixtures.TestDatabase;
+import dev.usageledger.fixtures.TestStack;
 import dev.usageledger.projections.Events;
 import dev.usageledger.projections.event.CostAdjusted;
 import dev.usageledger.projections.event.LedgerEvent;
@@ -14,13 +14,8 @@ import dev.usageledger.projections.mysql.ProjectionBatch;
 import dev.usageledger.projections.mysql.ProjectionWriter;
 import dev.usageledger.projections.retry.RetrySettings;
 import dev.usageledger.projections.retry.TransactionRetry;
-import dev.usageledger.stack.EmbeddedMariaDb;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -36,12 +31,16 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
-import org.flywaydb.core.Flyway;
+import javax.sql.DataSource;
 
 /**
- * A real MariaDB (one per test JVM) migrated from {@code sql/}, holding a known, seeded data set projected by the
+ * A database of the shared embedded stack ({@link TestStack}) migrated from {@code sql/}, holding a known, seeded data set projected by the
  * projection's own writer, so the stats rows are the real ones; and the ground truth of every sum, computed here from
  * the generated events.
+ *
+ * <p>The events are generated here rather than by {@code UsageTraffic}: they are built to break the read side, not to
+ * look like traffic — a model name with a comma and quotes that no catalog prices (CSV quoting), costs unrelated to
+ * tokens using all 10 fraction digits (exact sums), signed adjustments on any model, and a day with no event at all.
  */
 final class KnownLedger {
 
@@ -58,9 +57,8 @@ final class KnownLedger {
     private static final String TOPIC = "usage-events";
     private static KnownLedger instance;
 
-    final EmbeddedMariaDb server;
     final String jdbcUrl;
-    final HikariDataSource dataSource;
+    final DataSource dataSource;
     final List<UsageRecorded> usage = new ArrayList<>();
     final List<CostAdjusted> adjustments = new ArrayList<>();
     private final Random random = new Random(20261122);
@@ -69,24 +67,9 @@ final class KnownLedger {
     private final long epoch;
 
     private KnownLedger() {
-        Path base;
-        try {
-            base = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "it-mariadb-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        server = EmbeddedMariaDb.start(base, 0);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stats-it-mariadb-stop"));
-        server.createDatabase("stats_it");
-        jdbcUrl = server.jdbcUrl("stats_it");
-        Flyway.configure().dataSource(jdbcUrl, EmbeddedMariaDb.USER, EmbeddedMariaDb.PASSWORD)
-                .locations("classpath:db/migration").load().migrate();
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(jdbcUrl);
-        config.setUsername(EmbeddedMariaDb.USER);
-        config.setPassword(EmbeddedMariaDb.PASSWORD);
-        config.setMaximumPoolSize(4);
-        dataSource = new HikariDataSource(config);
+        TestDatabase database = TestStack.migratedDatabase("stats_it");
+        jdbcUrl = database.jdbcUrl();
+        dataSource = database.dataSource();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         Clock clock = Clock.fixed(PROJECTED_AT, ZoneOffset.UTC);
         TransactionRetry retry = new TransactionRetry("stats-it", RetrySettings.DEFAULTS, registry);
