@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * Visibility checks on one connection kept open for the whole run (a connection per poll cost the starved
  * machine ~100 connection set-ups a second) with one prepared statement per batch size, on a thread of its own
  * (polls between sends would delay the schedule). Each poll walks the pending batches oldest first and stops at
- * the first one not yet visible, so that a lagging consumer is not also given thousands of primary-key lookups a
+ * the first one not yet visible, so that a lagging consumer is not also given thousands of primary-key lookups (of the id claims) a
  * poll in the MariaDB it writes to.
  */
 final class VisibilityPoller implements AutoCloseable {
@@ -97,7 +97,8 @@ final class VisibilityPoller implements AutoCloseable {
     }
 
     private static String countSql(int n) {
-        return "SELECT COUNT(*) FROM usage_records WHERE request_id IN (" + "?,".repeat(n - 1) + "?)";
+        // The claims commit with the ledger rows and the stats, and their key starts with the id (the ledger's does not).
+        return "SELECT COUNT(*) FROM ledger_event_ids WHERE event_kind = 'U' AND event_id IN (" + "?,".repeat(n - 1) + "?)";
     }
 
     @Override

@@ -51,10 +51,9 @@ public final class ConsumerOffsets {
                 insert.setInt(3, p);
                 insert.setObject(4, now.toLocalDateTime());
                 insert.executeUpdate();
-                bump.setObject(1, now.toLocalDateTime());
-                bump.setString(2, group);
-                bump.setString(3, topic);
-                bump.setInt(4, p);
+                bump.setString(1, group);
+                bump.setString(2, topic);
+                bump.setInt(3, p);
                 bump.executeUpdate();
                 select.setString(1, group);
                 select.setString(2, topic);

@@ -237,9 +237,12 @@ public final class ProjectionSql {
             INSERT IGNORE INTO consumer_offsets (consumer_group, topic, partition_id, next_offset, epoch, updated_at) \
             VALUES (?, ?, ?, -1, 0, ?)""";
 
-    /** A new owner of the partition fences every earlier one by bumping the epoch. */
+    /**
+     * A new owner of the partition fences every earlier one by bumping the epoch. {@code updated_at} stays: it is when
+     * a projecting transaction last committed this partition's offset (stats-api's {@code projectedAt}).
+     */
     public static final String BUMP_EPOCH = """
-            UPDATE consumer_offsets SET epoch = epoch + 1, updated_at = ? \
+            UPDATE consumer_offsets SET epoch = epoch + 1 \
             WHERE consumer_group = ? AND topic = ? AND partition_id = ?""";
 
     public static final String SELECT_OFFSET = """

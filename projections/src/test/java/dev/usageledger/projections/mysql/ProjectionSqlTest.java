@@ -119,8 +119,8 @@ class ProjectionSqlTest {
     void aClaimBumpsTheEpoch() {
         assertThat(normalised(ProjectionSql.INSERT_OFFSET_IF_ABSENT)).startsWith("INSERT IGNORE INTO consumer_offsets")
                 .contains("VALUES (?, ?, ?, -1, 0, ?)");
-        assertThat(normalised(ProjectionSql.BUMP_EPOCH)).isEqualTo("UPDATE consumer_offsets SET epoch = epoch + 1, "
-                + "updated_at = ? WHERE consumer_group = ? AND topic = ? AND partition_id = ?");
+        assertThat(normalised(ProjectionSql.BUMP_EPOCH)).isEqualTo("UPDATE consumer_offsets SET epoch = epoch + 1 "
+                + "WHERE consumer_group = ? AND topic = ? AND partition_id = ?");
         assertThat(normalised(ProjectionSql.SELECT_OFFSET)).isEqualTo("SELECT next_offset, epoch FROM consumer_offsets "
                 + "WHERE consumer_group = ? AND topic = ? AND partition_id = ?");
     }

@@ -584,6 +584,21 @@ class ProjectionWriterIT {
     }
 
     @Test
+    void aLaterClaimLeavesTheTimeOfTheLastCommit() {
+        Consumer a = new Consumer(3);
+        a.write(3, Events.usage("req_claim_time").build());
+        String committedAt = rows("SELECT updated_at FROM consumer_offsets WHERE topic = '" + TOPIC
+                + "' AND partition_id = 3").get(0).get(0);
+
+        ConsumerOffsets later = new ConsumerOffsets(ds, Clock.fixed(NOW.plusSeconds(3600), ZoneOffset.UTC),
+                new TransactionRetry("offsets-later", RetrySettings.DEFAULTS, registry));
+        later.claim(GROUP, TOPIC, List.of(3));
+
+        assertThat(rows("SELECT updated_at FROM consumer_offsets WHERE topic = '" + TOPIC + "' AND partition_id = 3"))
+                .containsExactly(List.of(committedAt));
+    }
+
+    @Test
     void aFirstClaimHasNoStoredOffset() {
         List<PartitionClaim> claims = offsets.claim(GROUP, "other-topic", List.of(2, 0, 1));
 

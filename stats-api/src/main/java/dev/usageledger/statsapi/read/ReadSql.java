@@ -119,7 +119,8 @@ public final class ReadSql {
 
     /**
      * When the projection last committed: every projecting transaction stores its offsets with {@code updated_at}
-     * (ProjectionSql.ADVANCE_OFFSET); NULL before the first.
+     * (ProjectionSql.ADVANCE_OFFSET), which a claim leaves alone; a partition registered but never committed
+     * ({@code next_offset} -1) does not count. NULL before the first commit.
      */
-    static final String PROJECTED_AT = "SELECT MAX(updated_at) FROM consumer_offsets";
+    static final String PROJECTED_AT = "SELECT MAX(updated_at) FROM consumer_offsets WHERE next_offset >= 0";
 }

@@ -153,10 +153,16 @@ public final class StatsReader {
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        Slot slot = buckets.get(rs.getObject(1, LocalDateTime.class));
-                        if (slot != null) {
-                            sums.slot(slot.span(), rs.getString(2)).add(rs, 3);
+                        LocalDateTime start = rs.getObject(1, LocalDateTime.class);
+                        Slot slot = buckets.get(start);
+                        if (slot == null) {
+                            // Within a planned range every stored bucket is a planned one, unless the rows were folded
+                            // in another zone: skipping it would answer a total that is short, so refuse to answer.
+                            throw new IllegalStateException("a stored " + granularity.granularity() + " row of "
+                                    + table + " starts at " + start + " UTC, not a bucket of this reporting zone:"
+                                    + " usage-consumer and stats-api must share ledger.reporting.zone");
                         }
+                        sums.slot(slot.span(), rs.getString(2)).add(rs, 3);
                     }
                 }
             }
