@@ -15,9 +15,9 @@ import java.time.format.DateTimeFormatter;
 /**
  * The rows of {@link LoadDataSink}'s files, in the format {@link ProjectionSql}'s {@code LOAD DATA} statements read:
  * tab-separated, backslash escapes, {@code \N} for NULL, one row per line; the same values {@link LedgerRows} binds
- * to the batched {@code INSERT}s. Pure. Public for the bench's raw {@code LOAD DATA} floor, which loads exactly these rows.
+ * to the batched {@code INSERT}s. Pure.
  */
-public final class TsvRows {
+final class TsvRows {
 
     private static final DateTimeFormatter DATETIME_3 = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSS");
     private static final String NULL = "\\N";
@@ -51,7 +51,7 @@ public final class TsvRows {
     }
 
     /** One ledger row in {@link ProjectionSql#USAGE_RECORD_COLUMNS} order, the values {@link LedgerRows} binds. */
-    public static void appendUsageRecord(StringBuilder tsv, UsageRecorded u) {
+    static void appendUsageRecord(StringBuilder tsv, UsageRecorded u) {
         TokenUsage t = u.usage();
         text(tsv, u.requestId()).append('\t');
         datetime(tsv, u.occurredAt()).append('\t');
