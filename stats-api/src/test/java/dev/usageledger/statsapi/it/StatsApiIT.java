@@ -28,8 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -177,6 +175,25 @@ class StatsApiIT {
                 .first().asString().startsWith("group,requests,");
     }
 
+    @Test
+    void refusesToAnswerFromADayRowFoldedInAnotherZone() throws Exception {
+        // A day row starting at 05:00 UTC: folded by a consumer whose reporting zone is not stats-api's (UTC here).
+        String insert = "INSERT INTO usage_stats (granularity, bucket_start, api_key_id, model, requests) "
+                + "VALUES ('day', '2027-03-10 05:00:00', 'key_other_zone', 'm', 1)";
+        try (var c = KnownLedger.get().dataSource.getConnection(); var st = c.createStatement()) {
+            st.executeUpdate(insert);
+        }
+        try {
+            HttpResponse<String> answer = get("/v1/stats/series?granularity=day&from=2027-03-09&to=2027-03-12"
+                    + "&apiKeyId=key_other_zone", ANALYST, null);
+            assertThat(answer.statusCode()).isEqualTo(500);
+        } finally {
+            try (var c = KnownLedger.get().dataSource.getConnection(); var st = c.createStatement()) {
+                st.executeUpdate("DELETE FROM usage_stats WHERE api_key_id = 'key_other_zone'");
+            }
+        }
+    }
+
     // ---- ledger -------------------------------------------------------------------------------
 
     @Test
@@ -189,15 +206,9 @@ class StatsApiIT {
                 before.add(u.requestId());
             }
         }
-        AtomicBoolean walking = new AtomicBoolean(true);
-        CompletableFuture<Integer> inserter = CompletableFuture.supplyAsync(() -> {
-            int batches = 0;
-            while (walking.get() && batches < 40) {
-                KnownLedger.get().project(KnownLedger.get().usageEvents("late" + batches, 25, from, to));
-                batches++;
-            }
-            return batches;
-        });
+        // Records arrive between pages, at random times of the range: some before the cursor, some after it. Done
+        // on this thread, so every page of the walk is followed by inserts (a racing thread may finish first).
+        int batches = 0;
         List<String> seen = new ArrayList<>();
         Instant last = Instant.MIN;
         String cursor = null;
@@ -213,9 +224,12 @@ class StatsApiIT {
             }
             cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
             pages++;
+            if (cursor != null && batches < 40) {
+                KnownLedger.get().project(KnownLedger.get().usageEvents("late" + batches, 25, from, to));
+                batches++;
+            }
         } while (cursor != null);
-        walking.set(false);
-        assertThat(inserter.get()).isPositive();
+        assertThat(batches).isPositive();
         assertThat(pages).isGreaterThan(10);
         assertThat(seen).doesNotHaveDuplicates().containsAll(before);
     }
