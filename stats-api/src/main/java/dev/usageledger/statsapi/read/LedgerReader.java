@@ -1,5 +1,6 @@
 package dev.usageledger.statsapi.read;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -58,21 +59,67 @@ public final class LedgerReader {
     /**
      * Every record of the range after {@code after}, streamed from the server row by row (Connector/J's streaming
      * result set: {@code fetchSize = Integer.MIN_VALUE}), so memory stays constant however long the range.
+     *
+     * <p>When the walk fails — the database, or the sink (a client that went away) — the connection is aborted and
+     * evicted from the pool: closing a streaming result set would otherwise read every remaining row first, and a
+     * connection whose stream broke must never serve another request.
      */
     public void stream(LedgerQuery query, LedgerCursor.Position after, RecordSink sink)
             throws java.io.IOException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(ReadSql.ledgerPage(query.filters(), after != null, false),
-                        ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+        Connection c;
+        try {
+            c = dataSource.getConnection();
+        } catch (SQLException e) {
+            throw new ReadFailedException("streaming the ledger", e);
+        }
+        boolean broken = true;
+        try (PreparedStatement ps = c.prepareStatement(ReadSql.ledgerPage(query.filters(), after != null, false),
+                ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
             ps.setFetchSize(Integer.MIN_VALUE);
             bind(ps, query, after);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    sink.accept(LedgerRecord.read(rs));
+                try {
+                    while (rs.next()) {
+                        sink.accept(LedgerRecord.read(rs));
+                    }
+                    broken = false;
+                } finally {
+                    if (broken) {
+                        discard(c);
+                    }
                 }
             }
         } catch (SQLException e) {
+            if (!broken) {
+                discard(c);
+            }
             throw new ReadFailedException("streaming the ledger", e);
+        } finally {
+            closeQuietly(c);
+        }
+    }
+
+    /** Closes the connection's socket now and takes it out of the pool (where the pool is HikariCP's). */
+    private void discard(Connection c) {
+        try {
+            c.abort(Runnable::run);
+        } catch (SQLException | RuntimeException ignored) {
+            // already unusable: eviction below is what matters
+        }
+        try {
+            if (dataSource.isWrapperFor(HikariDataSource.class)) {
+                dataSource.unwrap(HikariDataSource.class).evictConnection(c);
+            }
+        } catch (SQLException ignored) {
+            // not a Hikari pool after all: the aborted connection fails its next validation
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // returned or discarded either way
         }
     }
 

@@ -13,6 +13,9 @@ import java.util.List;
  * {@code text/csv} answers (RFC 4180): a header row, then one line per point, item or record, written straight to the
  * response as they come; a field with a comma, quote or line break is quoted. {@code projectedAt} travels in the
  * {@value #PROJECTED_AT} header, since CSV has no place for it.
+ *
+ * <p>An answer written as it is read ({@link #stream}) may fail after its first bytes left: it then ends as a broken
+ * transfer, never as a shorter file that looks complete.
  */
 final class Csv implements AutoCloseable {
 
@@ -34,6 +37,33 @@ final class Csv implements AutoCloseable {
                 1 << 16));
         csv.row(header);
         return csv;
+    }
+
+    /** Writes the lines of a CSV answer as {@code body} produces them. */
+    @FunctionalInterface
+    interface Body {
+        void writeTo(Csv csv) throws IOException;
+    }
+
+    /**
+     * Opens the answer, lets {@code body} write its lines, and flushes. A failure before anything was sent propagates
+     * unchanged, the response reset, so it is answered as any other (503, …). A failure after the response was
+     * committed becomes {@link AbortedAnswerException}, which no handler answers: the server then closes the
+     * connection without the final chunk, so the client sees the transfer fail. Nothing buffered is flushed then.
+     */
+    static void stream(HttpServletResponse response, Instant projectedAt, List<String> header, Body body)
+            throws IOException {
+        Csv csv = open(response, projectedAt, header);
+        try {
+            body.writeTo(csv);
+        } catch (IOException | RuntimeException e) {
+            if (response.isCommitted()) {
+                throw new AbortedAnswerException(e);
+            }
+            response.reset();
+            throw e;
+        }
+        csv.close();
     }
 
     void row(List<?> fields) throws IOException {

@@ -69,9 +69,8 @@ public class LedgerController {
                 .orElseThrow(() -> BadRequest.of("cursor", "is not a cursor this query issued: pass nextCursor "
                         + "unchanged, with the same from, to and filters"));
         if (csv) {
-            try (Csv out = Csv.open(response, freshness.projectedAt(), FIELDS)) {
-                ledger.stream(ledgerQuery, after, r -> out.row(values(r)));
-            }
+            Csv.stream(response, freshness.projectedAt(), FIELDS,
+                    out -> ledger.stream(ledgerQuery, after, r -> out.row(values(r))));
             return null;
         }
         LedgerReader.Page page = ledger.page(ledgerQuery, after, limit);

@@ -9,17 +9,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.usageledger.fixtures.TestStack;
 import dev.usageledger.projections.Events;
 import dev.usageledger.projections.event.LedgerEvent;
-import dev.usageledger.projections.fold.BatchFold;
-import dev.usageledger.projections.fold.Buckets;
-import dev.usageledger.projections.mysql.ConsumerOffsets;
-import dev.usageledger.projections.mysql.ProjectionBatch;
-import dev.usageledger.projections.mysql.ProjectionWriter;
-import dev.usageledger.projections.retry.RetrySettings;
-import dev.usageledger.projections.retry.TransactionRetry;
 import dev.usageledger.projections.value.PricingSource;
 import dev.usageledger.projections.value.TokenUsage;
 import dev.usageledger.stack.EmbeddedMariaDb;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -31,14 +23,12 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.SQLSyntaxErrorException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -126,15 +116,7 @@ class AnalystSqlIT {
                         .cost("9", "9").build(),
                 Events.adjustment("a1").at("2026-03-05T00:00:00Z").key("key_a").account("acc_1")
                         .amounts("-0.1", "-0.2").build());
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        Clock clock = Clock.fixed(Instant.parse("2026-03-08T00:00:00Z"), ZoneOffset.UTC);
-        TransactionRetry retry = new TransactionRetry("analyst-sql-it", RetrySettings.DEFAULTS, registry);
-        long epoch = new ConsumerOffsets(dataSource, clock, retry)
-                .claim("usage-projector", "usage-events", List.of(0)).get(0).epoch();
-        Random random = new Random(7);
-        new ProjectionWriter(dataSource, new BatchFold(new Buckets(ZoneOffset.UTC)), retry, clock, random::nextLong,
-                registry).write(new ProjectionBatch("usage-projector", "usage-events", events,
-                Map.of(0, (long) events.size()), Map.of(0, epoch)));
+        new LedgerSeed(dataSource, ZoneOffset.UTC, Instant.parse("2026-03-08T00:00:00Z")).project(events);
     }
 
     private static Events.UsageBuilder usage(String id, String at, String key, String model, String account,

@@ -7,16 +7,7 @@ import dev.usageledger.projections.event.CostAdjusted;
 import dev.usageledger.projections.event.LedgerEvent;
 import dev.usageledger.projections.value.TokenUsage;
 import dev.usageledger.projections.event.UsageRecorded;
-import dev.usageledger.projections.fold.BatchFold;
-import dev.usageledger.projections.fold.Buckets;
-import dev.usageledger.projections.mysql.ConsumerOffsets;
-import dev.usageledger.projections.mysql.ProjectionBatch;
-import dev.usageledger.projections.mysql.ProjectionWriter;
-import dev.usageledger.projections.retry.RetrySettings;
-import dev.usageledger.projections.retry.TransactionRetry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -27,9 +18,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import javax.sql.DataSource;
 
@@ -53,8 +42,6 @@ final class KnownLedger {
     static final Instant QUIET_FROM = Instant.parse("2026-03-26T23:00:00Z");
     static final Instant QUIET_TO = Instant.parse("2026-03-27T23:00:00Z");
 
-    private static final String GROUP = "usage-projector";
-    private static final String TOPIC = "usage-events";
     private static KnownLedger instance;
 
     final String jdbcUrl;
@@ -62,20 +49,13 @@ final class KnownLedger {
     final List<UsageRecorded> usage = new ArrayList<>();
     final List<CostAdjusted> adjustments = new ArrayList<>();
     private final Random random = new Random(20261122);
-    private final AtomicLong offset = new AtomicLong();
-    private final ProjectionWriter writer;
-    private final long epoch;
+    private final LedgerSeed seed;
 
     private KnownLedger() {
         TestDatabase database = TestStack.migratedDatabase("stats_it");
         jdbcUrl = database.jdbcUrl();
         dataSource = database.dataSource();
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        Clock clock = Clock.fixed(PROJECTED_AT, ZoneOffset.UTC);
-        TransactionRetry retry = new TransactionRetry("stats-it", RetrySettings.DEFAULTS, registry);
-        epoch = new ConsumerOffsets(dataSource, clock, retry).claim(GROUP, TOPIC, List.of(0)).get(0).epoch();
-        writer = new ProjectionWriter(dataSource, new BatchFold(new Buckets(REPORTING_ZONE)), retry, clock,
-                random::nextLong, registry);
+        seed = new LedgerSeed(dataSource, REPORTING_ZONE, PROJECTED_AT);
         generate();
     }
 
@@ -138,9 +118,8 @@ final class KnownLedger {
      * Projects events with the projection's writer, as usage-consumer does: one transaction that writes the ledger
      * rows, the stats rows and the stored offset (the one place this test uses the writer).
      */
-    synchronized void project(List<? extends LedgerEvent> events) {
-        long next = offset.addAndGet(events.size());
-        writer.write(new ProjectionBatch(GROUP, TOPIC, List.copyOf(events), Map.of(0, next), Map.of(0, epoch)));
+    void project(List<? extends LedgerEvent> events) {
+        seed.project(events);
     }
 
     private Instant randomInstant(Instant from, Instant to) {
