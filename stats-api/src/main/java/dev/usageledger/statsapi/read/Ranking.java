@@ -1,30 +1,27 @@
 package dev.usageledger.statsapi.read;
 
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Optional;
 
 /** What a top list is ordered by ({@code by}); largest first. */
 public enum Ranking {
-    RATED_COST("ratedCost", Comparator.comparing(Measures::ratedCostUsd)),
-    REAL_COST("realCost", Comparator.comparing(Measures::realCostUsd)),
-    TOKENS("tokens", Comparator.comparingLong(Measures::tokens)),
-    REQUESTS("requests", Comparator.comparingLong(Measures::requests));
+    RATED_COST("ratedCost", "SUM(m8)"),
+    REAL_COST("realCost", "SUM(m7)"),
+    /** Every token once, as {@link Measures#tokens()} counts them. */
+    TOKENS("tokens", "SUM(m1) + SUM(m2) + SUM(m3) + SUM(m4)"),
+    REQUESTS("requests", "SUM(m0)");
 
     private final String parameter;
-    private final Comparator<Measures> ascending;
+    /** The measure ranked, over the sums {@code m0 … m8} of {@link ReadSql#top} ({@link Measures#NAMES} order). */
+    final String sqlOrder;
 
-    Ranking(String parameter, Comparator<Measures> ascending) {
+    Ranking(String parameter, String sqlOrder) {
         this.parameter = parameter;
-        this.ascending = ascending;
+        this.sqlOrder = sqlOrder;
     }
 
     public String parameter() {
         return parameter;
-    }
-
-    Comparator<Measures> largestFirst() {
-        return ascending.reversed();
     }
 
     public static Optional<Ranking> parse(String value) {

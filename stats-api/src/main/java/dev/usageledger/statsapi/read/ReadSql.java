@@ -1,5 +1,6 @@
 package dev.usageledger.statsapi.read;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -97,6 +98,71 @@ public final class ReadSql {
             }
         }
         return sql.toString();
+    }
+
+    /** Stored rows of one table and granularity that a top list reads: {@code ranges} half-open bucket ranges. */
+    record StoredPart(Table table, int ranges) {}
+
+    /**
+     * The {@code limit} groups of {@code dimension} largest by {@code ranking} over one span, summed and ranked by the
+     * server, so the app holds no more than the answer however many groups there are: the stored parts and the ledger
+     * pieces, each summed per group, joined with {@code UNION ALL}, then summed per group; a group whose every sum is
+     * zero is left out (CONTRACT §3); ties in group order. Columns: group, the nine sums. Parameters: per stored part
+     * its granularity and each range's start and end; per ledger table of {@link Projection#LEDGER} and piece, its
+     * start and end; then the limit.
+     */
+    static String top(List<StoredPart> stored, Projection projection, Dimension dimension, int ledgerPieces,
+            Ranking ranking) {
+        String group = dimension.column();
+        List<String> parts = new ArrayList<>();
+        for (StoredPart part : stored) {
+            StringBuilder sql = new StringBuilder("SELECT ").append(group).append(" AS grp, ")
+                    .append(aliased(part.table().sums)).append(" FROM ").append(part.table().name)
+                    .append(" WHERE granularity = ? AND (");
+            for (int i = 0; i < part.ranges(); i++) {
+                sql.append(i == 0 ? "" : " OR ").append("(bucket_start >= ? AND bucket_start < ?)");
+            }
+            parts.add(sql.append(") GROUP BY ").append(group).toString());
+        }
+        for (Table table : Projection.LEDGER) {
+            for (int i = 0; i < ledgerPieces; i++) {
+                parts.add("SELECT " + group + " AS grp, " + aliased(table.sums) + " FROM " + table.name
+                        + " WHERE occurred_at >= ? AND occurred_at < ?" + projection.ledgerCondition + " GROUP BY "
+                        + group);
+            }
+        }
+        StringBuilder sums = new StringBuilder();
+        StringBuilder nonZero = new StringBuilder();
+        for (int i = 0; i < Measures.NAMES.size(); i++) {
+            sums.append(", SUM(m").append(i).append(')');
+            nonZero.append(i == 0 ? "" : " OR ").append("SUM(m").append(i).append(") <> 0");
+        }
+        return "SELECT grp" + sums + " FROM (" + String.join(" UNION ALL ", parts) + ") AS parts GROUP BY grp HAVING "
+                + nonZero + " ORDER BY " + ranking.sqlOrder + " DESC, grp LIMIT ?";
+    }
+
+    /** A table's nine sum expressions named {@code m0 … m8}. */
+    private static String aliased(String sums) {
+        String[] expressions = sums.split(", ");
+        StringBuilder sql = new StringBuilder();
+        for (int i = 0; i < expressions.length; i++) {
+            sql.append(i == 0 ? "" : ", ").append(expressions[i]).append(" AS m").append(i);
+        }
+        return sql.toString();
+    }
+
+    /**
+     * The distinct bucket starts of one table and granularity in {@code ranges} half-open ranges (an index-only
+     * read of the key's prefix), to check that each is a bucket of the reporting zone. Parameters: granularity, then
+     * each range's start and end.
+     */
+    static String bucketStarts(Table table, int ranges) {
+        StringBuilder sql = new StringBuilder("SELECT DISTINCT bucket_start FROM ").append(table.name)
+                .append(" WHERE granularity = ? AND (");
+        for (int i = 0; i < ranges; i++) {
+            sql.append(i == 0 ? "" : " OR ").append("(bucket_start >= ? AND bucket_start < ?)");
+        }
+        return sql.append(')').toString();
     }
 
     /** The columns of a ledger record, in the order of {@link LedgerRecord}'s fields. */

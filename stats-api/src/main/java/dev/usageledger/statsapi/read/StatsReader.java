@@ -79,13 +79,56 @@ public final class StatsReader {
         });
     }
 
-    /** The {@code limit} groups of {@code dimension} largest by {@code ranking} over {@code span}. */
+    /**
+     * The {@code limit} groups of {@code dimension} largest by {@code ranking} over {@code span}, ranked by the server
+     * ({@link ReadSql#top}): the work is bounded by the rows the span covers, the memory by {@code limit}.
+     */
     public Top top(Span span, Dimension dimension, Ranking ranking, int limit) {
-        Sums sums = sums(List.of(span), dimension, Filters.NONE, Integer.MAX_VALUE);
-        Comparator<Ranked> order = Comparator.comparing(Ranked::measures, ranking.largestFirst())
-                .thenComparing(Ranked::group);
-        return new Top(sums.groups().entrySet().stream().map(e -> new Ranked(e.getKey(), e.getValue()[0]))
-                .sorted(order).limit(limit).toList(), sums.projectedAt());
+        Projection projection = Filters.NONE.needsAccountProjection(dimension) ? Projection.ACCOUNT : Projection.KEY;
+        Plan plan = plan(List.of(span));
+        List<ReadSql.StoredPart> parts = new ArrayList<>();
+        List<Object> parameters = new ArrayList<>();
+        for (Map.Entry<Source, TreeMap<LocalDateTime, Slot>> stored : plan.stored.entrySet()) {
+            List<LocalDateTime[]> ranges = ranges(stored.getValue());
+            for (Table table : projection.stored) {
+                parts.add(new ReadSql.StoredPart(table, ranges.size()));
+                parameters.add(stored.getKey().granularity());
+                for (LocalDateTime[] range : ranges) {
+                    parameters.add(range[0]);
+                    parameters.add(range[1]);
+                }
+            }
+        }
+        for (int t = 0; t < Projection.LEDGER.size(); t++) {
+            for (LedgerPiece piece : plan.ledger) {
+                parameters.add(utc(piece.start()));
+                parameters.add(utc(piece.end()));
+            }
+        }
+        parameters.add(limit);
+        String sql = ReadSql.top(parts, projection, dimension, plan.ledger.size(), ranking);
+        return inSnapshot(c -> {
+            Instant projectedAt = projectedAt(c);
+            for (Map.Entry<Source, TreeMap<LocalDateTime, Slot>> stored : plan.stored.entrySet()) {
+                for (Table table : projection.stored) {
+                    requireZoneBuckets(c, table, stored.getKey(), stored.getValue());
+                }
+            }
+            List<Ranked> items = new ArrayList<>(limit);
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < parameters.size(); i++) {
+                    ps.setObject(i + 1, parameters.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Measures measures = new Measures();
+                        measures.add(rs, 2);
+                        items.add(new Ranked(rs.getString(1), measures));
+                    }
+                }
+            }
+            return new Top(items, projectedAt);
+        });
     }
 
     /** When the projection last committed; {@code null} before its first transaction. */
@@ -153,20 +196,46 @@ public final class StatsReader {
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        LocalDateTime start = rs.getObject(1, LocalDateTime.class);
-                        Slot slot = buckets.get(start);
-                        if (slot == null) {
-                            // Within a planned range every stored bucket is a planned one, unless the rows were folded
-                            // in another zone: skipping it would answer a total that is short, so refuse to answer.
-                            throw new IllegalStateException("a stored " + granularity.granularity() + " row of "
-                                    + table + " starts at " + start + " UTC, not a bucket of this reporting zone:"
-                                    + " usage-consumer and stats-api must share ledger.reporting.zone");
-                        }
+                        Slot slot = planned(buckets, rs.getObject(1, LocalDateTime.class), table, granularity);
                         sums.slot(slot.span(), rs.getString(2)).add(rs, 3);
                     }
                 }
             }
         }
+    }
+
+    /** Refuses stored rows of the planned ranges that do not start on a planned bucket ({@link #planned}). */
+    private static void requireZoneBuckets(Connection c, Table table, Source granularity,
+            TreeMap<LocalDateTime, Slot> buckets) throws SQLException {
+        List<LocalDateTime[]> ranges = ranges(buckets);
+        try (PreparedStatement ps = c.prepareStatement(ReadSql.bucketStarts(table, ranges.size()))) {
+            int p = 1;
+            ps.setString(p++, granularity.granularity());
+            for (LocalDateTime[] range : ranges) {
+                ps.setObject(p++, range[0]);
+                ps.setObject(p++, range[1]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    planned(buckets, rs.getObject(1, LocalDateTime.class), table, granularity);
+                }
+            }
+        }
+    }
+
+    /**
+     * The planned bucket a stored row starts. Within a planned range every stored bucket is a planned one, unless the
+     * rows were folded in another zone: leaving such a row out would answer a total that is short, so refuse to answer.
+     */
+    private static Slot planned(TreeMap<LocalDateTime, Slot> buckets, LocalDateTime start, Table table,
+            Source granularity) {
+        Slot slot = buckets.get(start);
+        if (slot == null) {
+            throw new IllegalStateException("a stored " + granularity.granularity() + " row of " + table
+                    + " starts at " + start + " UTC, not a bucket of this reporting zone:"
+                    + " usage-consumer and stats-api must share ledger.reporting.zone");
+        }
+        return slot;
     }
 
     private static void readLedger(Connection c, Table table, Projection projection, List<LedgerPiece> pieces,

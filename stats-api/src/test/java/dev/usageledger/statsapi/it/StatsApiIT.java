@@ -176,6 +176,32 @@ class StatsApiIT {
     }
 
     @Test
+    void topOverArbitraryEdgesRanksEveryGroupByItsExactSums() throws Exception {
+        // edges inside hours (ledger), whole hours, whole days and a whole month: every piece of the tiling
+        Instant from = Instant.parse("2026-02-25T10:15:30.500Z");
+        Instant to = Instant.parse("2026-04-02T07:45:00Z");
+        JsonNode top = ok("/v1/stats/top?dimension=model&by=requests&limit=1000&from=" + enc(from.toString())
+                + "&to=" + enc(to.toString()));
+        // every model with a non-zero sum, adjustments' "*" included (requests 0: last)
+        List<String> expected = KnownLedger.get().groups(from, to, s -> true, Subject::model).stream()
+                .sorted(Comparator.comparingLong((String m) -> KnownLedger.get().truth(from, to,
+                        s -> m.equals(s.model())).requests()).reversed().thenComparing(Comparator.naturalOrder()))
+                .toList();
+        assertThat(expected).hasSize(KnownLedger.MODELS.size() + 1);
+        assertThat(top.get("items")).extracting(i -> i.get("group").asText()).containsExactlyElementsOf(expected);
+        for (JsonNode item : top.get("items")) {
+            assertMatches(item, KnownLedger.get().truth(from, to, s -> item.get("group").asText().equals(s.model())));
+        }
+        JsonNode accounts = ok("/v1/stats/top?dimension=accountId&by=realCost&limit=2&from=" + enc(from.toString())
+                + "&to=" + enc(to.toString()));
+        assertThat(accounts.get("items")).hasSize(2);
+        for (JsonNode item : accounts.get("items")) {
+            assertMatches(item, KnownLedger.get().truth(from, to,
+                    s -> item.get("group").asText().equals(s.accountId())));
+        }
+    }
+
+    @Test
     void refusesToAnswerFromADayRowFoldedInAnotherZone() throws Exception {
         // A day row starting at 05:00 UTC: folded by a consumer whose reporting zone is not stats-api's (UTC here).
         String insert = "INSERT INTO usage_stats (granularity, bucket_start, api_key_id, model, requests) "
@@ -187,6 +213,8 @@ class StatsApiIT {
             HttpResponse<String> answer = get("/v1/stats/series?granularity=day&from=2027-03-09&to=2027-03-12"
                     + "&apiKeyId=key_other_zone", ANALYST, null);
             assertThat(answer.statusCode()).isEqualTo(500);
+            assertThat(get("/v1/stats/top?dimension=apiKeyId&from=2027-03-09&to=2027-03-12", ANALYST, null)
+                    .statusCode()).isEqualTo(500);
         } finally {
             try (var c = KnownLedger.get().dataSource.getConnection(); var st = c.createStatement()) {
                 st.executeUpdate("DELETE FROM usage_stats WHERE api_key_id = 'key_other_zone'");
