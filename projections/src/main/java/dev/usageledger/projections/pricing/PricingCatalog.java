@@ -42,8 +42,8 @@ import tools.jackson.databind.json.JsonMapper;
  * throws {@link InvalidPricingCatalogException} naming the model and the field, so a bad file fails at start-up
  * rather than mis-pricing later. {@code null} counts as absent.
  *
- * <p>A snapshot ships as the classpath resource {@value #BUNDLED_RESOURCE}; {@link #loadOrBundled(Path)} lets a file
- * replace it at run time (the whole file replaces the snapshot; the two are never merged).
+ * <p>A snapshot ships as the classpath resource {@value #BUNDLED_RESOURCE}; a file ({@link #fromFile}) replaces it
+ * whole, the two are never merged. {@link CatalogReloader} replaces a catalog when its file changes.
  *
  * <p>Lookup ({@link #find}) is deterministic and never fuzzy, in this order:
  *
@@ -108,11 +108,6 @@ public final class PricingCatalog {
             throw new InvalidPricingCatalogException("cannot read pricing catalog " + path, e);
         }
         return parse(bytes, path.toString());
-    }
-
-    /** The catalog in {@code path} when it is given, which then replaces the snapshot; otherwise the snapshot. */
-    public static PricingCatalog loadOrBundled(Path path) {
-        return path == null ? bundled() : fromFile(path);
     }
 
     /**
