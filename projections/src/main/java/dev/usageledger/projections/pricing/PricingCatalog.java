@@ -87,15 +87,25 @@ public final class PricingCatalog {
         this.origin = origin;
     }
 
-    /** The snapshot bundled with this build. */
+    /** The snapshot bundled with this build, parsed once per class loader (it is immutable). */
     public static PricingCatalog bundled() {
-        try (InputStream in = PricingCatalog.class.getResourceAsStream(BUNDLED_RESOURCE)) {
-            if (in == null) {
-                throw new InvalidPricingCatalogException("bundled pricing catalog missing: classpath:" + BUNDLED_RESOURCE);
+        return Bundled.CATALOG;
+    }
+
+    /** Holds the bundled snapshot, parsed on first use. */
+    private static final class Bundled {
+        static final PricingCatalog CATALOG = read();
+
+        private static PricingCatalog read() {
+            try (InputStream in = PricingCatalog.class.getResourceAsStream(BUNDLED_RESOURCE)) {
+                if (in == null) {
+                    throw new InvalidPricingCatalogException(
+                            "bundled pricing catalog missing: classpath:" + BUNDLED_RESOURCE);
+                }
+                return parse(in.readAllBytes(), "classpath:" + BUNDLED_RESOURCE);
+            } catch (IOException e) {
+                throw new InvalidPricingCatalogException("cannot read classpath:" + BUNDLED_RESOURCE, e);
             }
-            return parse(in.readAllBytes(), "classpath:" + BUNDLED_RESOURCE);
-        } catch (IOException e) {
-            throw new InvalidPricingCatalogException("cannot read classpath:" + BUNDLED_RESOURCE, e);
         }
     }
 
