@@ -79,7 +79,7 @@ public final class ActiveCatalog implements Supplier<PricingCatalog>, SmartLifec
     }
 
     /** Polls the file once, if there is one; what the scheduled poll runs. */
-    public void poll() {
+    void poll() {
         if (reloader == null) {
             return;
         }
