@@ -65,7 +65,7 @@ public record ModelPrice(
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(standard, "standard");
         Objects.requireNonNull(priority, "priority");
-        tiers = tiers.stream().sorted(Comparator.comparingLong(PromptTier::aboveTokens)).toList();
+        tiers = Objects.requireNonNull(tiers, "tiers").stream().sorted(Comparator.comparingLong(PromptTier::aboveTokens)).toList();
         for (int i = 1; i < tiers.size(); i++) {
             if (tiers.get(i).aboveTokens() == tiers.get(i - 1).aboveTokens()) {
                 throw new IllegalArgumentException(
