@@ -3,14 +3,9 @@ package dev.usageledger.relayapi;
 import dev.usageledger.projections.event.EventCodec;
 import dev.usageledger.projections.event.InputRules;
 import dev.usageledger.projections.ingest.Ingest;
-import dev.usageledger.projections.pricing.InvalidPricingCatalogException;
 import dev.usageledger.projections.pricing.Pricer;
-import dev.usageledger.projections.pricing.PricingCatalog;
-import dev.usageledger.projections.pricing.ServiceRates;
-import dev.usageledger.common.InvalidSettingException;
 import dev.usageledger.common.LedgerSettings;
 import dev.usageledger.relayapi.config.IngestProperties;
-import dev.usageledger.relayapi.config.PricingProperties;
 import dev.usageledger.relayapi.config.SecurityProperties;
 import dev.usageledger.relayapi.ingest.IngestMetrics;
 import dev.usageledger.common.security.BearerTokens;
@@ -38,17 +33,6 @@ public class RelayApiConfiguration {
     @Bean
     LedgerSettings ledgerSettings(Environment environment) {
         return Binder.get(environment).bindOrCreate(LedgerSettings.PREFIX, LedgerSettings.class);
-    }
-
-    @Bean
-    Pricer pricer(PricingProperties pricing, MeterRegistry registry) {
-        PricingCatalog catalog;
-        try {
-            catalog = PricingCatalog.loadOrBundled(pricing.catalogFile());
-        } catch (InvalidPricingCatalogException e) {
-            throw new InvalidSettingException("ledger.pricing.catalog-path", "holds an invalid catalog: " + e.getMessage());
-        }
-        return new Pricer(catalog, new ServiceRates(pricing.serviceRates(), pricing.keyRates()), registry);
     }
 
     @Bean

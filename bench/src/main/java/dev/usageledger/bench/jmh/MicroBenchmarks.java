@@ -81,7 +81,7 @@ public class MicroBenchmarks {
     @Benchmark
     public AssessedCost price() {
         UsageRecorded u = events.get(nextIndex());
-        return calculator.price(u.model(), u.usage(), u.serviceTier(), u.longContext());
+        return calculator.price(u.model(), u.usage(), u.serviceTier());
     }
 
     /** A whole consumer batch ({@value #EVENTS} events) into sorted stats rows; divide by 5,000 per event. */

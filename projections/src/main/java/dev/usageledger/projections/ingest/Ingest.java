@@ -109,7 +109,7 @@ public final class Ingest {
             return new AssessedCost(report.relayRealUsd(), report.relayRatedUsd(), null, PricingSource.RELAY,
                     pricer.catalog().version());
         }
-        return pricer.assess(report.apiKeyId(), report.accountType(), report.model(), report.usage(),
-                report.serviceTier(), report.longContext());
+        return pricer.assess(
+                report.apiKeyId(), report.accountType(), report.model(), report.usage(), report.serviceTier());
     }
 }

@@ -23,9 +23,14 @@ import java.util.Optional;
  * </pre>
  *
  * <p>Prices come from {@link ModelPrice#effective}, which resolves missing prices, the {@code priority} service tier and
- * the long-context tier. The long-context ({@code *_above_200k_tokens}) prices apply only when the caller says the
- * request used the long context ({@code longContext}, e.g. the 1M-context beta) <em>and</em> input + cacheCreate +
- * cacheRead &gt; 200,000; they then apply to every class that has such a price, the others keep their base price.
+ * the prompt-size tier. A tier's ({@code *_above_<N>k_tokens}) prices apply when the prompt, input + cacheCreate +
+ * cacheRead tokens, exceeds N × 1000; the highest such tier applies, to every class that has a price in it, the others
+ * keep their base price. The request's {@code longContext} flag plays no part (CONTRACT §1 "Pricing"): Gemini bills by
+ * prompt size, and a Claude prompt can only pass 200k in its 1M-context mode anyway. This follows LiteLLM's own
+ * reading of the catalog, {@code _get_token_base_cost} in {@code litellm/litellm_core_utils/llm_cost_calc/utils.py}
+ * (BerriAI/litellm 4c1b15d6): threshold {@code float("200") * 1000} for {@code 200k}, compared as
+ * {@code usage.prompt_tokens > threshold}, where LiteLLM's prompt tokens include the cached ones; cache classes take
+ * the tier price only when the entry has that tier's field.
  *
  * <p>Rounding: each product is exact. {@link AssessedCost#realUsd()} is the exact sum rounded once by
  * {@link Usd#round}. The {@link CostBreakdown} parts are each rounded the same way, for display only; they are never
@@ -35,9 +40,6 @@ import java.util.Optional;
  * rates. A model the catalog does not know costs 0 with {@link PricingSource#UNPRICED}.
  */
 public final class CostCalculator {
-
-    /** Prompt size (input + cacheCreate + cacheRead) above which the long-context tier may apply. */
-    public static final long LONG_CONTEXT_THRESHOLD = 200_000L;
 
     private final PricingCatalog catalog;
 
@@ -57,15 +59,14 @@ public final class CostCalculator {
      * @param usage the token counts
      * @param serviceTier the service tier the upstream reported ({@code priority} selects priority prices), or
      *     {@code null}
-     * @param longContext whether the request used the long-context (1M) window
      */
-    public AssessedCost price(String normalisedModel, TokenUsage usage, String serviceTier, boolean longContext) {
+    public AssessedCost price(String normalisedModel, TokenUsage usage, String serviceTier) {
         Objects.requireNonNull(usage, "usage");
         Optional<ModelPrice> found = catalog.find(normalisedModel);
         if (found.isEmpty()) {
             return new AssessedCost(Usd.ZERO, Usd.ZERO, CostBreakdown.ZERO, PricingSource.UNPRICED, catalog.version());
         }
-        TokenPrices prices = found.get().effective(serviceTier, longContext && exceedsLongContextThreshold(usage));
+        TokenPrices prices = found.get().effective(serviceTier, promptTokens(usage));
 
         BigDecimal input = prices.input().multiply(BigDecimal.valueOf(usage.input()));
         BigDecimal output = prices.output().multiply(BigDecimal.valueOf(usage.output()));
@@ -80,9 +81,8 @@ public final class CostCalculator {
         return new AssessedCost(real, real, breakdown, PricingSource.CATALOG, catalog.version());
     }
 
-    /** True when input + cacheCreate + cacheRead is above {@link #LONG_CONTEXT_THRESHOLD}. */
-    public static boolean exceedsLongContextThreshold(TokenUsage usage) {
-        long prompt = Math.addExact(Math.addExact(usage.input(), usage.cacheCreate()), usage.cacheRead());
-        return prompt > LONG_CONTEXT_THRESHOLD;
+    /** The prompt size that selects a tier: input + cacheCreate + cacheRead tokens. */
+    public static long promptTokens(TokenUsage usage) {
+        return Math.addExact(Math.addExact(usage.input(), usage.cacheCreate()), usage.cacheRead());
     }
 }

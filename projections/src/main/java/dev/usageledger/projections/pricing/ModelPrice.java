@@ -1,6 +1,8 @@
 package dev.usageledger.projections.pricing;
 
 import java.math.BigDecimal;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -18,28 +20,26 @@ import java.util.regex.Pattern;
  *       take both cache-write prices = input and read = 0; every other model takes 0 for any missing cache price.
  *   <li><b>Service tier {@code priority}</b> (case-insensitive): each class uses its {@code *_priority} price where
  *       present, otherwise the base price of that class. Any other tier, or none, uses the base prices.
- *   <li><b>Above 200k tokens</b> (the caller decides when; see {@link CostCalculator}): each class uses its
- *       {@code *_above_200k_tokens} price where present (for the priority tier, {@code *_above_200k_tokens_priority}
- *       first), otherwise keeps the price chosen above. Fallback multipliers are never applied to the long-context
- *       tier.
+ *   <li><b>Prompt-size tiers</b> ({@code *_above_<N>k_tokens}): when the prompt exceeds a tier's threshold, the
+ *       highest such tier applies; each class uses that tier's price where present (for the priority tier, its
+ *       {@code *_above_<N>k_tokens_priority} price first), otherwise keeps the price chosen above. Fallback
+ *       multipliers are never applied to a tier.
  * </ul>
  *
  * @param model the catalog key
  * @param provider LiteLLM {@code litellm_provider}, or {@code null}
  * @param mode LiteLLM {@code mode} ({@code chat}, {@code responses}, …), or {@code null}
  * @param standard the standard prices
- * @param above200k the {@code *_above_200k_tokens} prices
  * @param priority the {@code *_priority} prices
- * @param above200kPriority the {@code *_above_200k_tokens_priority} prices
+ * @param tiers the prompt-size tiers, kept in ascending order of threshold; two tiers may not share a threshold
  */
 public record ModelPrice(
         String model,
         String provider,
         String mode,
         TokenPrices standard,
-        TokenPrices above200k,
         TokenPrices priority,
-        TokenPrices above200kPriority) {
+        List<PromptTier> tiers) {
 
     /** Which gap-filling rule applies to a model's missing cache prices. */
     public enum Family {
@@ -64,15 +64,19 @@ public record ModelPrice(
     public ModelPrice {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(standard, "standard");
-        Objects.requireNonNull(above200k, "above200k");
         Objects.requireNonNull(priority, "priority");
-        Objects.requireNonNull(above200kPriority, "above200kPriority");
+        tiers = Objects.requireNonNull(tiers, "tiers").stream().sorted(Comparator.comparingLong(PromptTier::aboveTokens)).toList();
+        for (int i = 1; i < tiers.size(); i++) {
+            if (tiers.get(i).aboveTokens() == tiers.get(i - 1).aboveTokens()) {
+                throw new IllegalArgumentException(
+                        model + " has two prompt tiers above " + tiers.get(i).aboveTokens() + " tokens");
+            }
+        }
     }
 
-    /** A price with only standard prices (no long-context or priority tier). */
+    /** A price with only standard prices (no prompt-size or priority tier). */
     public static ModelPrice of(String model, String provider, TokenPrices standard) {
-        return new ModelPrice(
-                model, provider, null, standard, TokenPrices.ABSENT, TokenPrices.ABSENT, TokenPrices.ABSENT);
+        return new ModelPrice(model, provider, null, standard, TokenPrices.ABSENT, List.of());
     }
 
     /** The gap-filling rule for this entry: by provider first, then by name. */
@@ -88,24 +92,34 @@ public record ModelPrice(
         return Family.OTHER;
     }
 
-    /** True when the entry has at least one {@code *_above_200k_tokens} price. */
-    public boolean hasLongContextTier() {
-        return !above200k.isAbsent() || !above200kPriority.isAbsent();
+    /**
+     * The highest tier whose threshold {@code promptTokens} exceeds (strictly, as LiteLLM compares), or {@code null}
+     * when the prompt exceeds none.
+     */
+    public PromptTier tierFor(long promptTokens) {
+        PromptTier applies = null;
+        for (PromptTier tier : tiers) {
+            if (promptTokens > tier.aboveTokens()) {
+                applies = tier;
+            }
+        }
+        return applies;
     }
 
     /**
      * The prices to bill, every component non-null.
      *
      * @param serviceTier the request's service tier; only {@code priority} (any case) changes prices
-     * @param above200k whether the long-context tier applies to this request
+     * @param promptTokens the request's prompt size, input + cache-create + cache-read tokens, which selects the tier
      */
-    public TokenPrices effective(String serviceTier, boolean above200k) {
+    public TokenPrices effective(String serviceTier, long promptTokens) {
         boolean priorityTier = PRIORITY_TIER.equalsIgnoreCase(serviceTier);
         TokenPrices base = base();
         TokenPrices chosen = priorityTier ? priority.over(base) : base;
-        if (above200k) {
-            TokenPrices longTier = priorityTier ? above200kPriority.over(this.above200k) : this.above200k;
-            chosen = longTier.over(chosen);
+        PromptTier tier = tierFor(promptTokens);
+        if (tier != null) {
+            TokenPrices tierPrices = priorityTier ? tier.priority().over(tier.standard()) : tier.standard();
+            chosen = tierPrices.over(chosen);
         }
         return chosen;
     }

@@ -22,7 +22,7 @@ class PricerTest {
     void assessesRealAndRatedCostOfASonnetRequest() {
         TokenUsage usage = new TokenUsage(1_000, 500, 3_000, 1_000, 1_500, 20_000);
 
-        AssessedCost a = pricer.assess("key-1", "claude-official", "claude-sonnet-4-5-20250929", usage, null, false);
+        AssessedCost a = pricer.assess("key-1", "claude-official", "claude-sonnet-4-5-20250929", usage, null);
 
         assertThat(a.realUsd()).isEqualTo(new BigDecimal("0.0311250000"));
         // × 1.2 (global claude) × 0.5 (key-1 claude)
@@ -36,8 +36,8 @@ class PricerTest {
     void assessesGpt5StandardAndPriorityWithCodexRates() {
         TokenUsage usage = new TokenUsage(10_000, 2_000, 0, 0, 0, 50_000);
 
-        AssessedCost standard = pricer.assess("key-1", "openai-responses", "gpt-5", usage, "default", false);
-        AssessedCost priority = pricer.assess("key-1", "openai-responses", "gpt-5", usage, "priority", false);
+        AssessedCost standard = pricer.assess("key-1", "openai-responses", "gpt-5", usage, "default");
+        AssessedCost priority = pricer.assess("key-1", "openai-responses", "gpt-5", usage, "priority");
 
         assertThat(standard.realUsd()).isEqualTo(new BigDecimal("0.0387500000"));
         // × 1.5 × 0.8
@@ -49,7 +49,7 @@ class PricerTest {
     @Test
     void infersTheServiceFromTheModelWithoutAccountType() {
         TokenUsage usage = new TokenUsage(10_000, 2_000, 0, 0, 0, 50_000);
-        AssessedCost a = pricer.assess("key-2", null, "gpt-5", usage, null, false);
+        AssessedCost a = pricer.assess("key-2", null, "gpt-5", usage, null);
         // only the global codex rate 1.5 applies to key-2
         assertThat(a.ratedUsd()).isEqualTo(new BigDecimal("0.0581250000"));
     }
@@ -58,9 +58,9 @@ class PricerTest {
     void unknownModelIsPricedZeroUnpricedAndCounted() {
         TokenUsage usage = new TokenUsage(1_000, 500, 0, 0, 0, 0);
 
-        AssessedCost first = pricer.assess("key-1", "claude-console", "mystery-9", usage, null, false);
-        pricer.assess("key-1", "claude-console", "mystery-9", usage, null, false);
-        pricer.assess("key-1", "claude-console", null, usage, null, false);
+        AssessedCost first = pricer.assess("key-1", "claude-console", "mystery-9", usage, null);
+        pricer.assess("key-1", "claude-console", "mystery-9", usage, null);
+        pricer.assess("key-1", "claude-console", null, usage, null);
 
         assertThat(first.realUsd()).isEqualTo(new BigDecimal("0.0000000000"));
         assertThat(first.ratedUsd()).isEqualTo(new BigDecimal("0.0000000000"));
@@ -73,14 +73,14 @@ class PricerTest {
 
     @Test
     void pricedModelsAreNotCounted() {
-        pricer.assess("key-1", "claude", "claude-haiku-4-5-20251001", TokenUsage.ZERO, null, false);
+        pricer.assess("key-1", "claude", "claude-haiku-4-5-20251001", TokenUsage.ZERO, null);
         assertThat(registry.find(Pricer.UNPRICED_METRIC).counters()).isEmpty();
     }
 
     @Test
     void worksWithoutAMeterRegistry() {
         Pricer quiet = new Pricer(PricingCatalog.bundled(), ServiceRates.NONE, null);
-        AssessedCost a = quiet.assess(null, null, "mystery-9", TokenUsage.ZERO, null, false);
+        AssessedCost a = quiet.assess(null, null, "mystery-9", TokenUsage.ZERO, null);
         assertThat(a.source()).isEqualTo(PricingSource.UNPRICED);
     }
 

@@ -9,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import dev.usageledger.projections.value.ModelNames;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class PricingCatalogTest {
@@ -32,7 +35,65 @@ class PricingCatalogTest {
                         "o3",
                         "o4-mini",
                         "gemini-2.5-pro",
-                        "gemini-2.5-flash");
+                        "gemini-2.5-flash",
+                        "claude-3-7-sonnet-20250219",
+                        "claude-opus-4-20250514",
+                        "gpt-4o-mini",
+                        "o1",
+                        "gemini-2.0-flash",
+                        "deepseek-chat",
+                        "deepseek-reasoner");
+    }
+
+    @Test
+    void bundledSnapshotHoldsExactlyLiteLlmsChatAndResponsesModelsWithTokenPrices() {
+        // SOURCES.md: 1,982 entries of BerriAI/litellm 4c1b15d6, mode chat or responses, input and output priced
+        assertThat(bundled.models()).hasSize(1_982);
+        for (String model : bundled.models()) {
+            ModelPrice price = bundled.find(model).orElseThrow();
+            assertThat(price.mode()).as(model).isIn("chat", "responses");
+            assertThat(price.standard().input()).as(model).isNotNull();
+            assertThat(price.standard().output()).as(model).isNotNull();
+        }
+    }
+
+    @ParameterizedTest(name = "{0} is priced as {1}")
+    @CsvSource({
+        "us.anthropic.claude-3-7-sonnet-20250219-v1:0, claude-3-7-sonnet-20250219",
+        "anthropic.claude-opus-4-20250514-v1:0, claude-opus-4-20250514",
+        "eu.anthropic.claude-sonnet-4-5-20250929-v1:0, claude-sonnet-4-5-20250929",
+        "claude-opus-4-20250514, claude-opus-4-20250514",
+        "gpt-4o-mini, gpt-4o-mini",
+        "o1, o1",
+        "gemini-2.0-flash, gemini-2.0-flash",
+        "deepseek-chat, deepseek-chat",
+        "deepseek-reasoner, deepseek-reasoner",
+        "us.amazon.nova-pro-v1:0, amazon.nova-pro-v1:0",
+        "us.meta.llama3-3-70b-instruct-v1:0, meta.llama3-3-70b-instruct-v1:0",
+    })
+    void aNormalisedNameFindsItsCanonicalEntryFirstThenABedrockKey(String sent, String entry) {
+        assertThat(bundled.find(ModelNames.normalise(sent)).orElseThrow().model()).isEqualTo(entry);
+    }
+
+    @Test
+    void providerPrefixedKeysAreFoundOnlyByTheirExactName() {
+        assertThat(bundled.find("deepseek/deepseek-chat").orElseThrow().model()).isEqualTo("deepseek/deepseek-chat");
+        PricingCatalog prefixedOnly = PricingCatalog.parse("""
+                {"openrouter/vendor/model-x": {"input_cost_per_token": 1e-06, "output_cost_per_token": 1e-06}}
+                """.getBytes(StandardCharsets.UTF_8), "test:prefixed");
+        assertThat(prefixedOnly.find("model-x")).isEmpty();
+        assertThat(prefixedOnly.find("vendor/model-x")).isEmpty();
+    }
+
+    @Test
+    void ofSeveralBedrockKeysWithOneNormalisedNameTheShortestWins() {
+        PricingCatalog regional = PricingCatalog.parse("""
+                {"jp.vendor.model-v1:0": {"input_cost_per_token": 3e-06, "output_cost_per_token": 1e-06},
+                 "vendor.model-v1:0": {"input_cost_per_token": 2e-06, "output_cost_per_token": 1e-06},
+                 "eu.vendor.model-v1:0": {"input_cost_per_token": 4e-06, "output_cost_per_token": 1e-06}}
+                """.getBytes(StandardCharsets.UTF_8), "test:regional");
+        assertThat(regional.find(ModelNames.normalise("eu.vendor.model-v1:0")).orElseThrow().model())
+                .isEqualTo("vendor.model-v1:0");
     }
 
     @Test
@@ -59,9 +120,18 @@ class PricingCatalogTest {
         ModelPrice sonnet = bundled.find("claude-sonnet-4-5-20250929").orElseThrow();
         assertThat(sonnet.provider()).isEqualTo("anthropic");
         assertThat(sonnet.mode()).isEqualTo("chat");
-        assertSamePrices(sonnet.standard(), prices("3e-06", "1.5e-05", "3.75e-06", "6e-06", "3e-07"));
-        assertSamePrices(sonnet.above200k(), prices("6e-06", "2.25e-05", "7.5e-06", "1.2e-05", "6e-07"));
+        assertSamePrices(sonnet.standard(), prices("3e-06", "1.5e-05", "3.75e-06", null, "3e-07"));
+        assertThat(sonnet.tiers()).singleElement().satisfies(tier -> {
+            assertThat(tier.aboveTokens()).isEqualTo(200_000L);
+            assertSamePrices(tier.standard(), prices("6e-06", "2.25e-05", "7.5e-06", null, "6e-07"));
+            assertThat(tier.priority().isAbsent()).isTrue();
+        });
         assertThat(sonnet.priority().isAbsent()).isTrue();
+
+        ModelPrice bedrockSonnet = bundled.find("anthropic.claude-3-5-sonnet-20241022-v2:0").orElseThrow();
+        assertThat(bedrockSonnet.tiers().get(0).standard().cacheWrite1h())
+                .as("cache_creation_input_token_cost_above_1hr_above_200k_tokens")
+                .isNotNull();
 
         ModelPrice gpt5 = bundled.find("gpt-5").orElseThrow();
         assertSamePrices(gpt5.priority(), prices("2.5e-06", "2e-05", null, null, "2.5e-07"));
@@ -88,13 +158,12 @@ class PricingCatalogTest {
         Path file = dir.resolve("prices.json");
         Files.writeString(file, TestCatalogs.TINY_JSON);
 
-        PricingCatalog fromFile = PricingCatalog.loadOrBundled(file);
+        PricingCatalog fromFile = PricingCatalog.fromFile(file);
 
         assertThat(fromFile.version()).isNotEqualTo(bundled.version());
         assertThat(fromFile.origin()).isEqualTo(file.toString());
         assertThat(fromFile.find("claude-bare-4")).isPresent();
         assertThat(fromFile.find("claude-sonnet-4-5-20250929")).as("the snapshot is replaced, not merged").isEmpty();
-        assertThat(PricingCatalog.loadOrBundled(null).version()).isEqualTo(bundled.version());
     }
 
     @Test
@@ -126,6 +195,26 @@ class PricingCatalogTest {
                 .isInstanceOf(InvalidPricingCatalogException.class)
                 .hasMessageContaining("test:bad")
                 .hasMessageContaining("m.input_cost_per_token");
+    }
+
+    @Test
+    void readsAPlainTokenThresholdAndRejectsTwoNamesForOneThreshold() {
+        byte[] plain = "{\"m\": {\"input_cost_per_token\": 1e-06, \"input_cost_per_token_above_5000_tokens\": 2e-06}}"
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(PricingCatalog.parse(plain, "test:plain").find("m").orElseThrow().tiers())
+                .extracting(PromptTier::aboveTokens).containsExactly(5_000L);
+        byte[] twice = ("{\"m\": {\"input_cost_per_token_above_5k_tokens\": 2e-06,"
+                + " \"output_cost_per_token_above_5000_tokens\": 2e-06}}").getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> PricingCatalog.parse(twice, "test:twice"))
+                .isInstanceOf(InvalidPricingCatalogException.class)
+                .hasMessageContaining("m.output_cost_per_token_above_5000_tokens");
+    }
+
+    @Test
+    void rejectsACatalogWithoutModels() {
+        assertThatThrownBy(() -> PricingCatalog.parse("{}".getBytes(StandardCharsets.UTF_8), "test:empty"))
+                .isInstanceOf(InvalidPricingCatalogException.class)
+                .hasMessageContaining("test:empty");
     }
 
     @Test

@@ -32,6 +32,14 @@ final class TestCatalogs {
                     "output_cost_per_token": 2e-06,
                     "litellm_provider": "custom"
                 },
+                "tiered-model": {
+                    "input_cost_per_token": 1e-06,
+                    "output_cost_per_token": 1e-05,
+                    "input_cost_per_token_above_200k_tokens": 4e-06,
+                    "output_cost_per_token_above_200k_tokens": 2e-05,
+                    "input_cost_per_token_above_128k_tokens": 2e-06,
+                    "litellm_provider": "custom"
+                },
                 "sub-unit-model": {
                     "input_cost_per_token": 1.5e-10,
                     "output_cost_per_token": 1.5e-10,

@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -13,7 +14,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * How requests the relay did not price are priced.
  *
- * @param catalogPath  a LiteLLM-format price file that replaces the bundled snapshot; absent = the snapshot
+ * @param catalogPath  a LiteLLM-format price file that replaces the bundled snapshot, read at start and polled every
+ *                     {@code reloadInterval}: new valid content replaces the catalog in force, invalid content is
+ *                     refused; absent = the bundled snapshot, never reloaded
+ * @param reloadInterval how often the {@code catalogPath} file is checked for new content; default 30 s
  * @param serviceRates global multiplier per service ({@code claude}, {@code codex}, {@code gemini}, {@code bedrock},
  *                     {@code azure}, {@code droid}, {@code ccr}); 1 when absent
  * @param keyRates     multiplier per API key id, then per service; 1 when absent. Keys holding dots or colons must
@@ -22,10 +26,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("ledger.pricing")
 public record PricingProperties(
         String catalogPath,
+        Duration reloadInterval,
         Map<String, BigDecimal> serviceRates,
         Map<String, Map<String, BigDecimal>> keyRates) {
 
+    /** The default of {@code ledger.pricing.reload-interval}. */
+    public static final Duration DEFAULT_RELOAD_INTERVAL = Duration.ofSeconds(30);
+
     public PricingProperties {
+        reloadInterval = reloadInterval == null ? DEFAULT_RELOAD_INTERVAL : reloadInterval;
+        Settings.requirePositive(reloadInterval, "ledger.pricing.reload-interval");
         if (catalogPath != null && catalogPath.isBlank()) {
             catalogPath = null;
         }

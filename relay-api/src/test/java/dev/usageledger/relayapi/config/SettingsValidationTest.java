@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.usageledger.common.LedgerSettings;
 import dev.usageledger.relayapi.RelayApiConfiguration;
+import dev.usageledger.relayapi.pricing.PricingConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Map;
@@ -26,7 +27,7 @@ class SettingsValidationTest {
     @Configuration(proxyBeanMethods = false)
     @EnableConfigurationProperties({IngestProperties.class, RelayKafkaProperties.class, PricingProperties.class,
             SecurityProperties.class, RedisProperties.class})
-    @Import(RelayApiConfiguration.class)
+    @Import({RelayApiConfiguration.class, PricingConfiguration.class})
     static class Settings {
         @Bean
         MeterRegistry meterRegistry() {
@@ -58,6 +59,7 @@ class SettingsValidationTest {
             assertThat(redis.timeout()).hasMillis(500);
             assertThat(redis.poolSize()).isEqualTo(32);
             assertThat(context.getBean(PricingProperties.class).catalogPath()).isNull();
+            assertThat(context.getBean(PricingProperties.class).reloadInterval()).hasSeconds(30);
         });
     }
 
@@ -122,6 +124,7 @@ class SettingsValidationTest {
             "ledger.redis.timeout, 31s",
             "ledger.redis.pool-size, 0",
             "ledger.pricing.catalog-path, /no/such/catalog.json",
+            "ledger.pricing.reload-interval, 0s",
             "ledger.pricing.service-rates.claude, -1",
     })
     void failsTheStartNamingTheProperty(String property, String value) {
