@@ -39,6 +39,8 @@ public class CrsApiStatsController {
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final BigDecimal SECONDS_PER_MINUTE = BigDecimal.valueOf(60);
+    /** A valid body is an id and a period: far below this. */
+    private static final int MAX_BODY_CHARS = 16 * 1024;
 
     private final StatsReader reader;
     private final KeyLimitsStore keyLimits;
@@ -128,6 +130,7 @@ public class CrsApiStatsController {
         Map<String, Object> part = new LinkedHashMap<>();
         part.put("tokenLimit", configured.tokensPerWindow());
         part.put("concurrencyLimit", configured.concurrency());
+        // minutes as a plain JSON number (CRS counts the window in minutes; a window of 90 s is 1.5)
         part.put("rateLimitWindow", Usd.of(BigDecimal.valueOf(configured.windowSeconds())
                 .divide(SECONDS_PER_MINUTE, 10, RoundingMode.HALF_EVEN)));
         part.put("rateLimitRequests", configured.requestsPerWindow());
@@ -172,6 +175,9 @@ public class CrsApiStatsController {
 
     /** CRS takes {@code apiKey} or {@code apiId}; this ledger never sees API key secrets, so only {@code apiId}. */
     private CrsQuery body(String body) {
+        if (body != null && body.length() > MAX_BODY_CHARS) {
+            throw CrsError.tooLarge("the body must be at most " + MAX_BODY_CHARS + " characters");
+        }
         if (body == null || body.isBlank()) {
             throw CrsError.invalid("apiId", "is required: a JSON body {\"apiId\": \"...\"}");
         }

@@ -20,6 +20,11 @@ final class CrsError extends RuntimeException {
         return new CrsError(400, "invalid_request", parameter + " " + message);
     }
 
+    /** A 413: the body is larger than any valid request (status precedence, CONTRACT §0: before any 400). */
+    static CrsError tooLarge(String message) {
+        return new CrsError(413, "payload_too_large", message);
+    }
+
     int status() {
         return status;
     }

@@ -417,6 +417,10 @@ class CrsReadsIT {
         assertBadPost("/apiStats/api/user-stats", "{\"apiKey\": \"cr_secret\"}", "apiId");
         assertBadPost("/apiStats/api/user-stats", "not json", "body");
         assertBadPost("/apiStats/api/user-model-stats", "{\"apiId\": \"key_a\", \"period\": \"weekly\"}", "period");
+        HttpResponse<String> huge = client.post("/apiStats/api/user-stats", "{\"apiId\": \"" + "k".repeat(20_000)
+                + "\"}", StatsApiIT.ANALYST);
+        assertThat(huge.statusCode()).isEqualTo(413);
+        assertThat(json(huge).get("error").asText()).isEqualTo("payload_too_large");
     }
 
     // ---- helpers --------------------------------------------------------------------------------------
