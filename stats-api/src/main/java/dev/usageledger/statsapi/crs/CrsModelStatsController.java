@@ -60,7 +60,7 @@ public class CrsModelStatsController {
     @GetMapping("/admin/api-keys/{keyId}/model-stats")
     public Map<String, Object> keyModelStats(@PathVariable String keyId, @RequestParam Map<String, String> params) {
         CrsQuery query = new CrsQuery(params, calendar.zone());
-        String apiKeyId = new CrsQuery(Map.of("keyId", keyId), calendar.zone()).id("keyId");
+        String apiKeyId = CrsQuery.pathId("keyId", keyId, calendar.zone());
         String period = query.choice("period", "monthly", "daily", "monthly", "custom");
         if (period.equals("custom") && !(query.has("startDate") && query.has("endDate"))) {
             throw CrsError.invalid("startDate", "and endDate are required with period=custom");

@@ -105,6 +105,11 @@ final class CrsQuery {
         return value;
     }
 
+    /** A path segment that is an id, checked like {@link #id}. */
+    static String pathId(String name, String value, ZoneId zone) {
+        return new CrsQuery(Map.of(name, value), zone).id(name);
+    }
+
     /** A model name; null when absent. */
     String model(String name) {
         String value = get(name);

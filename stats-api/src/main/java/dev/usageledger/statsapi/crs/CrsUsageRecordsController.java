@@ -57,7 +57,7 @@ public class CrsUsageRecordsController {
     @GetMapping("/admin/api-keys/{keyId}/usage-records")
     public Map<String, Object> usageRecords(@PathVariable String keyId, @RequestParam Map<String, String> params) {
         CrsQuery query = new CrsQuery(params, calendar.zone());
-        String apiKeyId = new CrsQuery(Map.of("keyId", keyId), calendar.zone()).id("keyId");
+        String apiKeyId = CrsQuery.pathId("keyId", keyId, calendar.zone());
         int page = query.integer("page", 1, 1, Integer.MAX_VALUE);
         int pageSize = query.integer("pageSize", 50, 1, 200);
         String sortOrder = query.choice("sortOrder", "desc", "asc", "desc");
@@ -70,12 +70,8 @@ public class CrsUsageRecordsController {
         String accountId = query.id("accountId");
         KeyRecordsReader.Query rows = new KeyRecordsReader.Query(apiKeyId, start == null ? EARLIEST : start,
                 end == null ? LATEST : end.plusMillis(1), model, accountId);
-        int[] shown = new int[1];
         KeyRecordsReader.Result result = reader.read(rows, sortOrder.equals("desc"), pageSize, total -> {
-            long pages = (total + pageSize - 1) / pageSize;
-            long safePage = pages == 0 ? 1 : Math.min(page, pages);
-            shown[0] = (int) safePage;
-            long offset = (safePage - 1) * pageSize;
+            long offset = (shownPage(page, pageSize, total) - 1) * pageSize;
             if (offset > MAX_OFFSET) {
                 throw CrsError.invalid("page", "must start within the first " + MAX_OFFSET + " matching records:"
                         + " narrow startDate and endDate");
@@ -84,14 +80,15 @@ public class CrsUsageRecordsController {
         });
         long total = result.groups().stream().mapToLong(Group::requests).sum();
         long totalPages = (total + pageSize - 1) / pageSize;
+        long shown = shownPage(page, pageSize, total);
 
         Map<String, Object> pagination = new LinkedHashMap<>();
-        pagination.put("currentPage", shown[0]);
+        pagination.put("currentPage", shown);
         pagination.put("pageSize", pageSize);
         pagination.put("totalRecords", total);
         pagination.put("totalPages", totalPages);
-        pagination.put("hasNextPage", totalPages > 0 && shown[0] < totalPages);
-        pagination.put("hasPreviousPage", totalPages > 0 && shown[0] > 1);
+        pagination.put("hasNextPage", totalPages > 0 && shown < totalPages);
+        pagination.put("hasPreviousPage", totalPages > 0 && shown > 1);
 
         Map<String, Object> filters = new LinkedHashMap<>();
         filters.put("startDate", start == null ? null : CrsCalendar.iso(start));
@@ -108,6 +105,12 @@ public class CrsUsageRecordsController {
         data.put("summary", summary(result.groups(), total));
         data.put("availableFilters", availableFilters(result.groups()));
         return Envelope.of(data);
+    }
+
+    /** The page shown: the one asked for, or the last one when it is beyond (CRS's {@code safePage}). */
+    private static long shownPage(int page, int pageSize, long total) {
+        long pages = (total + pageSize - 1) / pageSize;
+        return pages == 0 ? 1 : Math.min(page, pages);
     }
 
     private static Map<String, Object> record(KeyRecord row) {

@@ -10,6 +10,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongToIntFunction;
 
 /**
  * One API key's ledger rows a page at a time by page number, with the summary of every row that matches (CRS's
@@ -42,7 +43,7 @@ public final class KeyRecordsReader {
     /**
      * @param pageOf given the number of matching rows, the offset of the page to read (or -1 for none)
      */
-    public Result read(Query query, boolean newestFirst, int pageSize, java.util.function.LongToIntFunction pageOf) {
+    public Result read(Query query, boolean newestFirst, int pageSize, LongToIntFunction pageOf) {
         Filters filters = query.filters();
         return snapshots.inSnapshot(c -> {
             List<Group> groups = groups(c, query, filters);
