@@ -3,6 +3,7 @@ package dev.usageledger.statsapi;
 import dev.usageledger.common.LedgerSettings;
 import dev.usageledger.common.security.BearerTokens;
 import dev.usageledger.statsapi.config.ReaderSecurityProperties;
+import dev.usageledger.statsapi.read.FocusReader;
 import dev.usageledger.statsapi.read.LedgerReader;
 import dev.usageledger.statsapi.read.StatsReader;
 import dev.usageledger.statsapi.read.Tiling;
@@ -38,6 +39,11 @@ public class StatsApiConfiguration implements WebMvcConfigurer {
     @Bean
     StatsReader statsReader(DataSource dataSource, LedgerSettings ledger) {
         return new StatsReader(dataSource, new Tiling(ledger.reporting().zoneId()));
+    }
+
+    @Bean
+    FocusReader focusReader(StatsReader statsReader) {
+        return new FocusReader(statsReader);
     }
 
     @Bean

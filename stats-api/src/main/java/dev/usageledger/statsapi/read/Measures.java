@@ -49,6 +49,30 @@ public final class Measures {
         return counts[0];
     }
 
+    public long inputTokens() {
+        return counts[1];
+    }
+
+    public long outputTokens() {
+        return counts[2];
+    }
+
+    public long cacheCreateTokens() {
+        return counts[3];
+    }
+
+    public long cacheReadTokens() {
+        return counts[4];
+    }
+
+    public long ephemeral5mTokens() {
+        return counts[5];
+    }
+
+    public long ephemeral1hTokens() {
+        return counts[6];
+    }
+
     /** Input, output, cache-create and cache-read tokens: every token once (the ephemeral split is within create). */
     public long tokens() {
         return counts[1] + counts[2] + counts[3] + counts[4];

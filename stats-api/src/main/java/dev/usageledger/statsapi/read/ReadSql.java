@@ -189,4 +189,66 @@ public final class ReadSql {
      * ({@code next_offset} -1) does not count. NULL before the first commit.
      */
     static final String PROJECTED_AT = "SELECT MAX(updated_at) FROM consumer_offsets WHERE next_offset >= 0";
+
+    // ---- Claude Relay Service–compatible reads (CONTRACT §6) ---------------------------------------
+
+    /** The ledger columns a CRS usage record shows beyond {@link #LEDGER_COLUMNS}, in {@link KeyRecord}'s order. */
+    private static final String KEY_RECORD_COLUMNS = LEDGER_COLUMNS + ", long_context, duration_ms, input_cost_usd, "
+            + "output_cost_usd, cache_write_5m_cost_usd, cache_write_1h_cost_usd, cache_read_cost_usd";
+
+    private static final String KEY_RANGE = " FROM usage_records WHERE api_key_id = ? AND occurred_at >= ? AND "
+            + "occurred_at < ?";
+
+    /**
+     * One key's ledger rows of a range summed per (model, account, account type), with their first and last
+     * instant: the summary and the filter options of a CRS usage-records page, through the key index. Parameters:
+     * key, from, to, then the model and account filters.
+     */
+    static String keyRecordGroups(Filters filters) {
+        return "SELECT model, account_id, account_type, COUNT(*), SUM(input_tokens), SUM(output_tokens), "
+                + "SUM(cache_create_tokens), SUM(cache_read_tokens), SUM(rated_cost_usd), MIN(occurred_at), "
+                + "MAX(occurred_at)" + KEY_RANGE + filters.conditions() + " GROUP BY model, account_id, account_type";
+    }
+
+    /**
+     * A page of one key's ledger rows, newest or oldest first, by offset (CRS pages by number; the offset is bounded
+     * by the caller). Parameters: key, from, to, the model and account filters, limit, offset.
+     */
+    static String keyRecordPage(Filters filters, boolean newestFirst) {
+        String direction = newestFirst ? " DESC" : "";
+        return "SELECT " + KEY_RECORD_COLUMNS + KEY_RANGE + filters.conditions() + " ORDER BY occurred_at" + direction
+                + ", request_id" + direction + " LIMIT ? OFFSET ?";
+    }
+
+    /**
+     * The account type of each of {@code accounts} accounts: that of its latest ledger row before a bound, one index
+     * probe per account ({@code ix_usage_records_account_time}). Parameters per account: its id, the bound.
+     */
+    static String latestAccountTypes(int accounts) {
+        StringBuilder sql = new StringBuilder();
+        for (int i = 0; i < accounts; i++) {
+            sql.append(i == 0 ? "" : " UNION ALL ").append("(SELECT account_id, account_type FROM usage_records "
+                    + "WHERE account_id = ? AND occurred_at < ? ORDER BY occurred_at DESC LIMIT 1)");
+        }
+        return sql.toString();
+    }
+
+    // ---- FOCUS export ------------------------------------------------------------------------------
+
+    /**
+     * The usage of one stored day row per (key, model) with its cost, in key order: {@code usage_stats} holds usage
+     * only; its {@code cost_stats} twin holds the same requests' cost plus the day's adjustments, which the caller
+     * subtracts. Every request adds to both rows, so the left join misses no usage cost. Parameter: the day's
+     * {@code bucket_start}.
+     */
+    static final String FOCUS_DAY_USAGE = "SELECT u.api_key_id, u.model, u.requests, u.input_tokens, u.output_tokens, "
+            + "u.cache_create_tokens, u.cache_read_tokens, u.ephemeral_5m_tokens, u.ephemeral_1h_tokens, "
+            + "c.real_cost_usd, c.rated_cost_usd FROM usage_stats u LEFT JOIN cost_stats c ON c.granularity = "
+            + "u.granularity AND c.bucket_start = u.bucket_start AND c.api_key_id = u.api_key_id AND c.model = u.model "
+            + "WHERE u.granularity = 'day' AND u.bucket_start = ? ORDER BY u.api_key_id, u.model";
+
+    /** The cost adjustments of {@code [from, to)} in time order. Parameters: from, to. */
+    static final String FOCUS_ADJUSTMENTS = "SELECT adjustment_id, occurred_at, api_key_id, account_id, model, "
+            + "real_cost_usd, rated_cost_usd, reason FROM cost_adjustments WHERE occurred_at >= ? AND occurred_at < ? "
+            + "ORDER BY occurred_at, adjustment_id";
 }

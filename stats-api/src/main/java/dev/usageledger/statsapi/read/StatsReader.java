@@ -278,7 +278,7 @@ public final class StatsReader {
     }
 
     /** Runs {@code work} in one read-only {@code REPEATABLE READ} transaction: one snapshot for every statement. */
-    private <T> T inSnapshot(SnapshotWork<T> work) {
+    <T> T inSnapshot(SnapshotWork<T> work) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
