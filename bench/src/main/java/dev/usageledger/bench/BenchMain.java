@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
  * physical limits and a naive baseline, in one invocation, on the embedded stack or on external
  * servers. Parses the options, starts the servers and runs each wanted scenario (one class each:
  * {@link ProjectionBench}, {@link IngestBench}, {@link FreshnessBench}, {@link AdmissionBench},
- * {@link CardinalityBench}, {@link MemoryBench}), every long phase with a progress line on standard
+ * {@link CardinalityBench}, {@link MemoryBench}, {@link ReadsBench}), every long phase with a progress line on standard
  * error. Prints the report and writes {@code report.md} and {@code report.csv}; exits 1 when a
  * correctness check fails (every writer's sums must equal what it was given, the ledger invariants must hold).
  */
@@ -58,7 +58,8 @@ public final class BenchMain implements Callable<Integer> {
     long seed = 3;
 
     @Option(names = "--scenarios", split = ",", description = "Any of p1 (projection), p2 (ingest), p4 (freshness), p5 (memory), p6 (cardinality), "
-            + "admission (Redis admission: direct, HTTP, redis-benchmark; not in the default) (default ${DEFAULT-VALUE}).")
+            + "admission (Redis admission: direct, HTTP, redis-benchmark; not in the default), reads (stats-api over a "
+            + "bulk-loaded ledger, --reads-*; not in the default) (default ${DEFAULT-VALUE}).")
     List<String> scenarios = List.of("p1", "p2", "p4", "p5", "p6");
 
     @Option(names = "--admission-requests", description = "Admissions per side of the admission scenario (default ${DEFAULT-VALUE}).")
@@ -118,6 +119,27 @@ public final class BenchMain implements Callable<Integer> {
             + "the first round (default ${DEFAULT-VALUE}).")
     int ingestRounds = 1;
 
+    @Option(names = "--reads-rows", description = "reads: ledger rows of the loaded data set (default ${DEFAULT-VALUE}).")
+    long readsRows = 10_000_000;
+
+    @Option(names = "--reads-days", description = "reads: UTC days the rows spread over, ending today (default ${DEFAULT-VALUE}).")
+    int readsDays = 90;
+
+    @Option(names = "--reads-keys", description = "reads: API keys, skewed (default ${DEFAULT-VALUE}).")
+    int readsKeys = 10_000;
+
+    @Option(names = "--reads-models", description = "reads: models, the last one unpriced (default ${DEFAULT-VALUE}).")
+    int readsModels = 20;
+
+    @Option(names = "--reads-accounts", description = "reads: upstream accounts (default ${DEFAULT-VALUE}).")
+    int readsAccounts = 50;
+
+    @Option(names = "--reads-samples", description = "reads: timed calls per read, after 3 untimed (default ${DEFAULT-VALUE}).")
+    int readsSamples = 30;
+
+    @Option(names = "--reads-deep-pages", description = "reads: pages of 1,000 walked before the ledger pages are timed (default ${DEFAULT-VALUE}: 1,000,000 rows deep).")
+    int readsDeepPages = 1_000;
+
     @Option(names = "--cardinality-keys", split = ",", description = "Key counts of P6 (default ${DEFAULT-VALUE}).")
     List<Integer> cardinalityKeys = List.of(1_000, 100_000, 1_000_000);
 
@@ -165,7 +187,7 @@ public final class BenchMain implements Callable<Integer> {
     static final List<String> TUNING = List.of("SET GLOBAL innodb_flush_log_at_trx_commit = 2",
             "SET GLOBAL innodb_buffer_pool_size = 1073741824");
 
-    private static final List<String> SCENARIOS = List.of("p1", "p2", "p4", "p5", "p6", "admission");
+    private static final List<String> SCENARIOS = List.of("p1", "p2", "p4", "p5", "p6", "admission", "reads");
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new BenchMain()).execute(args));
@@ -214,6 +236,10 @@ public final class BenchMain implements Callable<Integer> {
                             + "%d CPUs, JDK %s; %s", events, naiveSample, keys, models, accountsPerProvider * 3 + 1, seed,
                     servers, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), now));
             run(wanted, profiles, pipelineVariantList, ingestVariantList, ctx, report);
+            if (wanted.contains("reads")) {
+                report.include(ReadsBench.run(ctx, new ReadsBench.Settings(readsRows, readsDays, readsKeys, readsModels,
+                        readsAccounts, readsSamples, readsDeepPages), stack != null, outDir));
+            }
             report.write(outDir);
             System.out.println(report.markdown());
             System.out.println("Report: " + outDir.resolve("report.md") + ", " + outDir.resolve("report.csv"));

@@ -1,19 +1,15 @@
 package dev.usageledger.bench;
 
 import com.mysql.cj.jdbc.MysqlDataSource;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.flywaydb.core.Flyway;
 
 /**
  * One MySQL/MariaDB server, one database per writer and run ({@code bench_*}, dropped and created
@@ -26,9 +22,6 @@ final class Databases {
     private static final String PARAMETERS = "connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true"
             + "&rewriteBatchedStatements=true&cachePrepStmts=true&useServerPrepStmts=false"
             + "&allowPublicKeyRetrieval=true&useSSL=false";
-    /** The migrations usage-consumer applies with Flyway, in order. */
-    private static final List<String> SCHEMA = List.of("/db/migration/V1__ledger_and_projections.sql",
-            "/db/migration/V2__key_limits.sql", "/db/migration/V3__cost_breakdown_in_ledger_row.sql");
 
     private final String server;
     private final String extraParameters;
@@ -100,46 +93,13 @@ final class Databases {
         }
     }
 
-    /** Drops and creates {@code database} with the ledger schema (the migration usage-consumer applies). */
+    /**
+     * Drops and creates {@code database} with the ledger schema: every migration of the {@code sql} module, applied
+     * by Flyway as usage-consumer applies them.
+     */
     void recreateWithSchema(String database) throws SQLException {
         recreate(database);
-        try (Connection c = connect(database); Statement s = c.createStatement()) {
-            for (String statement : schemaStatements()) {
-                s.execute(statement);
-            }
-        }
-    }
-
-    static List<String> schemaStatements() {
-        List<String> statements = new ArrayList<>();
-        for (String migration : SCHEMA) {
-            statements.addAll(statements(migration));
-        }
-        return statements;
-    }
-
-    private static List<String> statements(String migration) {
-        String sql;
-        try (InputStream in = Databases.class.getResourceAsStream(migration)) {
-            if (in == null) {
-                throw new IllegalStateException(migration + " not on the classpath");
-            }
-            sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        StringBuilder withoutComments = new StringBuilder();
-        for (String line : sql.split("\n")) {
-            if (!line.strip().startsWith("--")) {
-                withoutComments.append(line).append('\n');
-            }
-        }
-        List<String> statements = new ArrayList<>();
-        for (String statement : withoutComments.toString().split(";")) {
-            if (!statement.isBlank()) {
-                statements.add(statement.strip());
-            }
-        }
-        return statements;
+        Flyway.configure().dataSource(url(database), user, password).locations("classpath:db/migration").load()
+                .migrate();
     }
 }
