@@ -74,6 +74,26 @@ class LimitsIT extends LiveKafkaContext {
     }
 
     @Test
+    void aConcurrencyLimitWithoutALeaseLengthLeasesForTenMinutes() {
+        String key = newKey();
+        Api.Answer put = putLimits(key, "{\"concurrency\":5}");
+        assertThat(put.status()).as(put.body()).isEqualTo(200);
+        assertThat(put.json().get("leaseSeconds").asInt()).isEqualTo(600);
+        assertThat(api.call("GET", "/v1/keys/" + key + "/limits", ADMIN_TOKEN, null).json().get("limits")
+                .get("leaseSeconds").asInt()).isEqualTo(600);
+
+        Api.Answer granted = admit(key);
+        assertThat(granted.status()).as(granted.body()).isEqualTo(200);
+        assertThat(Instant.parse(granted.json().get("leaseExpiresAt").asString()))
+                .isBetween(Instant.now().plusSeconds(590), Instant.now().plusSeconds(610));
+
+        Api.Answer zero = putLimits(key, "{\"concurrency\":2,\"leaseSeconds\":0}");
+        assertThat(zero.json().get("leaseSeconds").asInt()).isEqualTo(600);
+        assertThat(api.call("GET", "/v1/keys/" + key + "/limits", ADMIN_TOKEN, null).json().get("limits")
+                .get("concurrency").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void aBadLimitIsA400NamingTheField() {
         Api.Answer answer = putLimits(newKey(), "{\"requestsPerWindow\":10}");
         assertThat(answer.status()).as(answer.body()).isEqualTo(400);
