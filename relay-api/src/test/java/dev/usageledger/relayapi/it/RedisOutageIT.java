@@ -48,7 +48,7 @@ class RedisOutageIT extends LiveKafkaContext {
                 "{\"events\":[" + IngestJson.usage(uniqueId("req"), usageKey) + "]}");
         assertThat(ingest.status()).as(ingest.body()).isEqualTo(202);
         assertThat(api.get("/actuator/health/readiness").status()).isEqualTo(200);
-        assertThat(api.get("/actuator/health").json().get("components").get("redis").get("status").asString())
+        assertThat(api.get("/actuator/health", ADMIN_TOKEN).json().get("components").get("redis").get("status").asString())
                 .isEqualTo("DOWN");
         assertThat(api.get("/actuator/prometheus").body())
                 .contains("ledger_admissions_total{application=\"relay-api\",outcome=\"degraded_allowed\","
@@ -57,7 +57,7 @@ class RedisOutageIT extends LiveKafkaContext {
             admit(key); // enough failed calls to open the breaker
         }
 
-        assertThat(api.get("/actuator/health").json().get("components").get("redis").get("details").get("breaker")
+        assertThat(api.get("/actuator/health", ADMIN_TOKEN).json().get("components").get("redis").get("details").get("breaker")
                 .asString()).as("failed calls opened the breaker").isEqualTo("open");
         assertThat(api.get("/actuator/prometheus").body())
                 .contains("ledger_limits_breaker_state{application=\"relay-api\",state=\"open\"} 1.0");
@@ -77,9 +77,9 @@ class RedisOutageIT extends LiveKafkaContext {
         assertThat(denied.status()).as(denied.body()).isEqualTo(429);
         assertThat(denied.json().get("reason").asString()).isEqualTo("concurrency");
         assertThat(admit(key).status()).isEqualTo(429); // the third successful trial call closes the breaker
-        assertThat(api.get("/actuator/health").json().get("components").get("redis").get("status").asString())
+        assertThat(api.get("/actuator/health", ADMIN_TOKEN).json().get("components").get("redis").get("status").asString())
                 .isEqualTo("UP");
-        assertThat(api.get("/actuator/health").json().get("components").get("redis").get("details").get("breaker")
+        assertThat(api.get("/actuator/health", ADMIN_TOKEN).json().get("components").get("redis").get("details").get("breaker")
                 .asString()).isEqualTo("closed");
     }
 }
