@@ -1,15 +1,18 @@
 package dev.usageledger.statsapi.it;
 
+import dev.usageledger.fixtures.ApiDocsDrift;
 import dev.usageledger.fixtures.HealthVisibility;
 import dev.usageledger.fixtures.TestStack;
 import dev.usageledger.statsapi.StatsApiApplication;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** What stats-api shows besides its data: health to whom. Against an empty migrated database. */
+/** What stats-api shows besides its data: health to whom, its OpenAPI document. Against an empty migrated database. */
 @SpringBootTest(classes = StatsApiApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class StatsApiSurfaceIT {
 
@@ -19,6 +22,9 @@ class StatsApiSurfaceIT {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    ApplicationContext context;
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
@@ -35,5 +41,10 @@ class StatsApiSurfaceIT {
     @Test
     void healthShowsItsComponentsOnlyToAnAdminToken() {
         HealthVisibility.assertDetailsOnlyForAdmins(base(), ADMIN, ANALYST, RELAY);
+    }
+
+    @Test
+    void everyServedEndpointIsDocumentedAndEveryDocumentedOneIsServed() {
+        ApiDocsDrift.assertNoDrift(context, base());
     }
 }
