@@ -1,46 +1,30 @@
 package dev.usageledger.statsapi;
 
+import dev.usageledger.common.openapi.BearerOperations;
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
-import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
 import io.swagger.v3.oas.annotations.info.Info;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
-import io.swagger.v3.oas.annotations.security.SecurityScheme;
-import io.swagger.v3.oas.models.responses.ApiResponse;
 import org.springdoc.core.customizers.OperationCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpHeaders;
 
 /**
  * The OpenAPI document of stats-api, served at {@code /v3/api-docs} (JSON) and {@code /v3/api-docs.yaml} without a
- * token (docs/api.md). The operations come from the controllers; this names the API and its bearer scheme.
+ * token (docs/api.md). The operations come from the controllers; this names the API and its bearer scheme
+ * ({@link BearerOperations}).
  */
 @Configuration(proxyBeanMethods = false)
 @OpenAPIDefinition(
         info = @Info(title = "usage-ledger stats-api", version = "1",
                 description = "Reads of the ledger and its projections (CONTRACT §5, §6): JSON, or CSV by "
                         + "Accept: text/csv or format=csv where offered. Status precedence on every endpoint: 401, "
-                        + "then 400 naming the parameter, then the endpoint's own answers."),
-        security = @SecurityRequirement(name = "bearer"))
-@SecurityScheme(name = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer",
-        description = "Authorization: Bearer <token>. An analyst or an admin token; a relay token answers 401 "
-                + "(CONTRACT §0).")
+                        + "then 400 naming the parameter, then the endpoint's own answers. Tokens: an analyst or an "
+                        + "admin token; a relay token answers 401."),
+        security = @SecurityRequirement(name = BearerOperations.SCHEME))
 class OpenApiConfiguration {
 
-    /**
-     * The controllers read the Authorization header themselves: the document states it as the bearer scheme, not as
-     * a parameter, and gives every operation its 401 (the first status of every endpoint, CONTRACT §0).
-     */
     @Bean
-    OperationCustomizer authorizationIsTheSecurityScheme() {
-        return (operation, handler) -> {
-            if (operation.getParameters() != null) {
-                operation.getParameters().removeIf(p -> "header".equals(p.getIn())
-                        && HttpHeaders.AUTHORIZATION.equalsIgnoreCase(p.getName()));
-            }
-            operation.getResponses().addApiResponse("401",
-                    new ApiResponse().description("no valid token of the kind the endpoint requires"));
-            return operation;
-        };
+    OperationCustomizer bearerOperations() {
+        return new BearerOperations();
     }
 }

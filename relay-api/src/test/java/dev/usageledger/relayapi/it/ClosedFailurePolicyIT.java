@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.usageledger.fixtures.TestStack;
 import dev.usageledger.stack.EmbeddedRedis;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
@@ -18,19 +16,7 @@ import org.springframework.test.context.TestPropertySource;
  */
 @TestPropertySource(properties = "ledger.limits.failure-policy=closed")
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-class ClosedFailurePolicyIT extends LiveKafkaContext {
-
-    private static final AtomicInteger KEYS = new AtomicInteger();
-
-    @AfterEach
-    void restartRedis() {
-        TestStack.get().redis().start();
-    }
-
-    private Api.Answer admit(String key) {
-        return api.call("POST", "/v1/admissions", RELAY_TOKEN,
-                "{\"apiKeyId\":\"" + key + "\",\"requestId\":\"req-" + System.nanoTime() + "\"}");
-    }
+class ClosedFailurePolicyIT extends RedisOutageContext {
 
     /** The first admission answer that is not a 503, within 30 s. */
     private Api.Answer firstDecision(String key) {
@@ -44,7 +30,7 @@ class ClosedFailurePolicyIT extends LiveKafkaContext {
 
     @Test
     void admissionAnswers503WhileRedisIsDown() {
-        String key = "closed-" + ProcessHandle.current().pid() + "-" + KEYS.incrementAndGet();
+        String key = newKey("closed");
         assertThat(api.call("PUT", "/v1/keys/" + key + "/limits", ADMIN_TOKEN,
                 "{\"concurrency\":1,\"leaseSeconds\":300}").status()).isEqualTo(200);
         Api.Answer granted = admit(key);

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.usageledger.fixtures.IngestJson;
 import dev.usageledger.fixtures.TestStack;
 import dev.usageledger.stack.EmbeddedRedis;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,23 +13,11 @@ import org.junit.jupiter.api.Test;
  * stays UP, admission allows without a lease and says so in health and metrics; once Redis is back, limits are
  * enforced again.
  */
-class RedisOutageIT extends LiveKafkaContext {
-
-    private static final AtomicInteger KEYS = new AtomicInteger();
-
-    @AfterEach
-    void restartRedis() {
-        TestStack.get().redis().start();
-    }
-
-    private Api.Answer admit(String key) {
-        return api.call("POST", "/v1/admissions", RELAY_TOKEN,
-                "{\"apiKeyId\":\"" + key + "\",\"requestId\":\"req-" + System.nanoTime() + "\"}");
-    }
+class RedisOutageIT extends RedisOutageContext {
 
     @Test
     void admissionFailsOpenWhileRedisIsDownAndIngestIsUnaffected() {
-        String key = "outage-" + ProcessHandle.current().pid() + "-" + KEYS.incrementAndGet();
+        String key = newKey("outage");
         assertThat(api.call("PUT", "/v1/keys/" + key + "/limits", ADMIN_TOKEN,
                 "{\"concurrency\":1,\"leaseSeconds\":300}").status()).isEqualTo(200);
         assertThat(admit(key).json().get("leaseId").isString()).isTrue();
