@@ -1,9 +1,11 @@
 package dev.usageledger.statsapi;
 
 import dev.usageledger.common.openapi.BearerOperations;
+import dev.usageledger.statsapi.web.QueryParameters;
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
 import io.swagger.v3.oas.annotations.info.Info;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springdoc.core.customizers.OperationCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,5 +28,15 @@ class OpenApiConfiguration {
     @Bean
     OperationCustomizer bearerOperations() {
         return new BearerOperations();
+    }
+
+    @Bean
+    OperationCustomizer withoutRawParameterMaps() {
+        return QueryParameters.withoutRawMaps();
+    }
+
+    @Bean
+    OpenApiCustomizer sharedQueryParameters() {
+        return QueryParameters.components();
     }
 }
