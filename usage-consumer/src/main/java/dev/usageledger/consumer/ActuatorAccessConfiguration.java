@@ -12,8 +12,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Health details for admin tokens only ({@code ledger.security.admin-tokens}, environment
- * {@code LEDGER_SECURITY_ADMINTOKENS}, as relay-api's; none: details for nobody): {@link AdminPrincipalFilter} on the actuator's paths, read by
- * {@code management.endpoint.health.show-details: when-authorized} (application.yml).
+ * {@code LEDGER_SECURITY_ADMINTOKENS}, as relay-api's; none: details for nobody): {@link AdminPrincipalFilter} on
+ * the actuator's paths, read by {@code management.endpoint.health.show-details: when-authorized} (application.yml).
  */
 @Configuration(proxyBeanMethods = false)
 class ActuatorAccessConfiguration {

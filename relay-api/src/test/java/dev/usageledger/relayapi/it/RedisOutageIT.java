@@ -43,7 +43,8 @@ class RedisOutageIT extends RedisOutageContext {
             admit(key); // enough failed calls to open the breaker
         }
 
-        assertThat(api.get("/actuator/health", ADMIN_TOKEN).json().get("components").get("redis").get("details").get("breaker")
+        assertThat(api.get("/actuator/health", ADMIN_TOKEN).json().get("components").get("redis").get("details")
+                .get("breaker")
                 .asString()).as("failed calls opened the breaker").isEqualTo("open");
         assertThat(api.get("/actuator/prometheus").body())
                 .contains("ledger_limits_breaker_state{application=\"relay-api\",state=\"open\"} 1.0");
@@ -65,7 +66,8 @@ class RedisOutageIT extends RedisOutageContext {
         assertThat(admit(key).status()).isEqualTo(429); // the third successful trial call closes the breaker
         assertThat(api.get("/actuator/health", ADMIN_TOKEN).json().get("components").get("redis").get("status").asString())
                 .isEqualTo("UP");
-        assertThat(api.get("/actuator/health", ADMIN_TOKEN).json().get("components").get("redis").get("details").get("breaker")
+        assertThat(api.get("/actuator/health", ADMIN_TOKEN).json().get("components").get("redis").get("details")
+                .get("breaker")
                 .asString()).isEqualTo("closed");
     }
 }
