@@ -162,6 +162,7 @@ public final class LedgerApps {
         JavaProcess started = JavaProcess.builder("usage-consumer")
                 .jar(repo.require("usage-consumer/target/usage-consumer-exec.jar"))
                 .jvmArgs(AppJvmArgs.USAGE_CONSUMER.toArray(String[]::new))
+                .env("LEDGER_SECURITY_ADMINTOKENS", ADMIN_NAME + ":" + ADMIN_TOKEN)
                 .args(args.toArray(String[]::new))
                 .logFile(logDir.resolve("usage-consumer-" + (consumers.size() + 1) + ".log"))
                 .start();

@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param tokensPerWindow   tokens (all four classes) reported in any interval of {@code windowSeconds}
  * @param costPerWindowUsd  rated cost reported in any interval of {@code windowSeconds}
  * @param concurrency       live leases at once
- * @param leaseSeconds      lease length (and renewal extension); required (1 to 86400) when {@code concurrency} is set
+ * @param leaseSeconds      lease length (and renewal extension); 1 to 86400 when {@code concurrency} is set (the JSON
+ *                          form fills in {@link #DEFAULT_LEASE_SECONDS} for a missing or 0 value)
  * @param dailyCostUsd      rated cost per day of the reporting time zone
  * @param totalCostUsd      rated cost over the key's lifetime
  * @param weeklyCostUsd     rated cost per week starting at {@code weeklyResetDay}/{@code weeklyResetHour}
@@ -37,6 +38,8 @@ public record KeyLimits(
 
     public static final int MAX_WINDOW_SECONDS = 604_800;
     public static final int MAX_LEASE_SECONDS = 86_400;
+    /** The lease length a concurrency limit gets when none is given (CONTRACT §4). */
+    public static final int DEFAULT_LEASE_SECONDS = 600;
 
     /** No limit at all: what a key never configured has. */
     public static final KeyLimits NONE = new KeyLimits(0, 0, 0, BigDecimal.ZERO, 0, 0, BigDecimal.ZERO,

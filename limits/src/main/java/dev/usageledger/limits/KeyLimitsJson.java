@@ -14,8 +14,10 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The JSON form of {@link KeyLimits} and {@link CurrentUsage} (CONTRACT §4): integers as JSON integers, money as decimal
- * strings. {@link #parse} reads a {@code PUT} body: a missing or null field is 0 (false for {@code shadow}), an unknown
- * field is rejected (a typo must not silently mean "unlimited"), and every broken rule names its field.
+ * strings. {@link #parse} reads a {@code PUT} body: a missing or null field is 0 (false for {@code shadow}), except
+ * {@code leaseSeconds}, which is {@link KeyLimits#DEFAULT_LEASE_SECONDS} when a concurrency limit is set and it is
+ * missing or 0; an unknown field is rejected (a typo must not silently mean "unlimited"), and every broken rule names
+ * its field.
  */
 public final class KeyLimitsJson {
 
@@ -52,6 +54,9 @@ public final class KeyLimitsJson {
         BigDecimal costPerWindow = r.money("costPerWindowUsd");
         int concurrency = (int) r.integer("concurrency", 0, 1_000_000);
         int leaseSeconds = (int) r.integer("leaseSeconds", 0, KeyLimits.MAX_LEASE_SECONDS);
+        if (concurrency > 0 && leaseSeconds == 0) {
+            leaseSeconds = KeyLimits.DEFAULT_LEASE_SECONDS;
+        }
         BigDecimal daily = r.money("dailyCostUsd");
         BigDecimal total = r.money("totalCostUsd");
         BigDecimal weekly = r.money("weeklyCostUsd");
@@ -62,10 +67,6 @@ public final class KeyLimitsJson {
             if ((requests > 0 || tokens > 0 || costPerWindow.signum() > 0) && windowSeconds == 0) {
                 violations.add(new Violation(null, "windowSeconds",
                         "must be between 1 and " + KeyLimits.MAX_WINDOW_SECONDS + " when a window limit is set"));
-            }
-            if (concurrency > 0 && leaseSeconds == 0) {
-                violations.add(new Violation(null, "leaseSeconds",
-                        "must be between 1 and " + KeyLimits.MAX_LEASE_SECONDS + " when concurrency is set"));
             }
         }
         if (!violations.isEmpty()) {

@@ -33,10 +33,19 @@ class KeyLimitsJsonTest {
     }
 
     @Test
+    void aConcurrencyLimitWithoutALeaseLengthGetsTheDefault() {
+        assertThat(parse("{\"concurrency\": 5}").limits().leaseSeconds()).isEqualTo(600);
+        assertThat(parse("{\"concurrency\": 5, \"leaseSeconds\": 0}").limits().leaseSeconds()).isEqualTo(600);
+        assertThat(parse("{\"concurrency\": 5, \"leaseSeconds\": 30}").limits().leaseSeconds()).isEqualTo(30);
+        assertThat(parse("{\"leaseSeconds\": 30}").limits().leaseSeconds()).isEqualTo(30);
+        assertThat(parse("{\"concurrency\": 0}").limits().leaseSeconds()).isZero();
+    }
+
+    @Test
     void namesTheBrokenField() {
         assertThat(parse("{\"requestsPerWindow\": 10}").violations()).extracting(v -> v.field())
                 .containsExactly("windowSeconds");
-        assertThat(parse("{\"concurrency\": 2}").violations()).extracting(v -> v.field())
+        assertThat(parse("{\"concurrency\": 2, \"leaseSeconds\": 86401}").violations()).extracting(v -> v.field())
                 .containsExactly("leaseSeconds");
         assertThat(parse("{\"dailyCostUsd\": \"-1\"}").violations()).extracting(v -> v.field())
                 .containsExactly("dailyCostUsd");

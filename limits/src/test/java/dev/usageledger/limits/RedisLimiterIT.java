@@ -11,14 +11,16 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,32 +73,13 @@ class RedisLimiterIT {
     @Test
     void admitsExactlyTheLimitOf200ConcurrentAdmissions() throws Exception {
         KeyLimits limits = requests(60, 100);
-        ExecutorService pool = Executors.newFixedThreadPool(200);
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<Admission>> answers = new ArrayList<>();
-        try {
-            for (int i = 0; i < 200; i++) {
-                answers.add(pool.submit(() -> {
-                    go.await();
-                    return limiter.admit(key, limits);
-                }));
-            }
-            go.countDown();
-            int allowed = 0;
-            for (Future<Admission> answer : answers) {
-                Admission a = answer.get(30, TimeUnit.SECONDS);
-                if (a.allowed()) {
-                    allowed++;
-                } else {
-                    assertThat(a.reason()).isEqualTo(Reason.REQUESTS_PER_WINDOW);
-                    assertThat(a.retryAfterMs()).isPositive();
-                }
-            }
-            assertThat(allowed).isEqualTo(100);
-            assertThat(limiter.usage(key, limits).windowRequests()).isEqualTo(100);
-        } finally {
-            pool.shutdownNow();
-        }
+        List<Admission> answers = concurrently(200, () -> limiter.admit(key, limits));
+        assertThat(answers.stream().filter(Admission::allowed)).hasSize(100);
+        assertThat(answers.stream().filter(a -> !a.allowed())).hasSize(100).allSatisfy(a -> {
+            assertThat(a.reason()).isEqualTo(Reason.REQUESTS_PER_WINDOW);
+            assertThat(a.retryAfterMs()).isPositive();
+        });
+        assertThat(limiter.usage(key, limits).windowRequests()).isEqualTo(100);
     }
 
     @Test
@@ -151,46 +134,44 @@ class RedisLimiterIT {
     }
 
     @Test
-    void neverMoreThanFiveLiveLeasesWith50ParallelCallers() throws Exception {
+    void fiftyCallersHoldingTheirLeasesGetExactlyFiveRoundAfterRound() throws Exception {
         KeyLimits limits = concurrency(5, 300);
-        AtomicInteger live = new AtomicInteger();
-        AtomicInteger maxLive = new AtomicInteger();
-        AtomicInteger granted = new AtomicInteger();
-        AtomicLong maxZcard = new AtomicLong();
-        ExecutorService pool = Executors.newFixedThreadPool(50);
+        for (int round = 0; round < 3; round++) {
+            List<Admission> answers = concurrently(50, () -> limiter.admit(key, limits));
+            List<Admission> granted = answers.stream().filter(Admission::allowed).toList();
+            assertThat(granted).as("round %d", round).hasSize(5);
+            assertThat(granted).extracting(Admission::leaseId).doesNotContainNull().doesNotHaveDuplicates();
+            assertThat(answers.stream().filter(a -> !a.allowed())).as("round %d", round).hasSize(45)
+                    .allSatisfy(a -> assertThat(a.reason()).isEqualTo(Reason.CONCURRENCY));
+            assertThat(limiter.usage(key, limits).activeLeases()).isEqualTo(5);
+            Queue<Admission> held = new ConcurrentLinkedQueue<>(granted);
+            List<Boolean> released = concurrently(granted.size(), () -> limiter.release(held.remove().leaseId()));
+            assertThat(released).containsOnly(true);
+            assertThat(limiter.usage(key, limits).activeLeases()).isZero();
+        }
+    }
+
+    /** {@code callers} threads released at once, each calling {@code call} once; the answers. */
+    private static <T> List<T> concurrently(int callers, Callable<T> call) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
         CountDownLatch go = new CountDownLatch(1);
-        List<Future<?>> done = new ArrayList<>();
+        List<Future<T>> futures = new ArrayList<>();
         try {
-            for (int c = 0; c < 50; c++) {
-                done.add(pool.submit(() -> {
+            for (int c = 0; c < callers; c++) {
+                futures.add(pool.submit(() -> {
                     go.await();
-                    for (int i = 0; i < 20; i++) {
-                        Admission a = limiter.admit(key, limits);
-                        if (!a.allowed()) {
-                            assertThat(a.reason()).isEqualTo(Reason.CONCURRENCY);
-                            continue;
-                        }
-                        granted.incrementAndGet();
-                        int now = live.incrementAndGet();
-                        maxLive.accumulateAndGet(now, Math::max);
-                        maxZcard.accumulateAndGet(redis.zcard(LimitKeys.leases(key)), Math::max);
-                        live.decrementAndGet();
-                        assertThat(limiter.release(a.leaseId())).isTrue();
-                    }
-                    return null;
+                    return call.call();
                 }));
             }
             go.countDown();
-            for (Future<?> f : done) {
-                f.get(60, TimeUnit.SECONDS);
+            List<T> answers = new ArrayList<>();
+            for (Future<T> f : futures) {
+                answers.add(f.get(60, TimeUnit.SECONDS));
             }
+            return answers;
         } finally {
             pool.shutdownNow();
         }
-        assertThat(maxLive.get()).isBetween(1, 5);
-        assertThat(maxZcard.get()).isBetween(1L, 5L);
-        assertThat(granted.get()).isGreaterThanOrEqualTo(5);
-        assertThat(limiter.usage(key, limits).activeLeases()).isZero();
     }
 
     @Test

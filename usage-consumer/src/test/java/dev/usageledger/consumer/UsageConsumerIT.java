@@ -2,6 +2,7 @@ package dev.usageledger.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.usageledger.fixtures.HealthVisibility;
 import dev.usageledger.fixtures.TestStack;
 import dev.usageledger.projections.Events;
 import dev.usageledger.projections.event.CostAdjusted;
@@ -55,6 +56,7 @@ class UsageConsumerIT {
     private static final String TOPIC = "usage-events-consumer-it";
     private static final String DLT = TOPIC + ".DLT";
     private static final String DATABASE = "consumer_it";
+    private static final String ADMIN_TOKEN = "consumer-admin-token-0123456789";
     private static EmbeddedStack stack;
 
     @Autowired
@@ -88,6 +90,12 @@ class UsageConsumerIT {
         registry.add("ledger.consumer.catch-up-budget", () -> "300");
         registry.add("ledger.counters.group", () -> "counters-it");
         registry.add("ledger.reporting.zone", () -> "Asia/Shanghai");
+        registry.add("ledger.security.admin-tokens", () -> "ops:" + ADMIN_TOKEN);
+    }
+
+    @Test
+    void healthShowsItsComponentsOnlyToAnAdminToken() {
+        HealthVisibility.assertDetailsOnlyForAdmins("http://127.0.0.1:" + port, ADMIN_TOKEN);
     }
 
     @Test

@@ -7,6 +7,11 @@ import dev.usageledger.relayapi.limits.Admissions;
 import dev.usageledger.relayapi.limits.LimitsUnavailableException;
 import dev.usageledger.common.security.BearerTokens;
 import dev.usageledger.common.security.TokenKind;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -63,6 +68,22 @@ public class AdmissionsController {
     /** {@code 200} body of a renewal. */
     public record Renewed(String leaseId, String leaseExpiresAt) {}
 
+    @Operation(summary = "Ask before an upstream call (relay token)", description = "CONTRACT §4: quotas first "
+            + "(402), then windows and concurrency (429 with Retry-After); a lease when the key has a concurrency "
+            + "limit. While Redis or MySQL cannot decide: ledger.limits.failure-policy (open: 200 without a lease; "
+            + "closed: 503).", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+                    content = @Content(mediaType = "application/json", examples = @ExampleObject(value =
+                            "{\"apiKeyId\":\"key_7f3a\",\"requestId\":\"req_01JD8X4Q7Z\",\"model\":"
+                                    + "\"claude-sonnet-4-5-20250929\"}"))))
+    @ApiResponse(responseCode = "200", description = "allowed",
+            content = @Content(schema = @Schema(implementation = Allowed.class)))
+    @ApiResponse(responseCode = "402", description = "a cost quota is spent: waiting does not help",
+            content = @Content(schema = @Schema(implementation = Denied.class)))
+    @ApiResponse(responseCode = "429", description = "a window or the concurrency limit is full; Retry-After",
+            content = @Content(schema = @Schema(implementation = Denied.class)))
+    @ApiResponse(responseCode = "400", description = "invalid: each broken rule in violations",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @ApiResponse(responseCode = "503", description = "cannot be decided and the failure policy is closed")
     @PostMapping("/v1/admissions")
     public ResponseEntity<?> admit(
             @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
@@ -95,6 +116,11 @@ public class AdmissionsController {
         }
     }
 
+    @Operation(summary = "Extend a lease by leaseSeconds from now (relay token)")
+    @ApiResponse(responseCode = "200", description = "the new expiry",
+            content = @Content(schema = @Schema(implementation = Renewed.class)))
+    @ApiResponse(responseCode = "404", description = "the lease is unknown, released or expired")
+    @ApiResponse(responseCode = "503", description = "Redis is unavailable")
     @PostMapping("/v1/admissions/{leaseId}/renew")
     public ResponseEntity<?> renew(@PathVariable String leaseId,
             @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
@@ -113,6 +139,9 @@ public class AdmissionsController {
         }
     }
 
+    @Operation(summary = "Release a lease (relay token)")
+    @ApiResponse(responseCode = "204", description = "released, also when already released or expired")
+    @ApiResponse(responseCode = "503", description = "Redis is unavailable")
     @DeleteMapping("/v1/admissions/{leaseId}")
     public ResponseEntity<?> release(@PathVariable String leaseId,
             @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) {

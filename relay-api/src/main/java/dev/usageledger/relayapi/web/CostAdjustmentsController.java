@@ -7,6 +7,11 @@ import dev.usageledger.relayapi.kafka.EventPublisher;
 import dev.usageledger.common.security.BearerTokens;
 import dev.usageledger.common.security.Caller;
 import dev.usageledger.common.security.TokenKind;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
@@ -34,6 +39,18 @@ public class CostAdjustmentsController {
         this.publication = new Publication(publisher, metrics);
     }
 
+    @Operation(summary = "Record a cost adjustment (admin token)", description = "CONTRACT §2: a signed correction "
+            + "of cost, never of tokens; adjustmentId is the idempotency key.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+                    mediaType = "application/json", examples = @ExampleObject(value = "{\"adjustmentId\":"
+                            + "\"adj_2026_11_credit_7\",\"apiKeyId\":\"key_7f3a\",\"occurredAt\":"
+                            + "\"2026-11-22T00:00:00Z\",\"realUsd\":\"-1.25\",\"ratedUsd\":\"-1.50\","
+                            + "\"reason\":\"credit for outage\"}"))))
+    @ApiResponse(responseCode = "202", description = "the adjustment is on the topic",
+            content = @Content(schema = @Schema(implementation = Accepted.class)))
+    @ApiResponse(responseCode = "400", description = "invalid: each broken rule in violations",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @ApiResponse(responseCode = "503", description = "Kafka did not acknowledge in time: retry with the same id")
     @PostMapping("/v1/cost-adjustments")
     public ResponseEntity<?> adjust(
             @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,

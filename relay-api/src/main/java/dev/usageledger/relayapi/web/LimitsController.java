@@ -8,6 +8,11 @@ import dev.usageledger.relayapi.limits.LimitsUnavailableException;
 import dev.usageledger.common.security.BearerTokens;
 import dev.usageledger.common.security.Caller;
 import dev.usageledger.common.security.TokenKind;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -42,6 +47,16 @@ public class LimitsController {
         this.admissions = admissions;
     }
 
+    @Operation(summary = "Replace a key's limits (admin token)", description = "CONTRACT §4: a missing field is 0, "
+            + "0 is unlimited, except leaseSeconds: 600 when concurrency is set and it is missing or 0. Answers "
+            + "the limits as stored.", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                    required = true, content = @Content(mediaType = "application/json", examples = @ExampleObject(
+                            value = "{\"windowSeconds\":60,\"requestsPerWindow\":100,\"concurrency\":5,"
+                            + "\"dailyCostUsd\":\"10\"}"))))
+    @ApiResponse(responseCode = "200", description = "the limits as stored, every field present")
+    @ApiResponse(responseCode = "400", description = "invalid: each broken rule in violations",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @ApiResponse(responseCode = "503", description = "MySQL is unavailable")
     @PutMapping("/v1/keys/{apiKeyId}/limits")
     public ResponseEntity<?> replace(@PathVariable String apiKeyId,
             @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
@@ -63,6 +78,12 @@ public class LimitsController {
         }
     }
 
+    @Operation(summary = "A key's limits and current counters (admin token)", description = "CONTRACT §4: "
+            + "{\"limits\": {…}, \"usage\": {…}}; a key never configured has all limits 0.")
+    @ApiResponse(responseCode = "200", description = "the limits and the counters")
+    @ApiResponse(responseCode = "400", description = "invalid: each broken rule in violations",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @ApiResponse(responseCode = "503", description = "MySQL or Redis is unavailable")
     @GetMapping("/v1/keys/{apiKeyId}/limits")
     public ResponseEntity<?> read(@PathVariable String apiKeyId,
             @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) {

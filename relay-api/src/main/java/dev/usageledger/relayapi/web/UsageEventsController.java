@@ -7,6 +7,11 @@ import dev.usageledger.relayapi.kafka.EventPublisher;
 import dev.usageledger.common.security.BearerTokens;
 import dev.usageledger.common.security.Caller;
 import dev.usageledger.common.security.TokenKind;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
@@ -35,6 +40,20 @@ public class UsageEventsController {
         this.publication = new Publication(publisher, metrics);
     }
 
+    @Operation(summary = "Record usage events (relay token)", description = "CONTRACT §1: 1 to 1000 events, at most "
+            + "1 MiB. Accepted only once Kafka acknowledged every event; a resend of an accepted requestId is "
+            + "accepted and counted once.", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                    required = true, content = @Content(mediaType = "application/json", examples = @ExampleObject(
+                            value = "{\"events\":[{\"requestId\":\"req_01JD8X4Q7Z\",\"occurredAt\":"
+                                    + "\"2026-11-22T10:15:30.123Z\",\"apiKeyId\":\"key_7f3a\",\"model\":"
+                                    + "\"claude-sonnet-4-5-20250929\",\"usage\":{\"inputTokens\":1200,"
+                                    + "\"outputTokens\":350}}]}"))))
+    @ApiResponse(responseCode = "202", description = "every event is on the topic",
+            content = @Content(schema = @Schema(implementation = Accepted.class)))
+    @ApiResponse(responseCode = "400", description = "invalid: each broken rule in violations",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @ApiResponse(responseCode = "413", description = "over 1 MiB or 1000 events")
+    @ApiResponse(responseCode = "503", description = "Kafka did not acknowledge in time: retry with the same ids")
     @PostMapping("/v1/usage-events")
     public ResponseEntity<?> ingest(
             @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,

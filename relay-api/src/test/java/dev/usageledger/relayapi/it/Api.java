@@ -76,7 +76,16 @@ final class Api {
     }
 
     Answer get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET().build());
+        return get(path, null);
+    }
+
+    /** GET with {@code token} as bearer ({@code null}: no header). */
+    Answer get(String path, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request.GET().build());
     }
 
     private Answer send(HttpRequest request) {

@@ -88,7 +88,7 @@ class KafkaOutageIT {
     @Test
     @Order(1)
     void startsWithoutKafkaAndReportsReadinessDownButLivenessUp() {
-        Api.Answer readiness = api.get("/actuator/health/readiness");
+        Api.Answer readiness = api.get("/actuator/health/readiness", ADMIN_TOKEN);
 
         assertThat(readiness.status()).isEqualTo(503);
         assertThat(readiness.json().get("status").asString()).isEqualTo("DOWN");

@@ -8,6 +8,13 @@ import dev.usageledger.limits.QuotaPeriods;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -71,6 +78,26 @@ class LimitsIT extends LiveKafkaContext {
         assertThat(putLimits(key, "{}").status()).isEqualTo(200);
         Api.Answer free = admit(key);
         assertThat(free.json().get("leaseId").isNull()).isTrue();
+    }
+
+    @Test
+    void aConcurrencyLimitWithoutALeaseLengthLeasesForTenMinutes() {
+        String key = newKey();
+        Api.Answer put = putLimits(key, "{\"concurrency\":5}");
+        assertThat(put.status()).as(put.body()).isEqualTo(200);
+        assertThat(put.json().get("leaseSeconds").asInt()).isEqualTo(600);
+        assertThat(api.call("GET", "/v1/keys/" + key + "/limits", ADMIN_TOKEN, null).json().get("limits")
+                .get("leaseSeconds").asInt()).isEqualTo(600);
+
+        Api.Answer granted = admit(key);
+        assertThat(granted.status()).as(granted.body()).isEqualTo(200);
+        assertThat(Instant.parse(granted.json().get("leaseExpiresAt").asString()))
+                .isBetween(Instant.now().plusSeconds(590), Instant.now().plusSeconds(610));
+
+        Api.Answer zero = putLimits(key, "{\"concurrency\":2,\"leaseSeconds\":0}");
+        assertThat(zero.json().get("leaseSeconds").asInt()).isEqualTo(600);
+        assertThat(api.call("GET", "/v1/keys/" + key + "/limits", ADMIN_TOKEN, null).json().get("limits")
+                .get("concurrency").asInt()).isEqualTo(2);
     }
 
     @Test
@@ -160,6 +187,41 @@ class LimitsIT extends LiveKafkaContext {
         assertThat(api.call("POST", "/v1/admissions/" + lease + "/renew", RELAY_TOKEN, null).status())
                 .isEqualTo(404);
         assertThat(admit(key).status()).isEqualTo(200);
+    }
+
+    @Test
+    void twentyCallersAtOnceHoldingTheirLeasesGetExactlyThree() throws Exception {
+        String key = newKey();
+        putLimits(key, "{\"concurrency\":3,\"leaseSeconds\":300}");
+        List<Api.Answer> answers = new ArrayList<>();
+        ExecutorService callers = Executors.newFixedThreadPool(20);
+        CountDownLatch go = new CountDownLatch(1);
+        try {
+            List<Future<Api.Answer>> pending = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                pending.add(callers.submit(() -> {
+                    go.await();
+                    return admit(key);
+                }));
+            }
+            go.countDown();
+            for (Future<Api.Answer> answer : pending) {
+                answers.add(answer.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+
+        List<Api.Answer> granted = answers.stream().filter(a -> a.status() == 200).toList();
+        assertThat(granted).hasSize(3);
+        assertThat(granted).extracting(a -> a.json().get("leaseId").asString()).doesNotHaveDuplicates();
+        assertThat(answers.stream().filter(a -> a.status() != 200)).hasSize(17).allSatisfy(a -> {
+            assertThat(a.status()).as(a.body()).isEqualTo(429);
+            assertThat(a.json().get("reason").asString()).isEqualTo("concurrency");
+            assertThat(a.headers().firstValue("Retry-After")).isPresent();
+        });
+        assertThat(api.call("GET", "/v1/keys/" + key + "/limits", ADMIN_TOKEN, null).json().get("usage")
+                .get("activeLeases").asLong()).isEqualTo(3);
     }
 
     @Test

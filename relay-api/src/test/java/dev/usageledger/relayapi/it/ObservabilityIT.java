@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
+import dev.usageledger.fixtures.HealthVisibility;
 import dev.usageledger.fixtures.TestStack;
 import java.util.List;
 import java.util.Map;
@@ -18,12 +19,17 @@ class ObservabilityIT extends LiveKafkaContext {
 
     @Test
     void reportsReadinessUpWhileKafkaAnswers() {
-        Api.Answer readiness = api.get("/actuator/health/readiness");
+        Api.Answer readiness = api.get("/actuator/health/readiness", ADMIN_TOKEN);
 
         assertThat(readiness.status()).as(readiness.body()).isEqualTo(200);
         assertThat(readiness.json().get("status").asString()).isEqualTo("UP");
         assertThat(readiness.json().get("components").get("kafka").get("status").asString()).isEqualTo("UP");
         assertThat(api.get("/actuator/health/liveness").status()).isEqualTo(200);
+    }
+
+    @Test
+    void healthShowsItsComponentsOnlyToAnAdminToken() {
+        HealthVisibility.assertDetailsOnlyForAdmins("http://127.0.0.1:" + port, ADMIN_TOKEN, RELAY_TOKEN);
     }
 
     @Test

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.usageledger.fixtures.IngestJson;
 import dev.usageledger.fixtures.TestStack;
 import dev.usageledger.stack.EmbeddedRedis;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,23 +13,11 @@ import org.junit.jupiter.api.Test;
  * stays UP, admission allows without a lease and says so in health and metrics; once Redis is back, limits are
  * enforced again.
  */
-class RedisOutageIT extends LiveKafkaContext {
-
-    private static final AtomicInteger KEYS = new AtomicInteger();
-
-    @AfterEach
-    void restartRedis() {
-        TestStack.get().redis().start();
-    }
-
-    private Api.Answer admit(String key) {
-        return api.call("POST", "/v1/admissions", RELAY_TOKEN,
-                "{\"apiKeyId\":\"" + key + "\",\"requestId\":\"req-" + System.nanoTime() + "\"}");
-    }
+class RedisOutageIT extends RedisOutageContext {
 
     @Test
     void admissionFailsOpenWhileRedisIsDownAndIngestIsUnaffected() {
-        String key = "outage-" + ProcessHandle.current().pid() + "-" + KEYS.incrementAndGet();
+        String key = newKey("outage");
         assertThat(api.call("PUT", "/v1/keys/" + key + "/limits", ADMIN_TOKEN,
                 "{\"concurrency\":1,\"leaseSeconds\":300}").status()).isEqualTo(200);
         assertThat(admit(key).json().get("leaseId").isString()).isTrue();
@@ -48,7 +34,7 @@ class RedisOutageIT extends LiveKafkaContext {
                 "{\"events\":[" + IngestJson.usage(uniqueId("req"), usageKey) + "]}");
         assertThat(ingest.status()).as(ingest.body()).isEqualTo(202);
         assertThat(api.get("/actuator/health/readiness").status()).isEqualTo(200);
-        assertThat(api.get("/actuator/health").json().get("components").get("redis").get("status").asString())
+        assertThat(api.get("/actuator/health", ADMIN_TOKEN).json().get("components").get("redis").get("status").asString())
                 .isEqualTo("DOWN");
         assertThat(api.get("/actuator/prometheus").body())
                 .contains("ledger_admissions_total{application=\"relay-api\",outcome=\"degraded_allowed\","
@@ -57,7 +43,8 @@ class RedisOutageIT extends LiveKafkaContext {
             admit(key); // enough failed calls to open the breaker
         }
 
-        assertThat(api.get("/actuator/health").json().get("components").get("redis").get("details").get("breaker")
+        assertThat(api.get("/actuator/health", ADMIN_TOKEN).json().get("components").get("redis").get("details")
+                .get("breaker")
                 .asString()).as("failed calls opened the breaker").isEqualTo("open");
         assertThat(api.get("/actuator/prometheus").body())
                 .contains("ledger_limits_breaker_state{application=\"relay-api\",state=\"open\"} 1.0");
@@ -77,9 +64,10 @@ class RedisOutageIT extends LiveKafkaContext {
         assertThat(denied.status()).as(denied.body()).isEqualTo(429);
         assertThat(denied.json().get("reason").asString()).isEqualTo("concurrency");
         assertThat(admit(key).status()).isEqualTo(429); // the third successful trial call closes the breaker
-        assertThat(api.get("/actuator/health").json().get("components").get("redis").get("status").asString())
+        assertThat(api.get("/actuator/health", ADMIN_TOKEN).json().get("components").get("redis").get("status").asString())
                 .isEqualTo("UP");
-        assertThat(api.get("/actuator/health").json().get("components").get("redis").get("details").get("breaker")
+        assertThat(api.get("/actuator/health", ADMIN_TOKEN).json().get("components").get("redis").get("details")
+                .get("breaker")
                 .asString()).isEqualTo("closed");
     }
 }

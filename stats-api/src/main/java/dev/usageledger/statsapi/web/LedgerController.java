@@ -7,6 +7,10 @@ import dev.usageledger.statsapi.read.LedgerReader;
 import dev.usageledger.statsapi.read.LedgerRecord;
 import dev.usageledger.statsapi.read.Money;
 import dev.usageledger.statsapi.read.StatsReader;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Instant;
@@ -52,6 +56,16 @@ public class LedgerController {
         this.reportingZone = settings.reporting().zoneId();
     }
 
+    @Operation(summary = "The ledger's records of a range, cursor-paged", description = "CONTRACT §5: ordered by "
+            + "(occurredAt, requestId); follow nextCursor with the same from, to and filters. The CSV (Accept: "
+            + "text/csv or format=csv) streams the whole range.", parameters = {
+            @Parameter(name = "limit", in = ParameterIn.QUERY,
+                    schema = @Schema(type = "integer", minimum = "1", maximum = "1000", defaultValue = "100")),
+            @Parameter(name = "cursor", in = ParameterIn.QUERY, description = "nextCursor of the previous page"),
+            @Parameter(ref = QueryParameters.FROM), @Parameter(ref = QueryParameters.TO),
+            @Parameter(ref = QueryParameters.ZONE), @Parameter(ref = QueryParameters.API_KEY_ID),
+            @Parameter(ref = QueryParameters.MODEL), @Parameter(ref = QueryParameters.ACCOUNT_ID),
+            @Parameter(ref = QueryParameters.FORMAT)})
     @GetMapping("/v1/ledger")
     public ResponseEntity<?> ledger(@RequestParam Map<String, String> query,
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept, HttpServletResponse response)

@@ -12,6 +12,10 @@ import dev.usageledger.statsapi.read.TimeBuckets;
 import dev.usageledger.statsapi.read.TimeBuckets.Bucket;
 import dev.usageledger.statsapi.read.TimeBuckets.Granularity;
 import dev.usageledger.statsapi.read.TooManyGroupsException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Instant;
@@ -51,6 +55,17 @@ public class StatsController {
         this.limits = limits;
     }
 
+    @Operation(summary = "Zero-filled series of the measures per bucket", description = "CONTRACT §5: every "
+            + "bucket of [from, to) in zone, in every series; exact from stored rows; CSV by Accept: text/csv or "
+            + "format=csv.", parameters = {
+            @Parameter(name = "granularity", in = ParameterIn.QUERY, required = true,
+                    schema = @Schema(allowableValues = {"hour", "day", "month"})),
+            @Parameter(name = "groupBy", in = ParameterIn.QUERY,
+                    schema = @Schema(allowableValues = {"none", "apiKeyId", "model", "accountId"})),
+            @Parameter(ref = QueryParameters.FROM), @Parameter(ref = QueryParameters.TO),
+            @Parameter(ref = QueryParameters.ZONE), @Parameter(ref = QueryParameters.API_KEY_ID),
+            @Parameter(ref = QueryParameters.MODEL), @Parameter(ref = QueryParameters.ACCOUNT_ID),
+            @Parameter(ref = QueryParameters.FORMAT)})
     @GetMapping("/v1/stats/series")
     public ResponseEntity<?> series(@RequestParam Map<String, String> query,
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept, HttpServletResponse response)
@@ -124,6 +139,16 @@ public class StatsController {
         return ResponseEntity.ok(body);
     }
 
+    @Operation(summary = "The largest groups over a range", description = "CONTRACT §5: items largest first; "
+            + "CSV by Accept: text/csv or format=csv.", parameters = {
+            @Parameter(name = "dimension", in = ParameterIn.QUERY, required = true,
+                    schema = @Schema(allowableValues = {"apiKeyId", "model", "accountId"})),
+            @Parameter(name = "by", in = ParameterIn.QUERY, schema = @Schema(defaultValue = "ratedCost",
+                    allowableValues = {"ratedCost", "realCost", "tokens", "requests"})),
+            @Parameter(name = "limit", in = ParameterIn.QUERY,
+                    schema = @Schema(type = "integer", minimum = "1", maximum = "1000", defaultValue = "10")),
+            @Parameter(ref = QueryParameters.FROM), @Parameter(ref = QueryParameters.TO),
+            @Parameter(ref = QueryParameters.ZONE), @Parameter(ref = QueryParameters.FORMAT)})
     @GetMapping("/v1/stats/top")
     public ResponseEntity<?> top(@RequestParam Map<String, String> query,
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept, HttpServletResponse response)
