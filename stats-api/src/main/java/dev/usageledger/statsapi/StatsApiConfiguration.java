@@ -53,6 +53,7 @@ public class StatsApiConfiguration implements WebMvcConfigurer {
 
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
-        registry.addInterceptor(authentication).addPathPatterns("/v1/**");
+        // every read: CONTRACT §5 and the exports under /v1, CONTRACT §6 under CRS's own paths
+        registry.addInterceptor(authentication).addPathPatterns("/v1/**", "/admin/**", "/apiStats/**");
     }
 }
