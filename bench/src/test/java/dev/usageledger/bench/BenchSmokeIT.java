@@ -39,4 +39,24 @@ class BenchSmokeIT {
                 .startsWith("kind,scenario,profile,name,events,seconds,value,target,ok\n")
                 .contains("measurement,P1,live,pipeline,2000,");
     }
+
+    @Test
+    void theReadsScenarioTimesEveryReadAndChecksItsAnswers() throws Exception {
+        Path out = Path.of("target", "bench-smoke-reads").toAbsolutePath();
+
+        int exit = new CommandLine(new BenchMain()).execute("--scenarios", "reads", "--reads-rows", "5000",
+                "--reads-days", "10", "--reads-keys", "50", "--reads-samples", "3", "--reads-deep-pages", "2",
+                "--out", out.toString());
+
+        assertThat(exit).as("exit status (1 = a correctness check failed)").isZero();
+        assertThat(Files.readString(out.resolve("report.md"))).contains(
+                "reads p99: one key's daily series over 10 days", "reads p99: all traffic's hourly series by model",
+                "reads p99: top 20 keys over calendar month", "reads p99: top 20 keys over an arbitrary 30 days",
+                "reads p99: a ledger page of 100 at depth 2,000", "reads: ledger CSV of",
+                "reads: the ledger CSV has every row of its range | passed",
+                "reads: key_00000's daily series totals = the ledger's | passed",
+                "reads: the month's top key and its rated cost = the ledger's | passed", "Correctness: PASSED");
+        assertThat(Files.readString(out.resolve("reads-plans.txt"))).contains("FROM usage_stats", "FROM usage_records",
+                "possible_keys");
+    }
 }
