@@ -67,12 +67,7 @@ class CrsReadsIT {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        KnownLedger ledger = KnownLedger.get();
-        registry.add("spring.datasource.url", () -> ledger.jdbcUrl);
-        registry.add("ledger.security.analyst-tokens", () -> "bi:" + StatsApiIT.ANALYST);
-        registry.add("ledger.security.admin-tokens", () -> "ops:" + StatsApiIT.ADMIN);
-        registry.add("ledger.security.relay-tokens", () -> "relay-1:" + StatsApiIT.RELAY);
-        registry.add("ledger.reporting.zone", () -> KnownLedger.REPORTING_ZONE.getId());
+        KnownLedger.register(registry);
     }
 
     @BeforeEach

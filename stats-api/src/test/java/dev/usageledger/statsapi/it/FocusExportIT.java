@@ -55,11 +55,7 @@ class FocusExportIT {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        KnownLedger ledger = KnownLedger.get();
-        registry.add("spring.datasource.url", () -> ledger.jdbcUrl);
-        registry.add("ledger.security.analyst-tokens", () -> "bi:" + StatsApiIT.ANALYST);
-        registry.add("ledger.security.relay-tokens", () -> "relay-1:" + StatsApiIT.RELAY);
-        registry.add("ledger.reporting.zone", () -> KnownLedger.REPORTING_ZONE.getId());
+        KnownLedger.register(registry);
     }
 
     @BeforeEach

@@ -21,6 +21,7 @@ import java.util.function.Function;
 import java.util.Random;
 import java.util.function.Predicate;
 import javax.sql.DataSource;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * A database of the shared embedded stack ({@link TestStack}) migrated from {@code sql/}, holding a known, seeded data set projected by the
@@ -57,6 +58,19 @@ final class KnownLedger {
         dataSource = database.dataSource();
         seed = new LedgerSeed(dataSource, REPORTING_ZONE, PROJECTED_AT);
         generate();
+    }
+
+    /**
+     * Points an in-process stats-api at this data set, with the tokens of {@link StatsApiIT} (analyst, admin, and a
+     * relay token that must never read) and this set's reporting zone.
+     */
+    static void register(DynamicPropertyRegistry registry) {
+        KnownLedger ledger = get();
+        registry.add("spring.datasource.url", () -> ledger.jdbcUrl);
+        registry.add("ledger.security.analyst-tokens", () -> "bi:" + StatsApiIT.ANALYST);
+        registry.add("ledger.security.admin-tokens", () -> "ops:" + StatsApiIT.ADMIN);
+        registry.add("ledger.security.relay-tokens", () -> "relay-1:" + StatsApiIT.RELAY);
+        registry.add("ledger.reporting.zone", () -> REPORTING_ZONE.getId());
     }
 
     static synchronized KnownLedger get() {

@@ -60,12 +60,7 @@ class StatsApiIT {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        KnownLedger ledger = KnownLedger.get();
-        registry.add("spring.datasource.url", () -> ledger.jdbcUrl);
-        registry.add("ledger.security.analyst-tokens", () -> "bi:" + ANALYST);
-        registry.add("ledger.security.admin-tokens", () -> "ops:" + ADMIN);
-        registry.add("ledger.security.relay-tokens", () -> "relay-1:" + RELAY);
-        registry.add("ledger.reporting.zone", () -> KnownLedger.REPORTING_ZONE.getId());
+        KnownLedger.register(registry);
     }
 
     // ---- series -------------------------------------------------------------------------------
