@@ -60,15 +60,28 @@ public final class UsageCounters {
 
     /** Adds {@code events} (all of {@code apiKeyId}) to its counters; {@code limits} are the key's current limits. */
     public Applied apply(String apiKeyId, KeyLimits limits, List<? extends LedgerEvent> events) {
+        return run(Script.COUNT, apiKeyId, limits, events);
+    }
+
+    /**
+     * Excludes {@code losers} (versions of {@code apiKeyId} that lost a resend conflict to a version under another key)
+     * from its counters, each at most once ({@code uncount.lua}): taken away if counted, never counted if read later.
+     * Returns {taken away, excluded before counting, already excluded or older than the dedupe horizon}.
+     */
+    public Applied exclude(String apiKeyId, KeyLimits limits, List<? extends LedgerEvent> losers) {
+        return run(Script.UNCOUNT, apiKeyId, limits, losers);
+    }
+
+    private Applied run(Script script, String apiKeyId, KeyLimits limits, List<? extends LedgerEvent> events) {
         Applied total = new Applied(0, 0, 0);
         for (int from = 0; from < events.size(); from += MAX_EVENTS_PER_CALL) {
-            total = total.plus(call(apiKeyId, limits, events.subList(from, Math.min(events.size(),
+            total = total.plus(call(script, apiKeyId, limits, events.subList(from, Math.min(events.size(),
                     from + MAX_EVENTS_PER_CALL))));
         }
         return total;
     }
 
-    private Applied call(String apiKeyId, KeyLimits limits, List<? extends LedgerEvent> events) {
+    private Applied call(Script script, String apiKeyId, KeyLimits limits, List<? extends LedgerEvent> events) {
         Instant now = clock.instant();
         long windowMs = limits.windowSeconds() * 1000L;
         long bucketMs = windowMs == 0 ? 1000 : LimitKeys.bucketMillis(limits.windowSeconds());
@@ -117,7 +130,7 @@ public final class UsageCounters {
         args.add(Integer.toString(periodTtls.size()));
         periodTtls.values().forEach(ttl -> args.add(Long.toString(ttl)));
         args.addAll(eventArgs);
-        List<?> reply = (List<?>) scripts.run(redis, Script.COUNT, keys, args);
+        List<?> reply = (List<?>) scripts.run(redis, script, keys, args);
         return new Applied((Long) reply.get(0), (Long) reply.get(1), (Long) reply.get(2));
     }
 
