@@ -27,7 +27,6 @@ public final class LimitScripts {
         RELEASE("release.lua"),
         USAGE("usage.lua"),
         COUNT("count.lua"),
-        UNCOUNT("uncount.lua"),
         RESTORE("restore.lua");
 
         private final String file;
