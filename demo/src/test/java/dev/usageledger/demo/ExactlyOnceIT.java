@@ -133,6 +133,7 @@ class ExactlyOnceIT {
             // so it is behind when it starts; it is killed while a projection transaction is open and behind.
             int batches = (traffic.originals().size() + BATCH - 1) / BATCH;
             double swapsSeen = 0;
+            List<Long> lags = new ArrayList<>();
             for (int phase = 0; phase < 4; phase++) {
                 send(relay, traffic, batches * phase / 4, phase == 3 ? batches + 1 : batches * (phase + 1) / 4);
                 apps.startConsumer();
@@ -140,6 +141,7 @@ class ExactlyOnceIT {
                     break;
                 }
                 long lag = awaitOpenProjectionTransaction(db, kafka);
+                lags.add(lag);
                 swapsSeen += swapsCounted(apps.consumerUrl());
                 apps.killConsumer();
                 assertThat(apps.consumer().isAlive()).isFalse();
@@ -184,6 +186,8 @@ class ExactlyOnceIT {
             assertThat(swapped).as("versions read later but accepted first replaced the counted one").isPositive();
             assertThat(swapsSeen).as("ledger_version_swaps_total of the consumers, scraped before each kill and at "
                     + "the end").isPositive().isLessThanOrEqualTo(swapped);
+            System.out.printf("ExactlyOnceIT: %d requests, %d conflicts (%d swapped), %.0f swaps counted by the "
+                    + "consumers scraped, kills at lags %s%n", EVENTS, conflictIds(db).size(), swapped, swapsSeen, lags);
             assertThat(count(db, "SELECT COUNT(DISTINCT api_key_id) FROM usage_records")).isGreaterThanOrEqualTo(50);
             assertThat(count(db, "SELECT COUNT(DISTINCT bucket_start) FROM usage_stats WHERE granularity = 'day'"))
                     .isGreaterThanOrEqualTo(3);
