@@ -171,7 +171,12 @@ public final class CounterProjector {
             next.forEach((tp, offset) -> fields.put(field(tp), Long.toString(offset)));
             redis.hset(offsetsKey, fields);
             positions.putAll(next);
-            excludeConflictLosers(consumer.assignment());
+            try {
+                excludeConflictLosers(consumer.assignment());
+            } catch (SQLException e) {
+                // MySQL down must not stall the counters: the conflicts are read again after the next batch.
+                log.warn("reading resend conflicts failed, will try again after the next batch: {}", e.toString());
+            }
         } finally {
             sample.stop(metrics.batch);
         }
