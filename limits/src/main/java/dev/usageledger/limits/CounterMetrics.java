@@ -16,6 +16,8 @@ final class CounterMetrics {
     private final Counter duplicates;
     private final Counter tooOld;
     private final Map<String, Counter> rebuilds;
+    private final Counter excludedCounted;
+    private final Counter excludedAhead;
 
     CounterMetrics(MeterRegistry registry) {
         this.applied = events(registry, "applied");
@@ -32,6 +34,8 @@ final class CounterMetrics {
                 .register(registry);
         this.rebuilds = Map.of(CounterProjector.LOST_STATE, rebuilds(registry, CounterProjector.LOST_STATE),
                 CounterProjector.RECONCILE, rebuilds(registry, CounterProjector.RECONCILE));
+        this.excludedCounted = excluded(registry, "counted");
+        this.excludedAhead = excluded(registry, "not_yet_counted");
         this.drift = Counter.builder("ledger.counters.drift")
                 .description("Keys whose counters differed from MySQL when rebuilt")
                 .register(registry);
@@ -40,6 +44,17 @@ final class CounterMetrics {
     private static Counter events(MeterRegistry registry, String outcome) {
         return Counter.builder("ledger.counters.events").description("Events seen by the counters projection")
                 .tag("outcome", outcome).register(registry);
+    }
+
+    private static Counter excluded(MeterRegistry registry, String when) {
+        return Counter.builder("ledger.counters.conflicts.excluded")
+                .description("Losing versions of cross-key resend conflicts excluded from their key's counters")
+                .tag("when", when).register(registry);
+    }
+
+    void excluded(UsageCounters.Applied result) {
+        excludedCounted.increment(result.applied());
+        excludedAhead.increment(result.duplicates());
     }
 
     private static Counter rebuilds(MeterRegistry registry, String trigger) {

@@ -43,6 +43,14 @@ import redis.clients.jedis.UnifiedJedis;
  * ({@link CounterRebuilder}) and consumption resumes at the MySQL projection's offsets of that snapshot. Periodically,
  * when idle and when MySQL has caught up with this consumer, the same rebuild reconciles the counters with MySQL.
  * Everything runs on the consumer thread, the only writer of its partitions' keys (events are keyed by API key).
+ *
+ * <p>Cross-key resends: the counters dedupe per key, so a {@code requestId} resent under another key counts under
+ * both until the MySQL projection decides which version counts and records the conflict ({@code ledger_conflicts}).
+ * After every batch and at every idle event, the conflicts recorded since ({@link ConflictFeed}, a cursor per owned
+ * partition kept in Redis with the offsets) have their losing version excluded from its key
+ * ({@link UsageCounters#exclude}), once: a cross-key resend is double-counted in Redis from when the counters count
+ * the losing version until the MySQL projection has committed the conflict and the counters' next batch or idle
+ * event (at most {@link Config#idleInterval} without traffic).
  * Redis or MySQL down: {@link #project} throws and the container retries the batch; the MySQL projection is
  * unaffected.
  */
@@ -66,6 +74,7 @@ public final class CounterProjector {
     private final EventCodec codec;
     private final UsageCounters counters;
     private final CounterRebuilder rebuilder;
+    private final ConflictFeed conflicts;
     private final CachedKeyLimits limits;
     private final UnifiedJedis redis;
     private final Config config;
@@ -77,10 +86,12 @@ public final class CounterProjector {
     private volatile Instant lastReconcile;
 
     public CounterProjector(EventCodec codec, UsageCounters counters, CounterRebuilder rebuilder,
-            CachedKeyLimits limits, UnifiedJedis redis, Config config, Clock clock, MeterRegistry registry) {
+            ConflictFeed conflicts, CachedKeyLimits limits, UnifiedJedis redis, Config config, Clock clock,
+            MeterRegistry registry) {
         this.codec = codec;
         this.counters = counters;
         this.rebuilder = rebuilder;
+        this.conflicts = conflicts;
         this.limits = limits;
         this.redis = redis;
         this.config = config;
@@ -111,6 +122,7 @@ public final class CounterProjector {
             if (!inStep(owned, seek)) {
                 return;
             }
+            excludeConflictLosers(owned);
             if (!clock.instant().isBefore(lastReconcile.plus(config.reconcileInterval()))) {
                 lastReconcile = clock.instant();
                 rebuild(owned, seek, RECONCILE, true);
@@ -159,6 +171,12 @@ public final class CounterProjector {
             next.forEach((tp, offset) -> fields.put(field(tp), Long.toString(offset)));
             redis.hset(offsetsKey, fields);
             positions.putAll(next);
+            try {
+                excludeConflictLosers(consumer.assignment());
+            } catch (SQLException e) {
+                // MySQL down must not stall the counters: the conflicts are read again after the next batch.
+                log.warn("reading resend conflicts failed, will try again after the next batch: {}", e.toString());
+            }
         } finally {
             sample.stop(metrics.batch);
         }
@@ -227,11 +245,60 @@ public final class CounterProjector {
                 seek.accept(tp, offset);
             }
             positions.put(tp, offset);
+            fields.put(conflictField(tp), Long.toString(snapshot.lastConflictId()));
         }
         redis.hset(offsetsKey, fields);
         metrics.rebuilt(trigger, restored);
         log.info("counters {}: {} keys restored from MySQL ({} drifted), resuming at {}", trigger, restored.keys(),
                 restored.drifted(), fields);
+    }
+
+    /**
+     * Excludes the losing versions of the cross-key conflicts recorded since the owned partitions' cursors, those of
+     * keys of an owned partition, from their keys' counters; then moves the cursors past them.
+     */
+    private void excludeConflictLosers(Set<TopicPartition> owned) throws SQLException {
+        if (owned.isEmpty()) {
+            return;
+        }
+        List<TopicPartition> partitions = List.copyOf(owned);
+        List<String> stored = redis.hmget(offsetsKey, partitions.stream().map(CounterProjector::conflictField)
+                .toArray(String[]::new));
+        Map<Integer, Long> cursors = new HashMap<>();
+        for (int i = 0; i < partitions.size(); i++) {
+            cursors.put(partitions.get(i).partition(), stored.get(i) == null ? 0L : Long.parseLong(stored.get(i)));
+        }
+        long from = cursors.values().stream().mapToLong(Long::longValue).min().orElse(0);
+        long last = from;
+        while (true) {
+            List<ConflictFeed.CrossKey> page = conflicts.after(last);
+            Map<String, List<LedgerEvent>> losers = new LinkedHashMap<>();
+            for (ConflictFeed.CrossKey c : page) {
+                String key = c.loser().apiKeyId();
+                Long cursor = cursors.get(partitionOf(key, config.partitions()));
+                if (cursor != null && c.id() > cursor) {
+                    losers.computeIfAbsent(key, k -> new ArrayList<>()).add(c.loser());
+                }
+                last = c.id();
+            }
+            for (Map.Entry<String, List<LedgerEvent>> e : losers.entrySet()) {
+                metrics.excluded(counters.exclude(e.getKey(), limits.get(e.getKey()), e.getValue()));
+            }
+            if (page.size() < ConflictFeed.PAGE) {
+                break;
+            }
+        }
+        if (last > from) {
+            long through = last;
+            Map<String, String> fields = new HashMap<>();
+            partitions.forEach(tp -> fields.put(conflictField(tp),
+                    Long.toString(Math.max(through, cursors.get(tp.partition())))));
+            redis.hset(offsetsKey, fields);
+        }
+    }
+
+    private static String conflictField(TopicPartition tp) {
+        return "conflicts:" + field(tp);
     }
 
     /** The partition the producer's default partitioner gives a record keyed by {@code apiKeyId}. */

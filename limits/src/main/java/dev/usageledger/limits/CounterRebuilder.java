@@ -63,8 +63,11 @@ public final class CounterRebuilder {
     public record KeyCounters(String apiKeyId, KeyLimits limits, long totalUnits, long dailyUnits, long weeklyUnits,
             Map<Long, long[]> windowBuckets) {}
 
-    /** A consistent snapshot: the MySQL projection's next offset per partition, and the counters up to there. */
-    public record Snapshot(Instant at, Map<Integer, Long> offsets, List<KeyCounters> keys) {}
+    /**
+     * A consistent snapshot: the MySQL projection's next offset per partition, the counters up to there, and the last
+     * resend conflict recorded up to there (its losers are already left out of the counters).
+     */
+    public record Snapshot(Instant at, Map<Integer, Long> offsets, List<KeyCounters> keys, long lastConflictId) {}
 
     /** What {@link #restore} did: keys restored, and how many of them differed from Redis (drift). */
     public record Restored(int keys, int drifted) {}
@@ -154,7 +157,7 @@ public final class CounterRebuilder {
                     counters.add(new KeyCounters(key, l, totals.getOrDefault(key, 0L), daily.getOrDefault(key, 0L),
                             weekly, windowBuckets(c, key, l, now)));
                 }
-                return new Snapshot(now, offsets, counters);
+                return new Snapshot(now, offsets, counters, ConflictFeed.lastId(c));
             } finally {
                 c.rollback();
             }

@@ -60,15 +60,29 @@ public final class UsageCounters {
 
     /** Adds {@code events} (all of {@code apiKeyId}) to its counters; {@code limits} are the key's current limits. */
     public Applied apply(String apiKeyId, KeyLimits limits, List<? extends LedgerEvent> events) {
+        return run(1, apiKeyId, limits, events);
+    }
+
+    /**
+     * Excludes {@code losers} (versions of {@code apiKeyId} that lost a resend conflict to a version under another key)
+     * from its counters, each at most once ({@code count.lua} with sign -1): taken away if counted, never counted if
+     * read later.
+     * Returns {taken away, excluded before counting, already excluded or older than the dedupe horizon}.
+     */
+    public Applied exclude(String apiKeyId, KeyLimits limits, List<? extends LedgerEvent> losers) {
+        return run(-1, apiKeyId, limits, losers);
+    }
+
+    private Applied run(int sign, String apiKeyId, KeyLimits limits, List<? extends LedgerEvent> events) {
         Applied total = new Applied(0, 0, 0);
         for (int from = 0; from < events.size(); from += MAX_EVENTS_PER_CALL) {
-            total = total.plus(call(apiKeyId, limits, events.subList(from, Math.min(events.size(),
+            total = total.plus(call(sign, apiKeyId, limits, events.subList(from, Math.min(events.size(),
                     from + MAX_EVENTS_PER_CALL))));
         }
         return total;
     }
 
-    private Applied call(String apiKeyId, KeyLimits limits, List<? extends LedgerEvent> events) {
+    private Applied call(int sign, String apiKeyId, KeyLimits limits, List<? extends LedgerEvent> events) {
         Instant now = clock.instant();
         long windowMs = limits.windowSeconds() * 1000L;
         long bucketMs = windowMs == 0 ? 1000 : LimitKeys.bucketMillis(limits.windowSeconds());
@@ -109,12 +123,13 @@ public final class UsageCounters {
             eventArgs.add(Integer.toString(keyIndex(periodTtls, weekKey)));
         }
         keys.addAll(periodTtls.keySet());
-        List<String> args = new ArrayList<>(5 + periodTtls.size() + eventArgs.size());
+        List<String> args = new ArrayList<>(6 + periodTtls.size() + eventArgs.size());
         args.add(Long.toString(now.toEpochMilli()));
         args.add(Long.toString(horizonMs));
         args.add(Long.toString(windowMs));
         args.add(Long.toString(bucketMs));
         args.add(Integer.toString(periodTtls.size()));
+        args.add(Integer.toString(sign));
         periodTtls.values().forEach(ttl -> args.add(Long.toString(ttl)));
         args.addAll(eventArgs);
         List<?> reply = (List<?>) scripts.run(redis, Script.COUNT, keys, args);

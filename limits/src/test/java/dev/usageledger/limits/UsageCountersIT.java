@@ -105,4 +105,24 @@ class UsageCountersIT {
                 .isEqualTo(new UsageCounters.Applied(0, 0, 1));
         assertThat(limiter.usage(key, l).totalCostUsd()).isEqualByComparingTo("0");
     }
+
+    @Test
+    void excludesALosingVersionOnceWhetherCountedBeforeOrAfter() {
+        KeyLimits l = limits(0, "0", "0");
+        LedgerEvent kept = usage("k1", NOW.minusSeconds(3), 10, "0.1");
+        LedgerEvent counted = usage("lost-after", NOW.minusSeconds(2), 100, "0.5");
+        LedgerEvent ahead = usage("lost-before", NOW.minusSeconds(1), 50, "0.25");
+        counters.apply(key, l, List.of(kept, counted));
+
+        assertThat(counters.exclude(key, l, List.of(counted, ahead))).isEqualTo(new UsageCounters.Applied(1, 1, 0));
+        assertThat(counters.exclude(key, l, List.of(counted, ahead))).isEqualTo(new UsageCounters.Applied(0, 0, 2));
+        assertThat(counters.apply(key, l, List.of(counted, ahead))).isEqualTo(new UsageCounters.Applied(0, 2, 0));
+
+        CurrentUsage u = limiter.usage(key, l);
+        assertThat(u.windowTokens()).isEqualTo(10);
+        assertThat(u.windowCostUsd()).isEqualByComparingTo("0.1");
+        assertThat(u.dailyCostUsd()).isEqualByComparingTo("0.1");
+        assertThat(u.weeklyCostUsd()).isEqualByComparingTo("0.1");
+        assertThat(u.totalCostUsd()).isEqualByComparingTo("0.1");
+    }
 }

@@ -123,6 +123,12 @@ public final class Events {
             return this;
         }
 
+        /** Accepted by relay-api at {@code receivedAt}. */
+        public UsageBuilder received(Instant receivedAt) {
+            this.receivedAt = receivedAt;
+            return this;
+        }
+
         /** Every optional field set, a cost breakdown included. */
         public UsageBuilder withAllOptionals() {
             account("acc_claude_12");
@@ -190,6 +196,17 @@ public final class Events {
         public AdjustmentBuilder amounts(String real, String rated) {
             this.realUsd = usd(real);
             this.ratedUsd = usd(rated);
+            return this;
+        }
+
+        /** Accepted by relay-api at {@code receivedAt}. */
+        public AdjustmentBuilder received(Instant receivedAt) {
+            this.receivedAt = receivedAt;
+            return this;
+        }
+
+        public AdjustmentBuilder reason(String reason) {
+            this.reason = reason;
             return this;
         }
 

@@ -8,6 +8,7 @@ import dev.usageledger.common.LedgerSettings;
 import dev.usageledger.relayapi.config.IngestProperties;
 import dev.usageledger.relayapi.config.SecurityProperties;
 import dev.usageledger.relayapi.ingest.IngestMetrics;
+import dev.usageledger.relayapi.ingest.MonotonicInstants;
 import dev.usageledger.common.security.BearerTokens;
 import dev.usageledger.relayapi.web.RequestBodies;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,7 +40,7 @@ public class RelayApiConfiguration {
     Ingest ingest(IngestProperties ingest, LedgerSettings ledger, Pricer pricer, Clock clock) {
         InputRules rules = new InputRules(ledger.ingest().maxEventAge(), IngestProperties.MAX_CLOCK_SKEW,
                 ingest.maxEvents());
-        return new Ingest(rules, pricer, new EventCodec(), clock);
+        return new Ingest(rules, pricer, new EventCodec(), new MonotonicInstants(clock));
     }
 
     @Bean

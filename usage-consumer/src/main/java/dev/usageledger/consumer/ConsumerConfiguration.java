@@ -76,9 +76,11 @@ class ConsumerConfiguration {
     @Bean
     ProjectionWriter projectionWriter(DataSource dataSource, ConsumerSettings settings, LedgerSettings ledger,
             TransactionRetry retry, Clock clock, MeterRegistry registry) {
+        settings.projection().requireWithin(ledger.ingest().maxEventAge());
         SecureRandom random = new SecureRandom();
         return new ProjectionWriter(dataSource, new BatchFold(new Buckets(ledger.reporting().zoneId())), retry,
-                clock, random::nextLong, registry, sink(settings.consumer().localInfileDir()));
+                clock, random::nextLong, registry, sink(settings.consumer().localInfileDir()),
+                settings.projection().swapHorizon());
     }
 
     /** Batched INSERTs when blank; a directory that cannot be used fails the boot, naming the setting. */

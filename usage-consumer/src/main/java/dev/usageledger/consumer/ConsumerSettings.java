@@ -116,8 +116,29 @@ public record ConsumerSettings(
         }
     }
 
-    /** Whole-transaction retry on deadlock, lock wait timeout and lost connection. */
-    public record Projection(@DefaultValue Retry retry) {}
+    /**
+     * @param retry       whole-transaction retry on deadlock, lock wait timeout and lost connection
+     * @param swapHorizon how far apart two versions of one id may have been accepted ({@code receivedAt}) for the
+     *                    earlier, read after the later was counted, to replace it (CONTRACT §1); past it the earlier
+     *                    one is recorded as a conflict and never swapped. At most every retention a swap relies on
+     *                    ({@link #requireWithin})
+     */
+    public record Projection(@DefaultValue Retry retry, @DefaultValue("7d") Duration swapHorizon) {
+        public Projection {
+            Settings.requirePositive(swapHorizon, "ledger.projection.swap-horizon");
+        }
+
+        /**
+         * Fails unless a swap only ever touches what is still kept: the counted version's ledger row and id claim,
+         * kept at least {@code ledger.ingest.max-event-age} ({@code maxEventAge}). A retention added later is checked
+         * here too.
+         */
+        public void requireWithin(Duration maxEventAge) {
+            Settings.require(swapHorizon.compareTo(maxEventAge) <= 0, "ledger.projection.swap-horizon",
+                    "(" + swapHorizon + ") must not exceed ledger.ingest.max-event-age (" + maxEventAge
+                            + "): the ledger rows and id claims a swap replaces are only kept that long");
+        }
+    }
 
     public record Retry(
             @DefaultValue("30") int maxAttempts,

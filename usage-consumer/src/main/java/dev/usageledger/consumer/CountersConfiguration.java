@@ -2,6 +2,7 @@ package dev.usageledger.consumer;
 
 import dev.usageledger.common.LedgerSettings;
 import dev.usageledger.limits.CachedKeyLimits;
+import dev.usageledger.limits.ConflictFeed;
 import dev.usageledger.limits.CounterProjector;
 import dev.usageledger.limits.CounterRebuilder;
 import dev.usageledger.limits.KeyLimitsStore;
@@ -67,7 +68,7 @@ class CountersConfiguration {
         return new CountersListener(new CounterProjector(codec,
                 new UsageCounters(countersRedis, scripts, periods, clock, counters.dedupeHorizon()),
                 new CounterRebuilder(dataSource, countersRedis, scripts, periods, clock),
-                countersKeyLimits, countersRedis, config, clock, registry));
+                new ConflictFeed(dataSource, codec), countersKeyLimits, countersRedis, config, clock, registry));
     }
 
     @Bean

@@ -31,6 +31,7 @@ class ConsumerSettingsTest {
             assertThat(settings.counters().dedupeHorizon()).hasDays(31);
             assertThat(settings.redis().timeout()).hasSeconds(2);
             assertThat(settings.projection().retry().toSettings()).isNotNull();
+            assertThat(settings.projection().swapHorizon()).hasDays(7);
         });
     }
 
@@ -38,7 +39,8 @@ class ConsumerSettingsTest {
     @ValueSource(strings = {"ledger.consumer.group= ", "ledger.consumer.concurrency=0",
             "ledger.consumer.max-poll-records=0", "ledger.consumer.catch-up-budget=0", "ledger.counters.group=bad group",
             "ledger.counters.dedupe-horizon=0s", "ledger.counters.idle-interval=50ms",
-            "ledger.counters.retry-backoff=-1s", "ledger.redis.timeout=0s"})
+            "ledger.counters.retry-backoff=-1s", "ledger.redis.timeout=0s",
+            "ledger.projection.swap-horizon=0s"})
     void failsTheStartNamingTheProperty(String setting) {
         String property = setting.substring(0, setting.indexOf('='));
         runner.withPropertyValues(setting).run(context -> assertThat(context.getStartupFailure()).rootCause()
@@ -54,6 +56,18 @@ class ConsumerSettingsTest {
             assertThatThrownBy(() -> counters.requireCovers(LedgerSettings.defaults().ingest().maxEventAge()))
                     .isInstanceOf(InvalidSettingException.class)
                     .hasMessageStartingWith("ledger.counters.dedupe-horizon ")
+                    .hasMessageContaining("ledger.ingest.max-event-age");
+        });
+    }
+
+    @Test
+    void theSwapHorizonMustNotExceedTheSharedMaxEventAge() {
+        runner.withPropertyValues("ledger.projection.swap-horizon=31d").run(context -> {
+            ConsumerSettings.Projection projection = context.getBean(ConsumerSettings.class).projection();
+            projection.requireWithin(Duration.ofDays(31));
+            assertThatThrownBy(() -> projection.requireWithin(LedgerSettings.defaults().ingest().maxEventAge()))
+                    .isInstanceOf(InvalidSettingException.class)
+                    .hasMessageStartingWith("ledger.projection.swap-horizon ")
                     .hasMessageContaining("ledger.ingest.max-event-age");
         });
     }

@@ -41,9 +41,10 @@ import org.springframework.test.context.DynamicPropertySource;
 import redis.clients.jedis.RedisClient;
 
 /**
- * The periodic reconciliation of the usage-fed counters, as scheduled in the running app (real Kafka, MariaDB and
- * Redis): a drift put into Redis by hand stays while the reconcile interval has not passed, and is corrected from
- * MySQL by the app itself once the (injected) clock has moved past it, the projection being idle.
+ * The usage-fed counters kept in step with MySQL by the running app (real Kafka, MariaDB and Redis): a drift put into
+ * Redis by hand stays while the reconcile interval has not passed, and is corrected from MySQL by the app itself once
+ * the (injected) clock has moved past it, the projection being idle; a resend under another key counts only under
+ * the first accepted version's key once MySQL decided, without waiting for a reconciliation.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 @Import(CountersReconciliationIT.Clocks.class)
@@ -109,25 +110,63 @@ class CountersReconciliationIT {
         }
     }
 
+    @Test
+    void aCrossKeyResendCountsOnlyUnderTheKeyOfTheFirstAcceptedVersionOnceMySqlDecided() throws Exception {
+        EmbeddedStack stack = TestStack.get();
+        String first = "first-key-" + UUID.randomUUID();
+        String later = "later-key-" + UUID.randomUUID();
+        Instant at = CLOCK.instant().truncatedTo(ChronoUnit.MILLIS);
+        String requestId = "cross-" + UUID.randomUUID();
+        // The later-accepted version under another key is read and counted first; the first accepted one follows.
+        UsageRecorded resend = Events.usage(requestId).at(at).key(later).tokens(7, 7).cost("0.5", "0.5")
+                .source(PricingSource.RELAY).relay("relay-it", at.plusSeconds(1)).build();
+        UsageRecorded original = Events.usage(requestId).at(at).key(first).tokens(100, 10).cost("0.25", "0.25")
+                .source(PricingSource.RELAY).relay("relay-it", at).build();
+
+        try (RedisClient redis = RedisClient.create(stack.redisUri());
+                Connection mysql = DriverManager.getConnection(stack.mariaDb().jdbcUrl(DATABASE), "root", "")) {
+            publish(stack, java.util.List.of(resend));
+            await("the resend counted under its key", Duration.ofSeconds(60),
+                    () -> "5000000000".equals(redis.get(LimitKeys.totalCost(later))) && count(mysql,
+                            "SELECT COUNT(*) FROM usage_records WHERE request_id = '" + requestId + "'") == 1);
+            publish(stack, java.util.List.of(original));
+
+            await("MySQL swapped and the counters excluded the losing version", Duration.ofSeconds(60),
+                    () -> "2500000000".equals(redis.get(LimitKeys.totalCost(first)))
+                            && "0".equals(redis.get(LimitKeys.totalCost(later))));
+            assertThat(count(mysql, "SELECT COUNT(*) FROM ledger_conflicts WHERE swapped AND event_id = '"
+                    + requestId + "'")).isEqualTo(1);
+            assertThat(registry.get("ledger.counters.conflicts.excluded").tag("when", "counted").counter().count())
+                    .isGreaterThanOrEqualTo(1);
+        }
+    }
+
     private double reconciliations() {
         return registry.get("ledger.counters.rebuilds").tag("trigger", "reconcile").counter().count();
     }
 
     private void publish(EmbeddedStack stack, String key, int events, BigDecimal rated) {
+        Instant at = CLOCK.instant().truncatedTo(ChronoUnit.MILLIS);
+        java.util.List<UsageRecorded> usage = new java.util.ArrayList<>();
+        for (int i = 0; i < events; i++) {
+            usage.add(Events.usage(key + "-req-" + i).at(at).key(key).account("acc_1").tokens(100, 10)
+                    .cost(rated.toPlainString(), rated.toPlainString()).source(PricingSource.RELAY)
+                    .relay("relay-it", at).build());
+        }
+        publish(stack, usage);
+    }
+
+    private void publish(EmbeddedStack stack, java.util.List<UsageRecorded> events) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "reconcile-it-" + UUID.randomUUID());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        Instant at = CLOCK.instant().truncatedTo(ChronoUnit.MILLIS);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
             producer.initTransactions();
             producer.beginTransaction();
-            for (int i = 0; i < events; i++) {
-                UsageRecorded u = Events.usage(key + "-req-" + i).at(at).key(key).account("acc_1").tokens(100, 10)
-                        .cost(rated.toPlainString(), rated.toPlainString()).source(PricingSource.RELAY)
-                        .relay("relay-it", at).build();
-                producer.send(new ProducerRecord<>(TOPIC, key, codec.encode(u)));
+            for (UsageRecorded u : events) {
+                producer.send(new ProducerRecord<>(TOPIC, u.apiKeyId(), codec.encode(u)));
             }
             producer.commitTransaction();
         }

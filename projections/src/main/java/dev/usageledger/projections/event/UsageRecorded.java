@@ -7,8 +7,8 @@ import java.util.Objects;
 
 /**
  * {@code usage.recorded}: one upstream request, as a relay reported it, with the cost assessed at
- * ingest. One immutable fact per {@code requestId}; a later event with the same {@code requestId}
- * is a resend and is never counted again, whatever it carries.
+ * ingest. One immutable fact per {@code requestId}: of several versions with the same {@code requestId} (resends),
+ * only the one relay-api accepted first counts, whatever the others carry (CONTRACT §1).
  *
  * <p>Optional fields are {@code null} when the relay did not send them.
  *

@@ -52,18 +52,30 @@ public final class BatchFold {
         private Accumulator() {}
 
         public void add(List<UsageRecorded> usage, List<CostAdjusted> adjustments) {
+            fold(usage, adjustments, 1);
+        }
+
+        /**
+         * Takes events away that an earlier fold (this one's or one already stored) added: their measures folded
+         * negatively, so that a stored version replaced by another leaves the sums as if it had never counted.
+         */
+        public void subtract(List<UsageRecorded> usage, List<CostAdjusted> adjustments) {
+            fold(usage, adjustments, -1);
+        }
+
+        private void fold(List<UsageRecorded> usage, List<CostAdjusted> adjustments, int sign) {
             for (UsageRecorded u : usage) {
                 for (Granularity g : GRANULARITIES) {
                     var start = buckets.start(g, u.occurredAt());
                     var real = u.cost().realUsd();
                     var rated = u.cost().ratedUsd();
                     usageStats.computeIfAbsent(new StatsKey(g, start, u.apiKeyId(), u.model()), k -> new Measures())
-                            .addRequest(u.usage(), real, rated);
+                            .addRequest(u.usage(), real, rated, sign);
                     costStats.computeIfAbsent(new StatsKey(g, start, u.apiKeyId(), u.model()), k -> new Measures())
-                            .addCost(real, rated);
+                            .addCost(real, rated, sign);
                     if (u.accountId() != null) {
                         accountStats.computeIfAbsent(new StatsKey(g, start, u.accountId(), u.model()),
-                                k -> new Measures()).addRequest(u.usage(), real, rated);
+                                k -> new Measures()).addRequest(u.usage(), real, rated, sign);
                     }
                 }
             }
@@ -71,10 +83,10 @@ public final class BatchFold {
                 for (Granularity g : GRANULARITIES) {
                     var start = buckets.start(g, a.occurredAt());
                     costStats.computeIfAbsent(new StatsKey(g, start, a.apiKeyId(), a.model()), k -> new Measures())
-                            .addCost(a.realUsd(), a.ratedUsd());
+                            .addCost(a.realUsd(), a.ratedUsd(), sign);
                     if (a.accountId() != null) {
                         accountStats.computeIfAbsent(new StatsKey(g, start, a.accountId(), a.model()),
-                                k -> new Measures()).addCost(a.realUsd(), a.ratedUsd());
+                                k -> new Measures()).addCost(a.realUsd(), a.ratedUsd(), sign);
                     }
                 }
             }

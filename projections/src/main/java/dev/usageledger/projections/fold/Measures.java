@@ -3,7 +3,10 @@ package dev.usageledger.projections.fold;
 import dev.usageledger.projections.value.TokenUsage;
 import java.math.BigDecimal;
 
-/** Mutable sums of one stats row within one batch. Not thread-safe: a fold owns its measures. */
+/**
+ * Mutable sums of one stats row within one batch: what the batch adds to the stored row, negative where a replaced
+ * version is taken away. Not thread-safe: a fold owns its measures.
+ */
 public final class Measures {
 
     private long requests;
@@ -16,20 +19,21 @@ public final class Measures {
     private BigDecimal realCostUsd = BigDecimal.ZERO;
     private BigDecimal ratedCostUsd = BigDecimal.ZERO;
 
-    void addRequest(TokenUsage usage, BigDecimal real, BigDecimal rated) {
-        requests++;
-        inputTokens += usage.input();
-        outputTokens += usage.output();
-        cacheCreateTokens += usage.cacheCreate();
-        cacheReadTokens += usage.cacheRead();
-        ephemeral5mTokens += usage.ephemeral5m();
-        ephemeral1hTokens += usage.ephemeral1h();
-        addCost(real, rated);
+    /** Adds one request ({@code sign} 1) or takes one away ({@code sign} -1). */
+    void addRequest(TokenUsage usage, BigDecimal real, BigDecimal rated, int sign) {
+        requests += sign;
+        inputTokens += sign * usage.input();
+        outputTokens += sign * usage.output();
+        cacheCreateTokens += sign * usage.cacheCreate();
+        cacheReadTokens += sign * usage.cacheRead();
+        ephemeral5mTokens += sign * usage.ephemeral5m();
+        ephemeral1hTokens += sign * usage.ephemeral1h();
+        addCost(real, rated, sign);
     }
 
-    void addCost(BigDecimal real, BigDecimal rated) {
-        realCostUsd = realCostUsd.add(real);
-        ratedCostUsd = ratedCostUsd.add(rated);
+    void addCost(BigDecimal real, BigDecimal rated, int sign) {
+        realCostUsd = sign > 0 ? realCostUsd.add(real) : realCostUsd.subtract(real);
+        ratedCostUsd = sign > 0 ? ratedCostUsd.add(rated) : ratedCostUsd.subtract(rated);
     }
 
     public long requests() {

@@ -1,14 +1,19 @@
 package dev.usageledger.projections.mysql;
 
 import dev.usageledger.projections.event.CostAdjusted;
+import dev.usageledger.projections.event.LedgerEvent;
 import dev.usageledger.projections.value.TokenUsage;
 import dev.usageledger.projections.event.UsageRecorded;
 import dev.usageledger.projections.fold.Measures;
 import dev.usageledger.projections.fold.StatsKey;
+import dev.usageledger.projections.value.AssessedCost;
 import dev.usageledger.projections.value.CostBreakdown;
+import dev.usageledger.projections.value.PricingSource;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 
@@ -108,6 +113,42 @@ public final class LedgerRows {
         ps.setString(8, a.reason());
         ps.setString(9, a.requestedBy());
         ps.setObject(10, a.receivedAt() == null ? null : utc(a.receivedAt()));
+    }
+
+    /**
+     * The version a ledger row stores, read from {@link ProjectionSql#USAGE_RECORD_COLUMNS} in their order (what
+     * {@link #bindUsageRecord} binds): every field of the event, so that a stored version can be compared with a
+     * resend and taken out of the stats.
+     */
+    static UsageRecorded readUsageRecord(ResultSet rs) throws SQLException {
+        CostBreakdown breakdown = rs.getBigDecimal(26) == null ? null : new CostBreakdown(rs.getBigDecimal(26),
+                rs.getBigDecimal(27), rs.getBigDecimal(28), rs.getBigDecimal(29), rs.getBigDecimal(30));
+        AssessedCost cost = new AssessedCost(rs.getBigDecimal(14), rs.getBigDecimal(15), breakdown,
+                PricingSource.fromWireName(rs.getString(16)), rs.getString(17));
+        TokenUsage usage = new TokenUsage(rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(12),
+                rs.getLong(13), rs.getLong(11));
+        int status = rs.getInt(21);
+        Integer statusCode = rs.wasNull() ? null : status;
+        boolean streamed = rs.getBoolean(22);
+        Boolean stream = rs.wasNull() ? null : streamed;
+        long duration = rs.getLong(23);
+        Long durationMs = rs.wasNull() ? null : duration;
+        return new UsageRecorded(LedgerEvent.CURRENT_SCHEMA_VERSION, rs.getString(1), instant(rs, 2), rs.getString(3),
+                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), usage, rs.getString(18),
+                rs.getBoolean(19), rs.getString(20), statusCode, stream, durationMs, rs.getString(24),
+                instant(rs, 25), cost);
+    }
+
+    /** The adjustment a row stores, read from {@link ProjectionSql#COST_ADJUSTMENT_COLUMNS} in their order. */
+    static CostAdjusted readAdjustment(ResultSet rs) throws SQLException {
+        return new CostAdjusted(LedgerEvent.CURRENT_SCHEMA_VERSION, rs.getString(1), instant(rs, 2), rs.getString(3),
+                rs.getString(4), rs.getString(5), rs.getBigDecimal(6), rs.getBigDecimal(7), rs.getString(8),
+                rs.getString(9), instant(rs, 10));
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        LocalDateTime utc = rs.getObject(column, LocalDateTime.class);
+        return utc == null ? null : utc.toInstant(ZoneOffset.UTC);
     }
 
     private static void setNullable(PreparedStatement ps, int index, Long value, int sqlType) throws SQLException {

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * All SQL of the projection: the ledger, the idempotency table, the stats upserts and the stored
- * offsets. Runs on MySQL 8.0+ and MariaDB 10.11+ alike.
+ * All SQL of the projection: the ledger, the idempotency table, the resend conflicts, the stats upserts and the
+ * stored offsets. Runs on MySQL 8.0+ and MariaDB 10.11+ alike.
  *
  * <p>Upserts use {@code col = col + VALUES(col)}: MariaDB rejects MySQL 8.0.19's {@code INSERT … AS
  * new} row alias, and {@code VALUES()} still works on MySQL 8.4 (deprecated, with a warning only).
@@ -193,6 +193,53 @@ public final class ProjectionSql {
             return sql.toString();
         }
     }
+
+    /**
+     * The counted versions of ids claimed before (a resend, or a repeat of an earlier poll of the same transaction),
+     * each located by its claim's {@code occurred_at}; {@code FOR UPDATE} locks claims and ledger rows in id order
+     * (a gathered transaction's snapshot predates other consumers' commits: a locking read sees the latest). An id
+     * whose ledger row no longer exists is not returned. {@code n} ids follow the kind.
+     */
+    public static String selectCountedUsage(int n) {
+        return "SELECT " + qualified("r.", USAGE_RECORD_COLUMNS) + " FROM ledger_event_ids c JOIN usage_records r "
+                + "ON r.occurred_at = c.occurred_at AND r.request_id = c.event_id "
+                + "WHERE c.event_kind = ? AND c.event_id IN (" + "?,".repeat(n - 1) + "?) ORDER BY c.event_id FOR UPDATE";
+    }
+
+    /** As {@link #selectCountedUsage}, for cost adjustments, in {@link #INSERT_COST_ADJUSTMENT}'s column order. */
+    public static String selectCountedAdjustments(int n) {
+        return "SELECT " + qualified("r.", COST_ADJUSTMENT_COLUMNS) + " FROM ledger_event_ids c JOIN cost_adjustments r "
+                + "ON r.occurred_at = c.occurred_at AND r.adjustment_id = c.event_id "
+                + "WHERE c.event_kind = ? AND c.event_id IN (" + "?,".repeat(n - 1) + "?) ORDER BY c.event_id FOR UPDATE";
+    }
+
+    private static String qualified(String alias, String columns) {
+        StringBuilder sql = new StringBuilder();
+        for (String column : columns.split(",")) {
+            sql.append(sql.isEmpty() ? "" : ", ").append(alias).append(column.strip());
+        }
+        return sql.toString();
+    }
+
+    /** A counted ledger row replaced by an earlier-accepted version (locked by the select before). */
+    public static final String DELETE_USAGE_RECORD = "DELETE FROM usage_records WHERE occurred_at = ? AND request_id = ?";
+
+    public static final String DELETE_COST_ADJUSTMENT =
+            "DELETE FROM cost_adjustments WHERE adjustment_id = ? AND occurred_at = ?";
+
+    /** The claim of a replaced version follows the version that counts: its {@code occurred_at} locates the row. */
+    public static final String UPDATE_CLAIM = """
+            UPDATE ledger_event_ids SET occurred_at = ? WHERE event_kind = ? AND event_id = ?""";
+
+    /** One resend conflict ({@link ResendConflict}); the versions are the events' wire JSON. */
+    public static final String INSERT_CONFLICT = """
+            INSERT INTO ledger_conflicts (event_kind, event_id, differing_fields, counted_version, resent_version, \
+            counted_api_key_id, resent_api_key_id, swapped, topic, partition_id, partition_offset, seen_at) \
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
+    static final String COST_ADJUSTMENT_COLUMNS = """
+            adjustment_id, occurred_at, api_key_id, account_id, model, \
+            real_cost_usd, rated_cost_usd, reason, requested_by, received_at""";
 
     public static final String INSERT_COST_ADJUSTMENT = """
             INSERT INTO cost_adjustments (adjustment_id, occurred_at, api_key_id, account_id, model, \

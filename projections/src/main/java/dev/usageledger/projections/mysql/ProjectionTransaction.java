@@ -3,13 +3,16 @@ package dev.usageledger.projections.mysql;
 import dev.usageledger.projections.event.CostAdjusted;
 import dev.usageledger.projections.event.LedgerEvent;
 import dev.usageledger.projections.event.UsageRecorded;
+import dev.usageledger.projections.version.FirstAccepted;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +31,15 @@ import java.util.TreeMap;
  *   <li>claim the poll's event ids in {@code ledger_event_ids} (in id order) with a token of its own, then read back
  *       which ids carry the token: only those are new. The database decides, inside the transaction, even against
  *       a concurrent consumer of another partition carrying the same id, or an earlier poll of this transaction.
- *       Where the sink counts the ids it claimed and that is all of them, the read-back is skipped;
- *   <li>insert the new events into the ledger ({@code usage_records}, one row per request with its cost breakdown,
- *       and {@code cost_adjustments}).
+ *       Where the sink counts the ids it claimed and that is all of them, the read-back is skipped, and nothing
+ *       of steps 3 happens: a new id costs its claim and its ledger row only;
+ *   <li>for the ids claimed before, read their counted ledger rows with a locking read in id order, and decide on
+ *       each ({@link FirstAccepted}): same caller-sent fields, a duplicate; else a {@code ledger_conflicts} row, and
+ *       when the poll's version was accepted earlier (within the swap horizon) it replaces the counted one: the old
+ *       ledger row deleted, the claim pointed at the new one, the old version's measures folded negatively;
+ *   <li>insert the events that count now into the ledger ({@code usage_records}, one row per request with its cost
+ *       breakdown, and {@code cost_adjustments}), and one {@code ledger_conflicts} row per conflict, those within
+ *       the poll included.
  * </ol>
  * {@link #commit} upserts the folded stats rows in table and primary-key order, then commits. Rows travel through
  * the writer's {@link ProjectionSink}, chosen again for each poll and for the stats.
@@ -61,7 +70,7 @@ public final class ProjectionTransaction implements AutoCloseable {
      * @throws ProjectionException the database failed; the transaction is rolled back
      */
     public void add(ProjectionBatch poll) {
-        add(ProjectionBuffer.Poll.of(poll));
+        add(ProjectionBuffer.Poll.of(poll, writer.firstAccepted()));
     }
 
     void add(ProjectionBuffer.Poll poll) {
@@ -87,7 +96,7 @@ public final class ProjectionTransaction implements AutoCloseable {
             connection.commit();
             finished = true;
             JdbcTransaction.closeQuietly(connection, new SQLException("closing after commit"));
-            return writer.count(buffer.counts(rows));
+            return writer.count(buffer.counts(rows), buffer.conflicts());
         } catch (SQLException e) {
             throw fail("committing " + buffer.polls() + " polls", e);
         } catch (RuntimeException e) {
@@ -122,20 +131,154 @@ public final class ProjectionTransaction implements AutoCloseable {
         JdbcTransaction.closeQuietly(connection, ignored);
     }
 
-    /** Steps 1 to 3 of the class comment for one poll, its new events added to the buffer. */
+    /** Steps 1 to 4 of the class comment for one poll, what it counts folded into the buffer. */
     private void apply(ProjectionBuffer.Poll poll) throws SQLException {
         advanceOffsets(poll.batch());
         long token = writer.nextToken();
         ProjectionSink sink = writer.sink().on(connection);
-        Set<String> newUsageIds = claim(sink, ProjectionSql.USAGE_KIND, poll.usage(), token);
-        Set<String> newAdjustmentIds = claim(sink, ProjectionSql.ADJUSTMENT_KIND, poll.adjustments(), token);
-        List<UsageRecorded> freshUsage = poll.usage().values().stream()
-                .filter(u -> newUsageIds.contains(u.requestId())).toList();
-        List<CostAdjusted> freshAdjustments = poll.adjustments().values().stream()
-                .filter(a -> newAdjustmentIds.contains(a.adjustmentId())).toList();
-        sink.usageRecords(connection, freshUsage);
-        sink.adjustments(connection, freshAdjustments);
-        buffer.add(poll, freshUsage, freshAdjustments);
+        ProjectionBuffer.Written<UsageRecorded> usage = resolve(sink, ProjectionSql.USAGE_KIND, poll,
+                poll.usage(), token, UsageRecorded.class);
+        ProjectionBuffer.Written<CostAdjusted> adjustments = resolve(sink, ProjectionSql.ADJUSTMENT_KIND, poll,
+                poll.adjustments(), token, CostAdjusted.class);
+        if (!usage.removed().isEmpty() || !adjustments.removed().isEmpty()) {
+            replace(usage.removed(), adjustments.removed());
+        }
+        sink.usageRecords(connection, usage.added());
+        sink.adjustments(connection, adjustments.added());
+        insertConflicts(poll.conflicts(), usage.conflicts(), adjustments.conflicts());
+        buffer.add(poll, usage, adjustments);
+    }
+
+    /**
+     * Claims the poll's ids of one kind; the new ones count. An id claimed before is compared with its counted
+     * version ({@link FirstAccepted}): a duplicate adds nothing, a conflict is recorded, an earlier version swaps in.
+     */
+    private <E extends LedgerEvent> ProjectionBuffer.Written<E> resolve(ProjectionSink sink, String kind,
+            ProjectionBuffer.Poll poll, Map<String, E> events, long token, Class<E> type) throws SQLException {
+        Set<String> fresh = claim(sink, kind, events, token);
+        if (fresh.size() == events.size()) {
+            return new ProjectionBuffer.Written<>(List.copyOf(events.values()), events.size(), List.of(), List.of());
+        }
+        List<E> added = new ArrayList<>();
+        for (E e : events.values()) {
+            if (fresh.contains(e.eventId())) {
+                added.add(e);
+            }
+        }
+        int freshCount = added.size();
+        List<String> claimedBefore = events.keySet().stream().filter(id -> !fresh.contains(id)).sorted().toList();
+        Map<String, LedgerEvent> counted = counted(kind, claimedBefore);
+        Map<String, ProjectionBatch.Position> positions = positions(poll.batch(), events, claimedBefore);
+        List<E> removed = new ArrayList<>();
+        List<ResendConflict> conflicts = new ArrayList<>();
+        for (String id : claimedBefore) {
+            LedgerEvent stored = counted.get(id);
+            if (stored == null) {
+                continue; // the ledger row is gone (past retention): the claim alone says it counted
+            }
+            E read = events.get(id);
+            FirstAccepted.Decision decision = writer.firstAccepted().decide(stored, read);
+            if (decision.outcome() == FirstAccepted.Outcome.DUPLICATE) {
+                continue;
+            }
+            conflicts.add(new ResendConflict(kind, stored, read, decision, poll.batch().topic(), positions.get(id)));
+            if (decision.swaps()) {
+                removed.add(type.cast(stored));
+                added.add(read);
+            }
+        }
+        return new ProjectionBuffer.Written<>(added, freshCount, removed, conflicts);
+    }
+
+    /** The counted versions of {@code sortedIds}, locked ({@link ProjectionSql#selectCountedUsage}). */
+    private Map<String, LedgerEvent> counted(String kind, List<String> sortedIds) throws SQLException {
+        Map<String, LedgerEvent> counted = new HashMap<>();
+        boolean usage = ProjectionSql.USAGE_KIND.equals(kind);
+        for (int from = 0; from < sortedIds.size(); from += ID_QUERY_CHUNK) {
+            List<String> chunk = sortedIds.subList(from, Math.min(sortedIds.size(), from + ID_QUERY_CHUNK));
+            String sql = usage ? ProjectionSql.selectCountedUsage(chunk.size())
+                    : ProjectionSql.selectCountedAdjustments(chunk.size());
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                ps.setString(1, kind);
+                int i = 2;
+                for (String id : chunk) {
+                    ps.setString(i++, id);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        LedgerEvent e = usage ? LedgerRows.readUsageRecord(rs) : LedgerRows.readAdjustment(rs);
+                        counted.put(e.eventId(), e);
+                    }
+                }
+            }
+        }
+        return counted;
+    }
+
+    /** Where the poll's kept version ({@code kept}) of each of {@code ids} was read. */
+    private static Map<String, ProjectionBatch.Position> positions(ProjectionBatch batch,
+            Map<String, ? extends LedgerEvent> kept, List<String> ids) {
+        Map<String, ProjectionBatch.Position> positions = new HashMap<>();
+        if (batch.positions().isEmpty()) {
+            return positions;
+        }
+        Set<String> wanted = new HashSet<>(ids);
+        List<LedgerEvent> events = batch.events();
+        for (int i = 0; i < events.size(); i++) {
+            if (wanted.contains(events.get(i).eventId()) && kept.get(events.get(i).eventId()) == events.get(i)) {
+                positions.put(events.get(i).eventId(), batch.position(i));
+            }
+        }
+        return positions;
+    }
+
+    /**
+     * Deletes the ledger rows of replaced versions (locked by {@link #counted}) before their replacements are
+     * inserted, and points their claims at the replacements' {@code occurred_at}.
+     */
+    private void replace(List<UsageRecorded> usage, List<CostAdjusted> adjustments) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(ProjectionSql.DELETE_USAGE_RECORD)) {
+            for (UsageRecorded u : usage) {
+                ps.setObject(1, LedgerRows.utc(u.occurredAt()));
+                ps.setString(2, u.requestId());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        try (PreparedStatement ps = connection.prepareStatement(ProjectionSql.DELETE_COST_ADJUSTMENT)) {
+            for (CostAdjusted a : adjustments) {
+                ps.setString(1, a.adjustmentId());
+                ps.setObject(2, LedgerRows.utc(a.occurredAt()));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** One {@code ledger_conflicts} row per conflict; the claims of swapped-in versions follow them. */
+    @SafeVarargs
+    private void insertConflicts(List<ResendConflict>... lists) throws SQLException {
+        if (Arrays.stream(lists).allMatch(List::isEmpty)) {
+            return;
+        }
+        LocalDateTime now = LedgerRows.utc(writer.now());
+        try (PreparedStatement conflict = connection.prepareStatement(ProjectionSql.INSERT_CONFLICT);
+                PreparedStatement claim = connection.prepareStatement(ProjectionSql.UPDATE_CLAIM)) {
+            for (List<ResendConflict> list : lists) {
+                for (ResendConflict c : list) {
+                    writer.conflictRows().bind(conflict, c, now);
+                    conflict.addBatch();
+                    if (c.swapped()) {
+                        claim.setObject(1, LedgerRows.utc(c.resent().occurredAt()));
+                        claim.setString(2, c.kind());
+                        claim.setString(3, c.resent().eventId());
+                        claim.addBatch();
+                    }
+                }
+            }
+            conflict.executeBatch();
+            claim.executeBatch();
+        }
     }
 
     private void advanceOffsets(ProjectionBatch batch) throws SQLException {

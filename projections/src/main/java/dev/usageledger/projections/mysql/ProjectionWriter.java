@@ -8,7 +8,10 @@ import dev.usageledger.projections.retry.TransactionRetry;
 import dev.usageledger.projections.value.TokenUsage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.usageledger.projections.event.EventCodec;
+import dev.usageledger.projections.version.FirstAccepted;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.function.LongSupplier;
 import javax.sql.DataSource;
@@ -18,15 +21,22 @@ import javax.sql.DataSource;
  * lock wait timeout and lost connection) or several in one ({@link #open}); {@link ProjectionTransaction} says what
  * a transaction does, {@link ProjectionBuffer} what it holds, the {@link ProjectionSink} how its rows travel.
  *
- * <p>The first version of a request to be projected wins. Within a poll that is the one relay-api accepted first
- * ({@code receivedAt}, then offset order); across polls it is commit order, which for resends on the same key (same
- * partition) is acceptance order. A resend under another {@code apiKeyId} travels on another partition and can only
- * win if it is projected before the original, i.e. if it was sent while the original was still in flight.
+ * <p>The first accepted version of a request or adjustment counts, whatever order the partitions are read in
+ * (CONTRACT §1; the rule is {@link FirstAccepted}'s): a version read later but accepted earlier, within the swap
+ * horizon, replaces the counted one in the same transaction (ledger row, claim and stats). Every resend whose
+ * caller-sent fields differ from the version that counted is recorded in {@code ledger_conflicts}; an identical one
+ * is a plain duplicate.
  *
- * <p>Counts every committed event in {@code ledger.events.projected} (tags {@code type}, {@code outcome}).
- * Thread-safe.
+ * <p>Counts, once a transaction committed: every event in {@code ledger.events.projected} (tags {@code type},
+ * {@code outcome}); replaced versions in {@code ledger.version.swaps} (tag {@code kind}: {@code usage},
+ * {@code adjustment}); each differing caller-sent field of a conflict in {@code ledger.resend.conflicts} (tag
+ * {@code field}); conflicts with an earlier version too far from the counted one to replace it in
+ * {@code ledger.resend.conflicts.past.horizon}. Thread-safe.
  */
 public final class ProjectionWriter {
+
+    /** {@code ledger.projection.swap-horizon} when not given. */
+    public static final Duration DEFAULT_SWAP_HORIZON = Duration.ofDays(7);
 
     private final DataSource dataSource;
     private final BatchFold fold;
@@ -38,6 +48,10 @@ public final class ProjectionWriter {
     private final Counter duplicateUsage;
     private final Counter newAdjustments;
     private final Counter duplicateAdjustments;
+    private final FirstAccepted firstAccepted;
+    private final ConflictRows conflictRows = new ConflictRows(new EventCodec());
+    private final MeterRegistry registry;
+    private final Counter pastHorizon;
 
     /** A writer of batched {@code INSERT}s ({@link BatchedInsertSink}). */
     public ProjectionWriter(DataSource dataSource, BatchFold fold, TransactionRetry retry, Clock clock,
@@ -52,6 +66,20 @@ public final class ProjectionWriter {
      */
     public ProjectionWriter(DataSource dataSource, BatchFold fold, TransactionRetry retry, Clock clock,
             LongSupplier tokens, MeterRegistry registry, ProjectionSink sink) {
+        this(dataSource, fold, retry, clock, tokens, registry, sink, DEFAULT_SWAP_HORIZON);
+    }
+
+    /**
+     * @param swapHorizon how far apart two versions' {@code receivedAt} may be for the earlier, read later, to replace
+     *                    the counted one ({@code ledger.projection.swap-horizon})
+     */
+    public ProjectionWriter(DataSource dataSource, BatchFold fold, TransactionRetry retry, Clock clock,
+            LongSupplier tokens, MeterRegistry registry, ProjectionSink sink, Duration swapHorizon) {
+        this.firstAccepted = new FirstAccepted(swapHorizon);
+        this.registry = registry;
+        this.pastHorizon = Counter.builder("ledger.resend.conflicts.past.horizon")
+                .description("Resends accepted before the counted version but too long before it to replace it")
+                .register(registry);
         this.dataSource = dataSource;
         this.fold = fold;
         this.retry = retry;
@@ -79,7 +107,7 @@ public final class ProjectionWriter {
      * @throws ProjectionException the database failed and retries are exhausted; nothing committed
      */
     public WriteResult write(ProjectionBatch batch) {
-        ProjectionBuffer.Poll poll = ProjectionBuffer.Poll.of(batch);
+        ProjectionBuffer.Poll poll = ProjectionBuffer.Poll.of(batch, firstAccepted);
         return retry.call(() -> {
             try (ProjectionTransaction t = open()) {
                 t.add(poll);
@@ -106,7 +134,7 @@ public final class ProjectionWriter {
      * @throws ProjectionException the database failed and retries are exhausted
      */
     public ProjectionTransaction begin(ProjectionBatch first) {
-        ProjectionBuffer.Poll poll = ProjectionBuffer.Poll.of(first);
+        ProjectionBuffer.Poll poll = ProjectionBuffer.Poll.of(first, firstAccepted);
         return retry.call(() -> {
             ProjectionTransaction t = open();
             try {
@@ -117,6 +145,14 @@ public final class ProjectionWriter {
                 throw e;
             }
         });
+    }
+
+    FirstAccepted firstAccepted() {
+        return firstAccepted;
+    }
+
+    ConflictRows conflictRows() {
+        return conflictRows;
     }
 
     ProjectionSink sink() {
@@ -132,7 +168,16 @@ public final class ProjectionWriter {
     }
 
     /** The result of a committed transaction, counted in the metrics. */
-    WriteResult count(ProjectionBuffer.Counts counts) {
+    WriteResult count(ProjectionBuffer.Counts counts, ConflictCounts conflicts) {
+        conflicts.swaps().forEach((kind, n) -> Counter.builder("ledger.version.swaps")
+                .description("Counted versions replaced by one accepted earlier and read later")
+                .tag("kind", ProjectionSql.USAGE_KIND.equals(kind) ? "usage" : "adjustment")
+                .register(registry).increment(n));
+        conflicts.fields().forEach((field, n) -> Counter.builder("ledger.resend.conflicts")
+                .description("Resends whose caller-sent fields differ from the counted version, per differing field")
+                .tag("field", field)
+                .register(registry).increment(n));
+        pastHorizon.increment(conflicts.pastHorizon());
         WriteResult result = new WriteResult(counts.newUsage(), counts.usageEvents() - counts.newUsage(),
                 counts.newAdjustments(), counts.adjustmentEvents() - counts.newAdjustments(), counts.statsRows());
         newUsage.increment(result.newUsage());

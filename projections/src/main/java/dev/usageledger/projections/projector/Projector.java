@@ -119,6 +119,7 @@ public final class Projector {
         }
         Set<Integer> skipped = claims.claimUnclaimed(topic, records, consumer);
         List<LedgerEvent> events = new ArrayList<>(records.size());
+        List<ProjectionBatch.Position> positions = new ArrayList<>(records.size());
         Map<Integer, Long> nextOffsets = new HashMap<>();
         Map<Integer, Long> firstOffsets = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : records) {
@@ -129,12 +130,13 @@ public final class Projector {
             firstOffsets.merge(record.partition(), record.offset(), Math::min);
             try {
                 events.add(codec.decode(record.value()));
+                positions.add(new ProjectionBatch.Position(record.partition(), record.offset()));
             } catch (EventDecodingException e) {
                 deadLetter(record, e);
             }
         }
         ProjectionBatch batch = new ProjectionBatch(group, topic, events, nextOffsets,
-                claims.epochs(topic, nextOffsets.keySet()));
+                claims.epochs(topic, nextOffsets.keySet()), positions);
         try {
             if (nextOffsets.isEmpty()) {
                 return;

@@ -182,4 +182,30 @@ class ProjectionSqlTest {
         assertThat(ProjectionSql.loadUsageRecords("f") + ProjectionSql.loadEventIds("f")).doesNotContain("'\\")
                 .doesNotContain("LINES");
     }
+
+    @Test
+    void theCountedVersionsAreReadLockedInIdOrderByTheirClaimsTimeColumn() {
+        String usage = normalised(ProjectionSql.selectCountedUsage(3));
+        assertThat(usage).startsWith("SELECT r.request_id, r.occurred_at, r.api_key_id,")
+                .contains("FROM ledger_event_ids c JOIN usage_records r "
+                        + "ON r.occurred_at = c.occurred_at AND r.request_id = c.event_id")
+                .endsWith("WHERE c.event_kind = ? AND c.event_id IN (?,?,?) ORDER BY c.event_id FOR UPDATE");
+        // every column of the ledger row, in the order the reader maps them
+        assertThat(usage.substring("SELECT ".length(), usage.indexOf(" FROM")).replace("r.", ""))
+                .isEqualTo(normalised(ProjectionSql.USAGE_RECORD_COLUMNS));
+        assertThat(normalised(ProjectionSql.selectCountedAdjustments(1)))
+                .startsWith("SELECT r.adjustment_id, r.occurred_at,")
+                .contains("JOIN cost_adjustments r ON r.occurred_at = c.occurred_at AND r.adjustment_id = c.event_id")
+                .endsWith("IN (?) ORDER BY c.event_id FOR UPDATE");
+        assertThat(columns(ProjectionSql.INSERT_COST_ADJUSTMENT)).containsExactlyElementsOf(
+                Arrays.stream(normalised(ProjectionSql.COST_ADJUSTMENT_COLUMNS).split(",")).map(String::trim).toList());
+    }
+
+    @Test
+    void aConflictRowBindsEveryColumn() {
+        assertThat(columns(ProjectionSql.INSERT_CONFLICT)).containsExactly("event_kind", "event_id",
+                "differing_fields", "counted_version", "resent_version", "counted_api_key_id", "resent_api_key_id",
+                "swapped", "topic", "partition_id", "partition_offset", "seen_at");
+        assertThat(placeholders(ProjectionSql.INSERT_CONFLICT)).isEqualTo(12);
+    }
 }

@@ -113,8 +113,12 @@ class ProjectionWriterIT {
 
         ProjectionBatch batch(int partition, List<? extends LedgerEvent> events) {
             long nextOffset = next.merge(partition, (long) Math.max(1, events.size()), Long::sum);
+            List<ProjectionBatch.Position> positions = new ArrayList<>();
+            for (int i = 0; i < events.size(); i++) {
+                positions.add(new ProjectionBatch.Position(partition, nextOffset - events.size() + i));
+            }
             return new ProjectionBatch(GROUP, TOPIC, List.copyOf(events), Map.of(partition, nextOffset),
-                    Map.copyOf(epochs));
+                    Map.copyOf(epochs), positions);
         }
 
         WriteResult write(int partition, LedgerEvent... events) {
@@ -636,57 +640,261 @@ class ProjectionWriterIT {
     // ---- concurrency -------------------------------------------------------------------------
 
     @Test
-    void writersOfTwoPartitionsCountAnIdTheyBothCarryOnce() throws Exception {
+    void writersOfTwoPartitionsKeepTheFirstAcceptedVersionOfAnIdTheyBothCarry() throws Exception {
         Consumer[] consumers = {new Consumer(writer(ds, ZoneOffset.UTC), 0), new Consumer(writer(ds, ZoneOffset.UTC), 1)};
         int batches = 15;
         int perBatch = 60;
         CyclicBarrier start = new CyclicBarrier(consumers.length);
         ExecutorService pool = Executors.newFixedThreadPool(consumers.length);
+        java.util.Set<String> requestIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.Set<String> adjustmentIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        // Per partition, the ids it carried: an id only one partition carried counts in that partition's version.
+        List<java.util.Set<String>> carried = List.of(java.util.concurrent.ConcurrentHashMap.newKeySet(),
+                java.util.concurrent.ConcurrentHashMap.newKeySet());
         try {
-            List<Future<int[]>> futures = new ArrayList<>();
+            List<Future<?>> futures = new ArrayList<>();
             for (int t = 0; t < consumers.length; t++) {
                 int partition = t;
                 Consumer consumer = consumers[t];
                 futures.add(pool.submit(() -> {
                     Random random = new Random(partition);
                     start.await(10, TimeUnit.SECONDS);
-                    int fresh = 0;
-                    int duplicates = 0;
                     for (int b = 0; b < batches; b++) {
                         List<LedgerEvent> batch = new ArrayList<>();
                         for (int i = 0; i < perBatch; i++) {
-                            // 400 ids shared by both partitions; each partition carries its own version
+                            // 400 ids shared by both partitions; each partition carries its own version, accepted
+                            // first on partition (id % 2): whichever partition commits first, that one counts
                             int id = random.nextInt(400);
-                            batch.add(Events.usage("req_" + id).key("key_" + id % 4)
+                            requestIds.add("req_" + id);
+                            carried.get(partition).add("req_" + id);
+                            batch.add(Events.usage("req_" + id).key("key_" + (id + partition) % 4)
                                     .at(Events.T0.plusSeconds(id * 60L))
+                                    .received(Events.T0.plusSeconds(id).plusMillis(partition == id % 2 ? 0 : 1))
                                     .account(id % 2 == 0 ? "acc_" + partition : null)
                                     .tokens(1 + partition, 10 * (1 + partition))
                                     .cost(partition == 0 ? "0.1" : "0.2", "0.3").build());
                             if (i % 20 == 0) {
-                                batch.add(Events.adjustment("adj_" + random.nextInt(50)).key("key_" + i % 4)
+                                int adj = random.nextInt(50);
+                                adjustmentIds.add("adj_" + adj);
+                                carried.get(partition).add("adj_" + adj);
+                                batch.add(Events.adjustment("adj_" + adj).key("key_" + i % 4)
+                                        .received(Events.T0.plusSeconds(adj).plusMillis(partition == adj % 2 ? 0 : 1))
                                         .amounts(partition == 0 ? "-1" : "-2", "-1").build());
                             }
                         }
-                        WriteResult r = consumer.write(partition, batch);
-                        fresh += r.newUsage();
-                        duplicates += r.duplicateUsage();
+                        consumer.write(partition, batch);
                     }
-                    return new int[] {fresh, duplicates};
+                    return null;
                 }));
             }
-            int fresh = 0;
-            for (Future<int[]> f : futures) {
-                fresh += f.get(60, TimeUnit.SECONDS)[0];
+            for (Future<?> f : futures) {
+                f.get(60, TimeUnit.SECONDS);
             }
 
-            long distinct = number("SELECT COUNT(*) FROM usage_records");
-            assertThat(fresh).isEqualTo(distinct);
-            assertThat(number("SELECT COUNT(*) FROM ledger_event_ids WHERE event_kind = 'U'")).isEqualTo(distinct);
-            assertThat(number("SELECT SUM(requests) FROM usage_stats WHERE granularity = 'month'")).isEqualTo(distinct);
+            assertThat(number("SELECT COUNT(*) FROM usage_records")).isEqualTo(requestIds.size());
+            assertThat(number("SELECT COUNT(*) FROM ledger_event_ids WHERE event_kind = 'U'"))
+                    .isEqualTo(requestIds.size());
+            assertThat(number("SELECT COUNT(*) FROM cost_adjustments")).isEqualTo(adjustmentIds.size());
+            assertThat(number("SELECT SUM(requests) FROM usage_stats WHERE granularity = 'month'"))
+                    .isEqualTo(requestIds.size());
+            for (List<String> row : rows("SELECT request_id, input_tokens, api_key_id FROM usage_records")) {
+                int id = Integer.parseInt(row.get(0).substring(4));
+                int firstAccepted = carried.get(id % 2).contains(row.get(0)) ? id % 2 : 1 - id % 2;
+                assertThat(row).as("the version accepted first").containsExactly(row.get(0),
+                        Integer.toString(1 + firstAccepted), "key_" + (id + firstAccepted) % 4);
+            }
+            for (List<String> row : rows("SELECT adjustment_id, real_cost_usd FROM cost_adjustments")) {
+                int adj = Integer.parseInt(row.get(0).substring(4));
+                int firstAccepted = carried.get(adj % 2).contains(row.get(0)) ? adj % 2 : 1 - adj % 2;
+                assertThat(new BigDecimal(row.get(1))).as(row.get(0))
+                        .isEqualByComparingTo(firstAccepted == 0 ? "-1" : "-2");
+            }
+            assertThat(number("SELECT COUNT(*) FROM ledger_conflicts WHERE swapped")).isPositive();
             assertThat(LedgerInvariants.mismatches(ds)).isEmpty();
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    // ---- first accepted wins ----------------------------------------------------------------
+
+    private static final Instant ACCEPTED = Instant.parse("2026-11-22T11:00:00.000Z");
+
+    private double swaps(String kind) {
+        return registry.get("ledger.version.swaps").tag("kind", kind).counter().count();
+    }
+
+    private double conflicts(String field) {
+        return registry.get("ledger.resend.conflicts").tag("field", field).counter().count();
+    }
+
+    /** Every measure of every stats table, summed per subject and model (zero sums left out: a zero row is none). */
+    private static List<List<String>> statsBySubject() {
+        List<List<String>> all = new ArrayList<>();
+        all.addAll(rows("SELECT 'usage', granularity, api_key_id, model, SUM(requests), SUM(input_tokens), "
+                + "SUM(output_tokens) FROM usage_stats GROUP BY granularity, api_key_id, model "
+                + "HAVING SUM(requests) <> 0 OR SUM(input_tokens) <> 0 ORDER BY 2, 3, 4"));
+        all.addAll(rows("SELECT 'cost', granularity, api_key_id, model, SUM(real_cost_usd), SUM(rated_cost_usd) "
+                + "FROM cost_stats GROUP BY granularity, api_key_id, model "
+                + "HAVING SUM(real_cost_usd) <> 0 OR SUM(rated_cost_usd) <> 0 ORDER BY 2, 3, 4"));
+        all.addAll(rows("SELECT 'account', granularity, account_id, model, SUM(requests), SUM(input_tokens), "
+                + "SUM(real_cost_usd) FROM account_usage_stats GROUP BY granularity, account_id, model "
+                + "HAVING SUM(requests) <> 0 OR SUM(real_cost_usd) <> 0 ORDER BY 2, 3, 4"));
+        return all;
+    }
+
+    @Test
+    void aVersionReadLaterButAcceptedEarlierReplacesTheCountedOne() {
+        UsageRecorded resend = Events.usage("req_1").key("key_b").account("acc_9").at("2026-11-20T08:00:00Z")
+                .tokens(999, 99).cost("9", "9").received(ACCEPTED.plusSeconds(2)).build();
+        UsageRecorded original = Events.usage("req_1").key("key_a").account("acc_1").tokens(100, 10)
+                .cost("0.001", "0.002").received(ACCEPTED).build();
+        new Consumer(0).write(0, Events.usage("req_2").key("key_a").received(ACCEPTED).build(), original);
+        Map<String, List<List<String>>> expected = Map.of("stats", statsBySubject(),
+                "ledger", rows("SELECT * FROM usage_records ORDER BY 2"),
+                "claims", rows("SELECT event_kind, event_id, occurred_at FROM ledger_event_ids ORDER BY 2"));
+        TestDatabase.truncateAll(ds);
+        new Consumer(0).write(0, Events.usage("req_2").key("key_a").received(ACCEPTED).build());
+        new Consumer(1).write(1, resend);
+        new Consumer(0).write(0, original);
+
+        assertThat(Map.of("stats", statsBySubject(), "ledger", rows("SELECT * FROM usage_records ORDER BY 2"),
+                "claims", rows("SELECT event_kind, event_id, occurred_at FROM ledger_event_ids ORDER BY 2")))
+                .as("as if the resend had never been read").isEqualTo(expected);
+        assertThat(rows("SELECT api_key_id, account_id, input_tokens, occurred_at FROM usage_records "
+                + "WHERE request_id = 'req_1'")).containsExactly(List.of("key_a", "acc_1", "100",
+                "2026-11-22 10:15:30.123"));
+        assertThat(rows("SELECT event_kind, event_id, counted_api_key_id, resent_api_key_id, swapped, "
+                + "differing_fields, topic, partition_id, partition_offset FROM ledger_conflicts"))
+                .containsExactly(List.of("U", "req_1", "key_b", "key_a", "1",
+                        "occurredAt,apiKeyId,accountId,usage.inputTokens,usage.outputTokens", TOPIC, "0", "1"));
+        assertThat(swaps("usage")).isEqualTo(1);
+        assertThat(conflicts("apiKeyId")).isEqualTo(1);
+        assertThat(conflicts("usage.inputTokens")).isEqualTo(1);
+        LedgerInvariants.assertHold(ds);
+    }
+
+    @Test
+    void theVersionsOfAConflictAreStoredInFull() {
+        new Consumer(1).write(1, Events.usage("req_1").key("key_b").received(ACCEPTED.plusSeconds(1)).build());
+        new Consumer(0).write(0, Events.usage("req_1").withAllOptionals().received(ACCEPTED).build());
+
+        List<String> row = rows("SELECT counted_version, resent_version FROM ledger_conflicts").get(0);
+        var codec = new dev.usageledger.projections.event.EventCodec();
+        var counted = (UsageRecorded) codec.decode(row.get(0).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        var resent = (UsageRecorded) codec.decode(row.get(1).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(counted.apiKeyId()).isEqualTo("key_b");
+        assertThat(resent).isEqualTo(Events.usage("req_1").withAllOptionals().received(ACCEPTED).build());
+    }
+
+    @Test
+    void anEarlierVersionPastTheSwapHorizonIsRecordedAndNeverSwapped() {
+        Consumer consumer = new Consumer(0);
+        consumer.write(0, Events.usage("req_1").key("key_b").tokens(5, 5).received(ACCEPTED).build());
+        Map<String, List<List<String>>> before = snapshot();
+
+        consumer.write(0, Events.usage("req_1").key("key_a").tokens(5, 5)
+                .received(ACCEPTED.minus(ProjectionWriter.DEFAULT_SWAP_HORIZON).minusMillis(1)).build());
+
+        Map<String, List<List<String>>> after = snapshot();
+        after.remove("ledger_conflicts");
+        before.remove("ledger_conflicts");
+        assertThat(after).isEqualTo(before);
+        assertThat(rows("SELECT counted_api_key_id, resent_api_key_id, swapped, differing_fields FROM ledger_conflicts"))
+                .containsExactly(List.of("key_b", "key_a", "0", "apiKeyId"));
+        assertThat(registry.get("ledger.resend.conflicts.past.horizon").counter().count()).isEqualTo(1);
+        assertThat(registry.find("ledger.version.swaps").counters()).isEmpty();
+    }
+
+    @Test
+    void aLaterDifferingResendIsRecordedAndAnIdenticalOneIsNot() {
+        Consumer consumer = new Consumer(0);
+        UsageRecorded original = Events.usage("req_1").withAllOptionals().received(ACCEPTED).build();
+        consumer.write(0, original);
+        Map<String, List<List<String>>> before = snapshot();
+
+        consumer.write(0, Events.usage("req_1").withAllOptionals().received(ACCEPTED.plusSeconds(9))
+                .relay("another-relay", ACCEPTED.plusSeconds(9)).build());
+        consumer.write(0, Events.usage("req_1").withAllOptionals().received(ACCEPTED.minusSeconds(9)).build());
+
+        assertThat(snapshot()).as("identical resends, earlier or later, change nothing").isEqualTo(before);
+        assertThat(registry.find("ledger.resend.conflicts").counters()).isEmpty();
+
+        consumer.write(0, Events.usage("req_1").withAllOptionals().tokens(1, 1).received(ACCEPTED.plusSeconds(9))
+                .build());
+        assertThat(rows("SELECT swapped, differing_fields FROM ledger_conflicts"))
+                .containsExactly(List.of("0", "usage.inputTokens,usage.outputTokens,usage.cacheCreateTokens,"
+                        + "usage.ephemeral5mTokens,usage.ephemeral1hTokens,usage.cacheReadTokens"));
+        assertThat(rows("SELECT input_tokens FROM usage_records")).containsExactly(List.of("1200"));
+    }
+
+    @Test
+    void anEarlierAdjustmentReplacesTheCountedOne() {
+        new Consumer(1).write(1, Events.adjustment("adj_1").key("key_b").account("acc_9").amounts("-7", "-8")
+                .received(ACCEPTED.plusSeconds(1)).build());
+
+        new Consumer(0).write(0, Events.adjustment("adj_1").key("key_a").account("acc_1").amounts("-1.25", "-1.5")
+                .received(ACCEPTED).build());
+
+        assertThat(rows("SELECT api_key_id, account_id, real_cost_usd, rated_cost_usd FROM cost_adjustments"))
+                .containsExactly(List.of("key_a", "acc_1", "-1.2500000000", "-1.5000000000"));
+        assertThat(statsBySubject()).containsExactlyInAnyOrder(
+                List.of("cost", "day", "key_a", "*", "-1.2500000000", "-1.5000000000"),
+                List.of("cost", "hour", "key_a", "*", "-1.2500000000", "-1.5000000000"),
+                List.of("cost", "month", "key_a", "*", "-1.2500000000", "-1.5000000000"),
+                List.of("account", "day", "acc_1", "*", "0", "0", "-1.2500000000"),
+                List.of("account", "hour", "acc_1", "*", "0", "0", "-1.2500000000"),
+                List.of("account", "month", "acc_1", "*", "0", "0", "-1.2500000000"));
+        assertThat(rows("SELECT event_kind, swapped, differing_fields FROM ledger_conflicts"))
+                .containsExactly(List.of("A", "1", "apiKeyId,accountId,realUsd,ratedUsd"));
+        assertThat(swaps("adjustment")).isEqualTo(1);
+        LedgerInvariants.assertHold(ds);
+    }
+
+    @Test
+    void anEarlierVersionInALaterPollOfTheSameTransactionReplacesTheOneOfAnEarlierPoll() {
+        Consumer consumer = new Consumer(0);
+        try (ProjectionTransaction t = writer.open()) {
+            t.add(consumer.batch(0, List.of(Events.usage("req_1").key("key_b").tokens(9, 9)
+                    .received(ACCEPTED.plusMillis(5)).build())));
+            t.add(consumer.batch(0, List.of(Events.usage("req_1").key("key_a").tokens(1, 1).received(ACCEPTED)
+                    .build())));
+            t.commit();
+        }
+
+        assertThat(rows("SELECT api_key_id, input_tokens FROM usage_records")).containsExactly(List.of("key_a", "1"));
+        assertThat(statsBySubject()).filteredOn(r -> r.get(0).equals("usage")).extracting(r -> r.get(2))
+                .containsOnly("key_a");
+        assertThat(number("SELECT COUNT(*) FROM ledger_conflicts WHERE swapped")).isEqualTo(1);
+        LedgerInvariants.assertHold(ds);
+    }
+
+    @Test
+    void ofTwoVersionsInOnePollTheFirstAcceptedCountsAndTheOtherIsRecorded() {
+        WriteResult result = new Consumer(0).write(0,
+                Events.usage("req_1").key("key_b").tokens(9, 9).received(ACCEPTED.plusMillis(5)).build(),
+                Events.usage("req_1").key("key_a").tokens(1, 1).received(ACCEPTED).build(),
+                Events.usage("req_1").key("key_a").tokens(1, 1).received(ACCEPTED.plusMillis(9)).build());
+
+        assertThat(result.newUsage()).isEqualTo(1);
+        assertThat(rows("SELECT api_key_id, input_tokens FROM usage_records")).containsExactly(List.of("key_a", "1"));
+        assertThat(rows("SELECT counted_api_key_id, resent_api_key_id, swapped, partition_offset "
+                + "FROM ledger_conflicts")).containsExactly(List.of("key_b", "key_a", "1", "1"));
+        LedgerInvariants.assertHold(ds);
+    }
+
+    @Test
+    void aRolledBackSwapCountsNothing() {
+        new Consumer(1).write(1, Events.usage("req_1").key("key_b").received(ACCEPTED.plusSeconds(1)).build());
+        Map<String, List<List<String>>> before = snapshot();
+        Consumer consumer = new Consumer(0);
+        try (ProjectionTransaction t = writer.open()) {
+            t.add(consumer.batch(0, List.of(Events.usage("req_1").key("key_a").received(ACCEPTED).build())));
+        }
+
+        assertThat(snapshot()).isEqualTo(before);
+        assertThat(registry.find("ledger.version.swaps").counters()).isEmpty();
+        assertThat(registry.find("ledger.resend.conflicts").counters()).isEmpty();
     }
 
     // ---- time ---------------------------------------------------------------------------------

@@ -23,7 +23,8 @@ final class TestDatabase {
 
     /** Every table of the migration, children first. */
     static final List<String> TABLES = List.of("usage_records", "cost_adjustments",
-            "ledger_event_ids", "usage_stats", "cost_stats", "account_usage_stats", "consumer_offsets");
+            "ledger_event_ids", "ledger_conflicts", "usage_stats", "cost_stats", "account_usage_stats",
+            "consumer_offsets");
 
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static EmbeddedMariaDb server;
