@@ -4,8 +4,8 @@
 -- counts is the one relay-api accepted first (received_at, ties broken by a fingerprint of the
 -- caller-sent fields), whatever order the consumer reads the partitions in. The consumer compares a
 -- resend with the counted ledger row (usage_records / cost_adjustments, located by the id claim in
--- ledger_event_ids, which holds its occurred_at); the claims themselves are unchanged, so a new id
--- costs nothing more than before. An earlier version within ledger.projection.swap-horizon replaces
+-- ledger_event_ids, which holds its occurred_at); a newly claimed id is never compared, so it costs
+-- its claim and its ledger row only. An earlier version within ledger.projection.swap-horizon replaces
 -- the counted one (the ledger row, the claim's occurred_at and the stats, in one transaction);
 -- otherwise the counted one stays. Either way each differing resend leaves exactly one row here,
 -- written in the transaction that read it; an identical resend leaves none.

@@ -14,7 +14,7 @@ import javax.sql.DataSource;
 
 /**
  * The resend conflicts of the MySQL projection ({@code ledger_conflicts}) whose two versions name different API keys,
- * in the order they were recorded: the counters dedupe per key, so such a resend counted under both keys there, and
+ * in {@code conflict_id} order (commit order while one transaction at a time writes conflicts): the counters dedupe per key, so such a resend counted under both keys there, and
  * the losing version must be excluded from its key ({@link UsageCounters#exclude}).
  */
 public final class ConflictFeed {

@@ -10,7 +10,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,7 +31,7 @@ import java.util.TreeMap;
  *       which ids carry the token: only those are new. The database decides, inside the transaction, even against
  *       a concurrent consumer of another partition carrying the same id, or an earlier poll of this transaction.
  *       Where the sink counts the ids it claimed and that is all of them, the read-back is skipped, and nothing
- *       of steps 3 happens: a new id costs its claim and its ledger row only;
+ *       of step 3 happens: a new id costs its claim and its ledger row only;
  *   <li>for the ids claimed before, read their counted ledger rows with a locking read in id order, and decide on
  *       each ({@link FirstAccepted}): same caller-sent fields, a duplicate; else a {@code ledger_conflicts} row, and
  *       when the poll's version was accepted earlier (within the swap horizon) it replaces the counted one: the old
@@ -145,7 +144,7 @@ public final class ProjectionTransaction implements AutoCloseable {
         }
         sink.usageRecords(connection, usage.added());
         sink.adjustments(connection, adjustments.added());
-        insertConflicts(poll.conflicts(), usage.conflicts(), adjustments.conflicts());
+        insertConflicts(poll.conflicts(), List.of(usage.conflicts(), adjustments.conflicts()));
         buffer.add(poll, usage, adjustments);
     }
 
@@ -255,16 +254,24 @@ public final class ProjectionTransaction implements AutoCloseable {
         }
     }
 
-    /** One {@code ledger_conflicts} row per conflict; the claims of swapped-in versions follow them. */
-    @SafeVarargs
-    private void insertConflicts(List<ResendConflict>... lists) throws SQLException {
-        if (Arrays.stream(lists).allMatch(List::isEmpty)) {
+    /**
+     * One {@code ledger_conflicts} row per conflict. The claim follows a version that replaced the counted one
+     * ({@code againstCounted}); a swap within the poll ({@code withinPoll}) moves no claim: the poll's kept version
+     * is claimed as it is, or lost to the counted one, whose claim must keep pointing at its ledger row.
+     */
+    private void insertConflicts(List<ResendConflict> withinPoll, List<List<ResendConflict>> againstCounted)
+            throws SQLException {
+        if (withinPoll.isEmpty() && againstCounted.stream().allMatch(List::isEmpty)) {
             return;
         }
         LocalDateTime now = LedgerRows.utc(writer.now());
         try (PreparedStatement conflict = connection.prepareStatement(ProjectionSql.INSERT_CONFLICT);
                 PreparedStatement claim = connection.prepareStatement(ProjectionSql.UPDATE_CLAIM)) {
-            for (List<ResendConflict> list : lists) {
+            for (ResendConflict c : withinPoll) {
+                writer.conflictRows().bind(conflict, c, now);
+                conflict.addBatch();
+            }
+            for (List<ResendConflict> list : againstCounted) {
                 for (ResendConflict c : list) {
                     writer.conflictRows().bind(conflict, c, now);
                     conflict.addBatch();

@@ -8,7 +8,8 @@ import dev.usageledger.projections.version.FirstAccepted;
  * {@code ledger_conflicts}.
  *
  * @param kind     {@link ProjectionSql#USAGE_KIND} or {@link ProjectionSql#ADJUSTMENT_KIND}
- * @param counted  the version that counted when {@code resent} was read
+ * @param counted  the version that counted when {@code resent} was read; for two versions within one poll, the one
+ *                 read first (which may never have counted)
  * @param resent   the version read
  * @param decision what became of it: {@link FirstAccepted.Decision#swaps()} when {@code resent} counts from now on
  * @param topic    the topic {@code resent} was read from

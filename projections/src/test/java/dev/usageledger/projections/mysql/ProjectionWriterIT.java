@@ -884,6 +884,28 @@ class ProjectionWriterIT {
     }
 
     @Test
+    void aSwapWithinAPollThatLosesToTheCountedVersionLeavesItsClaimOnTheCountedRow() {
+        // counted: accepted first; then one poll holding a later version and one accepted between the two
+        new Consumer(1).write(1, Events.usage("req_1").key("key_s").at("2026-11-22T10:00:00Z")
+                .received(ACCEPTED.plusSeconds(1)).build());
+        new Consumer(0).write(0,
+                Events.usage("req_1").key("key_a").at("2026-11-22T11:00:00Z").received(ACCEPTED.plusSeconds(3)).build(),
+                Events.usage("req_1").key("key_b").at("2026-11-22T12:00:00Z").received(ACCEPTED.plusSeconds(2)).build());
+        assertThat(rows("SELECT api_key_id FROM usage_records")).containsExactly(List.of("key_s"));
+        assertThat(rows("SELECT c.occurred_at = u.occurred_at FROM ledger_event_ids c JOIN usage_records u"
+                + " ON u.request_id = c.event_id")).containsExactly(List.of("1"));
+
+        // a version accepted before the counted one still finds it, and replaces it
+        new Consumer(2).write(2, Events.usage("req_1").key("key_e").at("2026-11-22T09:00:00Z")
+                .received(ACCEPTED).build());
+
+        assertThat(rows("SELECT api_key_id FROM usage_records")).containsExactly(List.of("key_e"));
+        assertThat(rows("SELECT resent_api_key_id, swapped FROM ledger_conflicts WHERE counted_api_key_id = 'key_s'"
+                + " ORDER BY conflict_id")).contains(List.of("key_e", "1"));
+        LedgerInvariants.assertHold(ds);
+    }
+
+    @Test
     void aRolledBackSwapCountsNothing() {
         new Consumer(1).write(1, Events.usage("req_1").key("key_b").received(ACCEPTED.plusSeconds(1)).build());
         Map<String, List<List<String>>> before = snapshot();
