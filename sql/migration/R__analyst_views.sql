@@ -5,6 +5,7 @@
 -- (ledger.reporting.zone); day_start is the UTC instant at which that day starts, as bucket_start
 -- in the stats tables (CONTRACT §3). Costs include cost adjustments wherever they come from
 -- cost_stats or account_usage_stats; adjustments that name no model sit under model '*'.
+-- A stats row whose every measure is zero (a swapped-out version leaves one) is left out, as no row (CONTRACT §3).
 -- SQL SECURITY INVOKER: a reader needs SELECT on the tables underneath (the read-only user of
 -- deploy/mysql/init has it on the whole schema), and no view depends on the account that created it.
 -- Filter on day_start first: the stats tables' keys lead with (granularity, bucket_start), so a day
@@ -28,7 +29,8 @@ FROM (SELECT bucket_start, api_key_id, model, requests, input_tokens, output_tok
       UNION ALL
       SELECT bucket_start, api_key_id, model, 0, 0, 0, 0, 0, real_cost_usd, rated_cost_usd
       FROM cost_stats WHERE granularity = 'day') AS day_rows
-GROUP BY bucket_start, api_key_id, model;
+GROUP BY bucket_start, api_key_id, model
+HAVING SUM(requests) <> 0 OR SUM(real_cost_usd) <> 0 OR SUM(rated_cost_usd) <> 0;
 
 -- Model mix per reporting-zone day: each model's requests, tokens (all four classes) and rated cost,
 -- and its share of the day's requests and rated cost (0 to 1; NULL when the day's total is 0).
@@ -53,7 +55,8 @@ SELECT bucket_start AS day_start, api_key_id,
            AS cache_hit_ratio
 FROM usage_stats
 WHERE granularity = 'day'
-GROUP BY bucket_start, api_key_id;
+GROUP BY bucket_start, api_key_id
+HAVING SUM(requests) <> 0;
 
 -- Usage and cost per reporting-zone day, upstream account and model (requests and adjustments that
 -- name an account; the others are in daily_cost_by_key_model only).
@@ -62,7 +65,7 @@ SELECT bucket_start AS day_start, account_id, model, requests, input_tokens, out
        cache_create_tokens, cache_read_tokens, ephemeral_5m_tokens, ephemeral_1h_tokens,
        real_cost_usd, rated_cost_usd
 FROM account_usage_stats
-WHERE granularity = 'day';
+WHERE granularity = 'day' AND (requests <> 0 OR real_cost_usd <> 0 OR rated_cost_usd <> 0);
 
 -- Requests the catalog could not price (pricing source 'unpriced': their cost is 0), per UTC day
 -- and model, from the ledger: which models to add to the catalog, and how much traffic they carry.

@@ -15,5 +15,6 @@ FROM (SELECT api_key_id, CAST(0 AS DECIMAL(20,10)) AS rated_cost_usd,
       SELECT api_key_id, rated_cost_usd, real_cost_usd, 0
       FROM cost_stats WHERE granularity = 'month' AND bucket_start = @month_start) AS month_rows
 GROUP BY api_key_id
+HAVING SUM(requests) <> 0 OR SUM(real_cost_usd) <> 0 OR SUM(rated_cost_usd) <> 0
 ORDER BY rated_cost_usd DESC, api_key_id
 LIMIT 20;

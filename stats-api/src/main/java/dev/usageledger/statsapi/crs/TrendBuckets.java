@@ -48,7 +48,9 @@ record TrendBuckets(String granularity, List<Bucket> buckets) {
             throw CrsError.invalid("endDate", "must be at most " + maxHourRange.toHours()
                     + " hours after startDate with granularity=hour");
         }
-        if (Duration.between(start, end).toHours() >= maxBuckets) {
+        // the span first (no list of a huge range), then the buckets themselves: both end hours count
+        if (Duration.between(start, end).toHours() >= maxBuckets
+                || calendar.hours(start, end).size() > maxBuckets) {
             throw CrsError.invalid("endDate", "gives more than " + maxBuckets + " hours after startDate");
         }
         for (Instant hour : calendar.hours(start, end)) {

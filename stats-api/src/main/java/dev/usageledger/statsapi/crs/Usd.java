@@ -9,7 +9,8 @@ import tools.jackson.databind.annotation.JsonSerialize;
 
 /**
  * US dollars as CRS sends them: a JSON number (CRS sends JavaScript numbers), here written from the exact stored
- * decimal in plain notation, never through a double; and CRS's {@code formatted*} strings.
+ * decimal in plain notation; and CRS's {@code formatted*} strings and {@code toFixed(6)} roundings, which go through a
+ * double as JavaScript's do ({@link #toFixed}).
  */
 @JsonSerialize(using = Usd.PlainNumber.class)
 public record Usd(BigDecimal value) {

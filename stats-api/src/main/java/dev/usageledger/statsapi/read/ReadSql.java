@@ -245,7 +245,7 @@ public final class ReadSql {
             + "u.cache_create_tokens, u.cache_read_tokens, u.ephemeral_5m_tokens, u.ephemeral_1h_tokens, "
             + "c.real_cost_usd, c.rated_cost_usd FROM usage_stats u LEFT JOIN cost_stats c ON c.granularity = "
             + "u.granularity AND c.bucket_start = u.bucket_start AND c.api_key_id = u.api_key_id AND c.model = u.model "
-            + "WHERE u.granularity = 'day' AND u.bucket_start = ? ORDER BY u.api_key_id, u.model";
+            + "WHERE u.granularity = 'day' AND u.bucket_start = ? AND u.requests <> 0 ORDER BY u.api_key_id, u.model";
 
     /** The cost adjustments of {@code [from, to)} in time order. Parameters: from, to. */
     static final String FOCUS_ADJUSTMENTS = "SELECT adjustment_id, occurred_at, api_key_id, account_id, model, "

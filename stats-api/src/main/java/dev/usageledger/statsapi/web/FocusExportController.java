@@ -57,19 +57,18 @@ public class FocusExportController {
             }
             days.add(new Span(start(day), start(day.plusDays(1))));
         }
-        try (Csv out = Csv.open(response, freshness.projectedAt(), FocusColumns.HEADER)) {
-            reader.export(days, new FocusReader.Sink() {
-                @Override
-                public void usage(FocusReader.UsageRow row) throws IOException {
-                    out.row(columns.usage(row));
-                }
+        Csv.stream(response, freshness.projectedAt(), FocusColumns.HEADER, out -> reader.export(days,
+                new FocusReader.Sink() {
+                    @Override
+                    public void usage(FocusReader.UsageRow row) throws IOException {
+                        out.row(columns.usage(row));
+                    }
 
-                @Override
-                public void adjustment(FocusReader.AdjustmentRow row) throws IOException {
-                    out.row(columns.adjustment(row));
-                }
-            });
-        }
+                    @Override
+                    public void adjustment(FocusReader.AdjustmentRow row) throws IOException {
+                        out.row(columns.adjustment(row));
+                    }
+                }));
     }
 
     /** The reporting-zone day that starts at {@code instant}, or a violation: the export's rows are whole days. */
