@@ -41,6 +41,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,9 +51,9 @@ import tools.jackson.databind.node.ArrayNode;
  * The whole pipeline as processes — relay-api, Kafka, usage-consumer (its own JVM), MariaDB — under resends posted
  * after their originals were accepted (a tenth of the requests, a third of those under another key, so on another
  * partition; adjustments too), while the consumer is behind: a quarter of the traffic is posted while it is down, it
- * starts behind and is SIGKILLed while a projection transaction is open and a backlog waits, three times; then a
- * second consumer joins the group. Afterwards every
- * stored request and adjustment is the version relay-api accepted first (CONTRACT §1), every cell of every stats table
+ * starts behind and is SIGKILLed while a projection transaction is open (held there by a table lock of the test: at
+ * the id claims, at the stats upsert of commit) and a backlog waits, three times; then a second consumer joins the
+ * group. Afterwards every stored request and adjustment is the version relay-api accepted first (CONTRACT §1), every cell of every stats table
  * equals the sums the test computes from those versions, {@code ledger_conflicts} lists exactly the ids whose versions
  * differ, and some versions were swapped.
  *
@@ -64,6 +65,8 @@ class ExactlyOnceIT {
     private static final int ADJUSTMENTS = 100;
     private static final int BATCH = 250;
     private static final int MAX_POLL_RECORDS = 100;
+    /** Per kill, the table whose lock holds the projection transaction open: where in the transaction it dies. */
+    private static final List<String> KILL_POINTS = List.of("ledger_event_ids", "usage_stats", "account_usage_stats");
     private static EmbeddedStack stack;
     private static LedgerApps apps;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -76,6 +79,8 @@ class ExactlyOnceIT {
         apps = new LedgerApps(stack, logs, 0, 0)
                 .consumerArgs("--ledger.consumer.max-poll-records=" + MAX_POLL_RECORDS);
         apps.startRelayApi();
+        // Migrated before the consumer first starts, so the test can lock the id claims table from the first phase on.
+        Flyway.configure().dataSource(stack.jdbcUrl(), "root", "").locations("classpath:db/migration").load().migrate();
     }
 
     @AfterAll
@@ -129,25 +134,43 @@ class ExactlyOnceIT {
         Traffic traffic = traffic();
         try (Connection db = DriverManager.getConnection(stack.jdbcUrl(), "root", "");
                 KafkaConsumer<byte[], byte[]> kafka = endOffsetReader()) {
-            // Four phases: each posts a quarter of the traffic while the consumer is down (not started yet, or killed),
-            // so it is behind when it starts; it is killed while a projection transaction is open and behind.
+            // Four phases, each posting a quarter of the traffic. The first is posted before the consumer ever
+            // started; the middle two while it runs, after the test locked a table: its next projection transaction
+            // waits for the lock, open, and nothing of the phase commits, however fast the machine. The first three
+            // end with a SIGKILL there (at the id claims, with only the offsets advanced; at the stats upsert of
+            // commit, with every poll of the transaction written; after the first stats table) and a restart that
+            // starts behind and catches up; the last is posted while the consumer is down.
             int batches = (traffic.originals().size() + BATCH - 1) / BATCH;
             double swapsSeen = 0;
             List<Long> lags = new ArrayList<>();
-            for (int phase = 0; phase < 4; phase++) {
-                send(relay, traffic, batches * phase / 4, phase == 3 ? batches + 1 : batches * (phase + 1) / 4);
-                apps.startConsumer();
-                if (phase == 3) {
-                    break;
+            for (int phase = 0; phase < 3; phase++) {
+                String table = KILL_POINTS.get(phase);
+                if (phase == 0) {
+                    send(relay, traffic, 0, batches / 4);
                 }
-                long lag = awaitOpenProjectionTransaction(db, kafka);
-                lags.add(lag);
-                swapsSeen += swapsCounted(apps.consumerUrl());
-                apps.killConsumer();
-                assertThat(apps.consumer().isAlive()).isFalse();
-                assertThat(lag).as("kill %d landed while the consumer was behind", phase + 1)
-                        .isGreaterThan(MAX_POLL_RECORDS);
+                try (Connection lock = DriverManager.getConnection(stack.jdbcUrl(), "root", "");
+                        Statement s = lock.createStatement()) {
+                    s.execute("LOCK TABLES " + table + " WRITE");
+                    if (phase == 0) {
+                        apps.startConsumer(); // starting and claiming partitions touch none of the locked tables
+                    } else {
+                        send(relay, traffic, batches * phase / 4, batches * (phase + 1) / 4);
+                    }
+                    long lag = awaitProjectionBlockedOnLock(db, kafka, table);
+                    lags.add(lag);
+                    swapsSeen += swapsCounted(apps.consumerUrl());
+                    apps.killConsumer();
+                    assertThat(apps.consumer().isAlive()).isFalse();
+                    assertThat(lag).as("kill %d (waiting for %s) landed while the consumer was behind", phase + 1,
+                            table).isGreaterThan(MAX_POLL_RECORDS);
+                }
+                if (phase < 2) {
+                    apps.startConsumer();
+                    awaitFullyConsumed(db); // the next kill finds what came before committed
+                }
             }
+            send(relay, traffic, batches * 3 / 4, batches + 1);
+            apps.startConsumer();
             // A second instance joins the group: partitions move between live consumers, and a consumer that lost a
             // partition must not commit its batch (epoch fencing).
             JavaProcess second = apps.startAnotherConsumer();
@@ -257,26 +280,38 @@ class ExactlyOnceIT {
     }
 
     /**
-     * Waits until a transaction that wrote rows is open in MySQL — only the consumer's projection writes during the
-     * test — while the consumer still has a backlog; returns its lag then (records on the topic its projection has
-     * not committed).
+     * Waits until the consumer's session waits for the test's table lock — inside a projection transaction, which
+     * advanced its stored offsets first — and returns the consumer's lag then (records on the topic its projection has
+     * not committed; nothing commits while it waits).
      */
-    private static long awaitOpenProjectionTransaction(Connection db, KafkaConsumer<byte[], byte[]> kafka)
+    private static long awaitProjectionBlockedOnLock(Connection db, KafkaConsumer<byte[], byte[]> kafka, String table)
             throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (true) {
-            if (count(db, "SELECT COUNT(*) FROM information_schema.innodb_trx WHERE trx_rows_modified > 0") > 0) {
-                long lag = lag(db, kafka);
-                if (lag > MAX_POLL_RECORDS) {
-                    return lag;
-                }
-            }
+        String blocked = "SELECT COUNT(*) FROM information_schema.processlist WHERE id <> CONNECTION_ID()"
+                + " AND command = 'Query' AND state LIKE 'Waiting for table%lock'";
+        while (count(db, blocked) == 0) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("no projection transaction seen open while behind (lag " + lag(db, kafka)
-                        + ")");
+                throw new AssertionError("the consumer never waited for the lock on " + table + " (lag "
+                        + lag(db, kafka) + "); sessions: " + rows(db, "SELECT id, command, state, LEFT(info, 80)"
+                        + " FROM information_schema.processlist"));
             }
-            Thread.sleep(1);
+            Thread.sleep(5);
         }
+        return lag(db, kafka);
+    }
+
+    private static List<String> rows(Connection db, String sql) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    row.append(i == 1 ? "" : " | ").append(rs.getString(i));
+                }
+                rows.add(row.toString());
+            }
+        }
+        return rows;
     }
 
     private static KafkaConsumer<byte[], byte[]> endOffsetReader() {
