@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
 
 /**
  * The {@code reads} scenario: stats-api (its packaged jar, the heap it ships with) over a bulk-loaded data set
- * ({@link ReadsLedger}), each read of issue #12's list timed over HTTP as an analyst would call it — one key's daily
+ * ({@link ReadsLedger}), each read timed over HTTP as an analyst would call it — one key's daily
  * series over the whole range, all traffic's hourly series by model over 7 days, the top 20 keys of a calendar month
  * and of an arbitrary 30 days, ledger pages deep in the range, and the ledger's CSV of about a million rows — and
  * reported as p50/p99 against the issue's targets. Each answer is checked against SQL over the ledger. On the
