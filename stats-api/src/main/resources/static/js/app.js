@@ -66,6 +66,7 @@ function signIn(message) {
   rendering++;
   signOut.hidden = true;
   freshness.textContent = '';
+  document.querySelectorAll('[data-nav]').forEach(a => a.classList.remove('current'));
   view.innerHTML = `<section class="signin panel"><h1>Sign in</h1>
     ${message ? `<p class="error" data-refused>${esc(message)}</p>` : ''}
     <form><label>Analyst token<br><input name="token" type="password" autocomplete="off" required minlength="16"

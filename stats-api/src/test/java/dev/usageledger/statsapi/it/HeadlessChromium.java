@@ -1,7 +1,5 @@
 package dev.usageledger.statsapi.it;
 
-import static org.assertj.core.api.Assertions.fail;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,7 +9,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -24,8 +24,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Debian's headless Chromium driven through {@code /usr/bin/chromedriver}: the driver is given, so Selenium Manager
- * never looks for (or downloads) one. Where either is missing the test is skipped, saying how to install them — and
- * fails instead under {@code CI=true}, so CI never passes without the browser test.
+ * never looks for (or downloads) one. Where either is missing a test class marked with {@link Required} is skipped,
+ * saying how to install them — and fails instead under {@code CI=true}, so CI never passes without the browser test.
  */
 final class HeadlessChromium implements AutoCloseable {
 
@@ -43,17 +43,26 @@ final class HeadlessChromium implements AutoCloseable {
         this.profile = profile;
     }
 
-    /** Skips the calling test class (fails it under CI=true) unless chromium and chromedriver are installed. */
-    static void requireInstalled() {
-        if (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)) {
-            return;
+    /**
+     * Runs the annotated test class only where chromium and chromedriver are installed: elsewhere it is skipped with a
+     * message saying how to install them (printed too, so the build log shows it), and under {@code CI=true} it fails.
+     * Evaluated before the class starts anything (no Spring context, no browser).
+     */
+    static final class Required implements ExecutionCondition {
+
+        @Override
+        public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+            if (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)) {
+                return ConditionEvaluationResult.enabled("chromium and chromedriver are installed");
+            }
+            String message = "the browser test needs Debian's chromium and chromium-driver (" + CHROMIUM + ", "
+                    + CHROMEDRIVER + "): apt-get install chromium chromium-driver";
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError("CI=true: " + message);
+            }
+            System.out.println("SKIPPED " + context.getDisplayName() + ": " + message);
+            return ConditionEvaluationResult.disabled(message);
         }
-        String message = "the browser test needs Debian's chromium and chromium-driver (" + CHROMIUM + ", "
-                + CHROMEDRIVER + "): apt-get install chromium chromium-driver";
-        if ("true".equals(System.getenv("CI"))) {
-            fail("CI=true: " + message);
-        }
-        Assumptions.abort(message);
     }
 
     /** A new browser with a fresh profile, its downloads going to a new directory under target/. */

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -38,6 +39,7 @@ import tools.jackson.databind.JsonNode;
  * items, stored limits and ledger pages, downloads the ledger as CSV, and refuses a wrong token. Screenshots go to
  * target/ui-screenshots/; the page's weight and time to charts are printed, not asserted.
  */
+@ExtendWith(HeadlessChromium.Required.class)
 @SpringBootTest(classes = StatsApiApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class UsagePageIT {
 
@@ -54,7 +56,6 @@ class UsagePageIT {
 
     @BeforeAll
     static void startBrowser() {
-        HeadlessChromium.requireInstalled();
         browser = HeadlessChromium.start();
     }
 
