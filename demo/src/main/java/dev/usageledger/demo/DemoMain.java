@@ -166,6 +166,9 @@ public final class DemoMain implements Callable<Integer> {
         }
         say("");
         say("Look around:");
+        // the page reads the token from the fragment, which the browser never sends to a server (docs/usage-page.md)
+        say("  usage page        " + apps.statsUrl() + "/#token=" + LedgerApps.ANALYST_TOKEN
+                + "   (open it: the token signs this browser tab in)");
         say("  ingest            POST " + apps.relayUrl() + "/v1/usage-events   (Authorization: Bearer " + LedgerApps.RELAY_TOKEN + ")");
         say("  adjustments       POST " + apps.relayUrl() + "/v1/cost-adjustments (Authorization: Bearer " + LedgerApps.ADMIN_TOKEN + ")");
         String range = "from=" + LocalDate.now(ZoneOffset.UTC).minusDays(days) + "&to="

@@ -6,6 +6,7 @@ import dev.usageledger.stack.JavaProcess;
 import dev.usageledger.stack.RepoLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -39,5 +40,10 @@ class DemoCommandIT {
                 .contains("/actuator/prometheus")
                 .contains("jdbc:mysql://127.0.0.1:")
                 .contains("memory (RSS)");
+        List<String> lines = output.lines().toList();
+        String pageLine = lines.get(lines.indexOf(lines.stream().filter(l -> l.endsWith("Look around:")).findFirst()
+                .orElseThrow()) + 1);
+        assertThat(pageLine).as("the first line under Look around").matches(
+                ".*usage page +http://127\\.0\\.0\\.1:\\d+/#token=" + LedgerApps.ANALYST_TOKEN + " .*");
     }
 }

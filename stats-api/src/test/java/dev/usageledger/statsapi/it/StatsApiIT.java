@@ -2,6 +2,8 @@ package dev.usageledger.statsapi.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.usageledger.limits.KeyLimits;
+import dev.usageledger.limits.KeyLimitsStore;
 import dev.usageledger.projections.event.UsageRecorded;
 import dev.usageledger.statsapi.StatsApiApplication;
 import dev.usageledger.statsapi.it.KnownLedger.Subject;
@@ -307,6 +309,37 @@ class StatsApiIT {
         assertBadRequest("/v1/ledger?from=2026-03-28&to=2026-03-30&limit=3&cursor=" + cursor, "cursor");
         assertBadRequest("/v1/ledger?from=2026-03-28&to=2026-03-29&cursor=" + enc("not a cursor!"), "cursor");
         assertThat(ok("/v1/ledger?from=2026-03-28&to=2026-03-29&limit=3&cursor=" + cursor).get("records")).hasSize(3);
+    }
+
+    // ---- stored limits ---------------------------------------------------------------------------
+
+    @Test
+    void aKeysStoredLimitsAreReadFromKeyLimitsAndAKeyWithoutThemIsA404() throws Exception {
+        new KeyLimitsStore(KnownLedger.get().dataSource).put("key_d", new KeyLimits(60, 120, 0,
+                new BigDecimal("0.75"), 3, 300, new BigDecimal("12.5"), BigDecimal.ZERO, new BigDecimal("40"), 1, 8,
+                true), "it", KnownLedger.PROJECTED_AT);
+        JsonNode stored = ok("/v1/keys/key_d/limits");
+        assertThat(stored.get("apiKeyId").asText()).isEqualTo("key_d");
+        JsonNode limits = stored.get("limits");
+        assertThat(limits.get("windowSeconds").asInt()).isEqualTo(60);
+        assertThat(limits.get("requestsPerWindow").asLong()).isEqualTo(120);
+        assertThat(limits.get("tokensPerWindow").asLong()).isZero();
+        assertThat(new BigDecimal(limits.get("costPerWindowUsd").asText())).isEqualByComparingTo("0.75");
+        assertThat(limits.get("concurrency").asInt()).isEqualTo(3);
+        assertThat(limits.get("leaseSeconds").asInt()).isEqualTo(300);
+        assertThat(new BigDecimal(limits.get("dailyCostUsd").asText())).isEqualByComparingTo("12.5");
+        assertThat(new BigDecimal(limits.get("totalCostUsd").asText())).isEqualByComparingTo("0");
+        assertThat(new BigDecimal(limits.get("weeklyCostUsd").asText())).isEqualByComparingTo("40");
+        assertThat(limits.get("weeklyResetDay").asInt()).isEqualTo(1);
+        assertThat(limits.get("weeklyResetHour").asInt()).isEqualTo(8);
+        assertThat(limits.get("shadow").asBoolean()).isTrue();
+        assertThat(get("/v1/keys/key_d/limits", ADMIN, null).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> unset = get("/v1/keys/key_never_limited/limits", ANALYST, null);
+        assertThat(unset.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(unset.body()).get("error").asText()).isEqualTo("not_found");
+        assertThat(get("/v1/keys/key_d/limits", RELAY, null).statusCode()).isEqualTo(401);
+        assertThat(get("/v1/keys/key_d/limits", null, null).statusCode()).isEqualTo(401);
     }
 
     // ---- authentication and bad input ------------------------------------------------------------
