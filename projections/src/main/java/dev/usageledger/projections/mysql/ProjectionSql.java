@@ -112,6 +112,7 @@ public final class ProjectionSql {
         final boolean tokens;
         final boolean cost;
         final String staging;
+        private final String subjectColumn;
         private final String key;
         private final List<String> measures;
 
@@ -120,6 +121,7 @@ public final class ProjectionSql {
             this.tokens = tokens;
             this.cost = cost;
             this.staging = "tmp_load_" + table;
+            this.subjectColumn = subjectColumn;
             this.key = "granularity, bucket_start, " + subjectColumn + ", model";
             List<String> m = new ArrayList<>();
             if (tokens) {
@@ -129,6 +131,16 @@ public final class ProjectionSql {
                 m.addAll(STATS_COST_COLUMNS);
             }
             this.measures = List.copyOf(m);
+        }
+
+        /** The key's third column: {@code api_key_id} or {@code account_id}. */
+        String subjectColumn() {
+            return subjectColumn;
+        }
+
+        /** The measure columns, in the upserts' order. */
+        List<String> measures() {
+            return measures;
         }
 
         /** This table's rows of a fold, in primary-key order. */
