@@ -1,5 +1,6 @@
 package dev.usageledger.cli;
 
+import dev.usageledger.common.InvalidSettingException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
@@ -39,6 +40,12 @@ public final class LedgerCli implements Runnable {
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
+            if (e instanceof InvalidSettingException) {
+                // A setting the apps would refuse at start-up (a bad topic name): the command line is wrong.
+                cl.getErr().println("ledger " + cl.getCommandName() + ": " + e.getMessage());
+                cl.getErr().flush();
+                return ExitCodes.USAGE;
+            }
             cl.getErr().println("ledger " + cl.getCommandName() + ": failed: " + describe(e));
             cl.getErr().flush();
             return ExitCodes.FAILURE;

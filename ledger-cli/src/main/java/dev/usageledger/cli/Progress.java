@@ -42,8 +42,9 @@ final class Progress {
             lastPrinted = now;
             double seconds = seconds(now);
             double left = seconds / spans * (totalSpans - spans);
-            err.printf(Locale.ROOT, "%s: %d/%d spans, %,d ledger rows, %,.0f rows/s, ETA %s%n", command, spans,
-                    totalSpans, rows, rows / Math.max(seconds, 1e-9), Duration.ofSeconds(Math.round(left)));
+            long eta = Math.round(left);
+            err.printf(Locale.ROOT, "%s: %d/%d spans, %,d ledger rows, %,.0f rows/s, ETA %d:%02d:%02d%n", command,
+                    spans, totalSpans, rows, rows / Math.max(seconds, 1e-9), eta / 3600, eta / 60 % 60, eta % 60);
             err.flush();
         }
     }

@@ -33,9 +33,14 @@ final class RangeCells {
 
     private final Buckets buckets;
     private final List<String> allMeasures = RangeSql.allMeasures();
+    /** Per table, where each of its measures is among {@link #allMeasures}. */
+    private final Map<ProjectionSql.StatsTable, int[]> measureIndexes = new EnumMap<>(ProjectionSql.StatsTable.class);
 
     RangeCells(Buckets buckets) {
         this.buckets = buckets;
+        for (ProjectionSql.StatsTable t : ProjectionSql.StatsTable.values()) {
+            measureIndexes.put(t, t.measures().stream().mapToInt(allMeasures::indexOf).toArray());
+        }
     }
 
     /**
@@ -99,15 +104,15 @@ final class RangeCells {
 
     private void add(BucketSpan span, ProjectionSql.StatsTable t, Instant slot, String subject, String model,
             BigDecimal[] sumsOfSlot, TreeMap<StatsKey, BigDecimal[]> cells) {
-        List<String> measures = t.measures();
+        int[] indexes = measureIndexes.get(t);
         for (Granularity g : span.granularities()) {
             LocalDateTime start = buckets.start(g, slot);
             if (!span.contains(buckets, g, start)) {
                 continue;
             }
-            BigDecimal[] cell = cells.computeIfAbsent(new StatsKey(g, start, subject, model), k -> zeros(measures.size()));
-            for (int i = 0; i < measures.size(); i++) {
-                cell[i] = cell[i].add(sumsOfSlot[allMeasures.indexOf(measures.get(i))]);
+            BigDecimal[] cell = cells.computeIfAbsent(new StatsKey(g, start, subject, model), k -> zeros(indexes.length));
+            for (int i = 0; i < indexes.length; i++) {
+                cell[i] = cell[i].add(sumsOfSlot[indexes[i]]);
             }
         }
     }
