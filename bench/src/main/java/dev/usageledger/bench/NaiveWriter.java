@@ -9,6 +9,7 @@ import dev.usageledger.projections.fold.Measures;
 import dev.usageledger.projections.fold.StatsKey;
 import dev.usageledger.projections.mysql.LedgerRows;
 import dev.usageledger.projections.mysql.ProjectionSql;
+import dev.usageledger.projections.mysql.ProjectionSql.StatsTable;
 import dev.usageledger.stack.Progress;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -39,18 +40,18 @@ final class NaiveWriter {
         long t0;
         try (Connection c = dbs.connect(database);
                 PreparedStatement ledger = c.prepareStatement(ProjectionSql.INSERT_USAGE_RECORD);
-                PreparedStatement usage = c.prepareStatement(ProjectionSql.UPSERT_USAGE_STATS);
-                PreparedStatement cost = c.prepareStatement(ProjectionSql.UPSERT_COST_STATS);
-                PreparedStatement account = c.prepareStatement(ProjectionSql.UPSERT_ACCOUNT_USAGE_STATS)) {
+                PreparedStatement usage = c.prepareStatement(StatsTable.USAGE.upsert());
+                PreparedStatement cost = c.prepareStatement(StatsTable.COST.upsert());
+                PreparedStatement account = c.prepareStatement(StatsTable.ACCOUNT_USAGE.upsert())) {
             c.setAutoCommit(true);
             t0 = System.nanoTime();
             for (UsageRecorded u : chunk) {
                 LedgerRows.bindUsageRecord(ledger, u);
                 ledger.executeUpdate();
                 FoldedBatch rows = PER_EVENT.fold(List.of(u), List.of());
-                upsertEach(usage, rows.usageStats(), true, false);
-                upsertEach(cost, rows.costStats(), false, true);
-                upsertEach(account, rows.accountStats(), true, true);
+                upsertEach(usage, StatsTable.USAGE, rows);
+                upsertEach(cost, StatsTable.COST, rows);
+                upsertEach(account, StatsTable.ACCOUNT_USAGE, rows);
                 progress.advance(1);
             }
         }
@@ -58,10 +59,9 @@ final class NaiveWriter {
         return Duration.ofNanos(System.nanoTime() - t0);
     }
 
-    private static void upsertEach(PreparedStatement ps, List<Map.Entry<StatsKey, Measures>> rows, boolean tokens,
-            boolean cost) throws SQLException {
-        for (Map.Entry<StatsKey, Measures> row : rows) {
-            LedgerRows.bindStatsRow(ps, row.getKey(), row.getValue(), tokens, cost);
+    private static void upsertEach(PreparedStatement ps, StatsTable table, FoldedBatch rows) throws SQLException {
+        for (Map.Entry<StatsKey, Measures> row : table.rows(rows)) {
+            LedgerRows.bindStatsRow(ps, table, row.getKey(), row.getValue());
             ps.executeUpdate();
         }
     }

@@ -1,5 +1,6 @@
 package dev.usageledger.bench;
 
+import dev.usageledger.projections.mysql.ProjectionSql;
 import dev.usageledger.stack.AppJvmArgs;
 import dev.usageledger.stack.JavaProcess;
 import dev.usageledger.stack.Ports;
@@ -278,8 +279,8 @@ final class ReadsBench {
     private static long statsRows(Databases dbs, String database) throws SQLException {
         long total = 0;
         try (Connection c = dbs.connect(database); Statement s = c.createStatement()) {
-            for (String table : List.of("usage_stats", "cost_stats", "account_usage_stats")) {
-                try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+            for (ProjectionSql.StatsTable table : ProjectionSql.StatsTable.values()) {
+                try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table.table())) {
                     rs.next();
                     total += rs.getLong(1);
                 }

@@ -7,6 +7,7 @@ import dev.usageledger.projections.fold.BatchFold;
 import dev.usageledger.projections.fold.Buckets;
 import dev.usageledger.projections.mysql.LoadDataDirectory;
 import dev.usageledger.projections.mysql.LoadDataSink;
+import dev.usageledger.projections.mysql.ProjectionSql;
 import dev.usageledger.projections.mysql.ProjectionSink;
 import dev.usageledger.projections.value.PricingSource;
 import dev.usageledger.projections.value.TokenUsage;
@@ -104,9 +105,9 @@ final class ReadsLedger {
             markProjected(c);
             c.commit();
             try (Statement s = c.createStatement()) {
-                for (String table : List.of("usage_records", "cost_adjustments", "usage_stats", "cost_stats",
-                        "account_usage_stats")) {
-                    s.execute("ANALYZE TABLE " + table);
+                s.execute("ANALYZE TABLE usage_records, cost_adjustments");
+                for (ProjectionSql.StatsTable table : ProjectionSql.StatsTable.values()) {
+                    s.execute("ANALYZE TABLE " + table.table());
                 }
             }
         } finally {

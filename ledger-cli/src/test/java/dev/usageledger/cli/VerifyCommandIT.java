@@ -13,6 +13,7 @@ import dev.usageledger.projections.mysql.ProjectionBatch;
 import dev.usageledger.projections.mysql.ProjectionWriter;
 import dev.usageledger.projections.retry.RetrySettings;
 import dev.usageledger.projections.retry.TransactionRetry;
+import dev.usageledger.projections.value.PricingSource;
 import dev.usageledger.stack.EmbeddedMariaDb;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
@@ -52,7 +53,8 @@ class VerifyCommandIT {
             // Every 17 minutes for about 4.7 days: half-hour edges of Kolkata days, both sides of the range.
             events.add(Events.usage("verify_req_" + i).at(start.plusSeconds(i * 1020L)).key("key_" + (i % 3))
                     .account(i % 4 == 0 ? null : "acc_" + (i % 2)).model(i % 5 == 0 ? "model-b" : "model-a")
-                    .tokens(100 + i, 10 + i).cost("0.00" + (i % 7 + 1), "0.0" + (i % 9 + 1)).build());
+                    .tokens(100 + i, 10 + i).cost("0.00" + (i % 7 + 1), "0.0" + (i % 9 + 1))
+                    .source(i % 11 == 0 ? PricingSource.UNPRICED : PricingSource.CATALOG).build());
         }
         for (int i = 0; i < 20; i++) {
             events.add(Events.adjustment("verify_adj_" + i).at(start.plusSeconds(i * 20_000L)).key("key_" + (i % 3))
@@ -86,6 +88,9 @@ class VerifyCommandIT {
             // The hour that straddles two Kolkata days (18:00-19:00 UTC): covered by no day, still checked.
             s.executeUpdate("UPDATE account_usage_stats SET input_tokens = 1 WHERE granularity = 'hour' "
                     + "AND bucket_start = '2026-11-01 18:00:00' AND account_id = 'acc_1' AND model = 'model-a'");
+            // A rollup (no model in its key): one unpriced request too many.
+            s.executeUpdate("UPDATE model_stats SET unpriced_requests = unpriced_requests + 1 WHERE granularity = "
+                    + "'hour' AND bucket_start = '2026-10-31 05:00:00' AND model = 'model-a'");
             // A day row missing, and a row the ledger does not have.
             s.executeUpdate("DELETE FROM cost_stats WHERE granularity = 'day' "
                     + "AND bucket_start = '2026-10-31 18:30:00' AND api_key_id = 'key_1' AND model = 'model-a'");
@@ -105,11 +110,12 @@ class VerifyCommandIT {
                     "usage_stats\thour\t2026-10-31T05:00:00Z\tkey_0\tmodel-a",
                     "account_usage_stats\thour\t2026-11-01T18:00:00Z\tacc_1\tmodel-a",
                     "cost_stats\tday\t2026-10-31T18:30:00Z\tkey_1\tmodel-a",
-                    "usage_stats\tday\t2026-11-01T18:30:00Z\tkey_ghost\tmodel-a");
+                    "usage_stats\tday\t2026-11-01T18:30:00Z\tkey_ghost\tmodel-a",
+                    "model_stats\thour\t2026-10-31T05:00:00Z\tmodel-a\t");
             assertThat(corrupted.rows()).anySatisfy(r -> assertThat(r).startsWith(
                     "usage_stats\tday\t2026-11-01T18:30:00Z\tkey_ghost\tmodel-a\trequests\t2\t0"));
             assertThat(LedgerInvariants.inRange(database.dataSource(), ZONE, Instant.parse("2026-10-29T18:30:00Z"),
-                    Instant.parse("2026-11-02T18:30:00Z"))).hasSize(4);
+                    Instant.parse("2026-11-02T18:30:00Z"))).hasSize(5);
         } finally {
             try (Connection c = database.connect(); Statement s = c.createStatement()) {
                 s.executeUpdate("DELETE FROM usage_stats WHERE api_key_id = 'key_ghost'");

@@ -2,6 +2,7 @@ package dev.usageledger.projections.fold;
 
 import dev.usageledger.projections.event.CostAdjusted;
 import dev.usageledger.projections.event.UsageRecorded;
+import dev.usageledger.projections.value.PricingSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,7 +15,8 @@ import java.util.Map;
  * <ul>
  *   <li>{@code usage_stats} (key, model): requests and tokens of usage events;
  *   <li>{@code cost_stats} (key, model): real and rated cost of usage events and adjustments;
- *   <li>{@code account_usage_stats} (account, model): both, for events that name an account.
+ *   <li>{@code account_usage_stats} (account, model): both, for events that name an account;
+ *   <li>{@code key_stats} (key) and {@code model_stats} (model): both, summed over models and over keys.
  * </ul>
  * Each at hour, day and month granularity.
  */
@@ -48,6 +50,8 @@ public final class BatchFold {
         private final Map<StatsKey, Measures> usageStats = new HashMap<>();
         private final Map<StatsKey, Measures> costStats = new HashMap<>();
         private final Map<StatsKey, Measures> accountStats = new HashMap<>();
+        private final Map<StatsKey, Measures> keyStats = new HashMap<>();
+        private final Map<StatsKey, Measures> modelStats = new HashMap<>();
 
         private Accumulator() {}
 
@@ -65,41 +69,52 @@ public final class BatchFold {
 
         private void fold(List<UsageRecorded> usage, List<CostAdjusted> adjustments, int sign) {
             for (UsageRecorded u : usage) {
+                var real = u.cost().realUsd();
+                var rated = u.cost().ratedUsd();
+                boolean unpriced = u.cost().source() == PricingSource.UNPRICED;
                 for (Granularity g : GRANULARITIES) {
                     var start = buckets.start(g, u.occurredAt());
-                    var real = u.cost().realUsd();
-                    var rated = u.cost().ratedUsd();
-                    usageStats.computeIfAbsent(new StatsKey(g, start, u.apiKeyId(), u.model()), k -> new Measures())
-                            .addRequest(u.usage(), real, rated, sign);
-                    costStats.computeIfAbsent(new StatsKey(g, start, u.apiKeyId(), u.model()), k -> new Measures())
-                            .addCost(real, rated, sign);
+                    row(usageStats, new StatsKey(g, start, u.apiKeyId(), u.model()))
+                            .addRequest(u.usage(), real, rated, unpriced, sign);
+                    row(costStats, new StatsKey(g, start, u.apiKeyId(), u.model())).addCost(real, rated, sign);
                     if (u.accountId() != null) {
-                        accountStats.computeIfAbsent(new StatsKey(g, start, u.accountId(), u.model()),
-                                k -> new Measures()).addRequest(u.usage(), real, rated, sign);
+                        row(accountStats, new StatsKey(g, start, u.accountId(), u.model()))
+                                .addRequest(u.usage(), real, rated, unpriced, sign);
                     }
+                    row(keyStats, StatsKey.rollup(g, start, u.apiKeyId()))
+                            .addRequest(u.usage(), real, rated, unpriced, sign);
+                    row(modelStats, StatsKey.rollup(g, start, u.model()))
+                            .addRequest(u.usage(), real, rated, unpriced, sign);
                 }
             }
             for (CostAdjusted a : adjustments) {
                 for (Granularity g : GRANULARITIES) {
                     var start = buckets.start(g, a.occurredAt());
-                    costStats.computeIfAbsent(new StatsKey(g, start, a.apiKeyId(), a.model()), k -> new Measures())
+                    row(costStats, new StatsKey(g, start, a.apiKeyId(), a.model()))
                             .addCost(a.realUsd(), a.ratedUsd(), sign);
                     if (a.accountId() != null) {
-                        accountStats.computeIfAbsent(new StatsKey(g, start, a.accountId(), a.model()),
-                                k -> new Measures()).addCost(a.realUsd(), a.ratedUsd(), sign);
+                        row(accountStats, new StatsKey(g, start, a.accountId(), a.model()))
+                                .addCost(a.realUsd(), a.ratedUsd(), sign);
                     }
+                    row(keyStats, StatsKey.rollup(g, start, a.apiKeyId())).addCost(a.realUsd(), a.ratedUsd(), sign);
+                    row(modelStats, StatsKey.rollup(g, start, a.model())).addCost(a.realUsd(), a.ratedUsd(), sign);
                 }
             }
         }
 
-        /** How many stats rows (all three tables) the events added so far fold into. */
+        private static Measures row(Map<StatsKey, Measures> table, StatsKey key) {
+            return table.computeIfAbsent(key, k -> new Measures());
+        }
+
+        /** How many stats rows (all tables) the events added so far fold into. */
         public int rows() {
-            return usageStats.size() + costStats.size() + accountStats.size();
+            return usageStats.size() + costStats.size() + accountStats.size() + keyStats.size() + modelStats.size();
         }
 
         /** The rows so far, each table's in primary-key order. */
         public FoldedBatch result() {
-            return new FoldedBatch(sorted(usageStats), sorted(costStats), sorted(accountStats));
+            return new FoldedBatch(sorted(usageStats), sorted(costStats), sorted(accountStats), sorted(keyStats),
+                    sorted(modelStats));
         }
     }
 

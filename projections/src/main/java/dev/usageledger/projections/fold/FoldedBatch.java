@@ -10,9 +10,11 @@ import java.util.Map;
 public record FoldedBatch(
         List<Map.Entry<StatsKey, Measures>> usageStats,
         List<Map.Entry<StatsKey, Measures>> costStats,
-        List<Map.Entry<StatsKey, Measures>> accountStats) {
+        List<Map.Entry<StatsKey, Measures>> accountStats,
+        List<Map.Entry<StatsKey, Measures>> keyStats,
+        List<Map.Entry<StatsKey, Measures>> modelStats) {
 
     public int rowCount() {
-        return usageStats.size() + costStats.size() + accountStats.size();
+        return usageStats.size() + costStats.size() + accountStats.size() + keyStats.size() + modelStats.size();
     }
 }

@@ -10,6 +10,7 @@ import java.math.BigDecimal;
 public final class Measures {
 
     private long requests;
+    private long unpricedRequests;
     private long inputTokens;
     private long outputTokens;
     private long cacheCreateTokens;
@@ -19,9 +20,15 @@ public final class Measures {
     private BigDecimal realCostUsd = BigDecimal.ZERO;
     private BigDecimal ratedCostUsd = BigDecimal.ZERO;
 
-    /** Adds one request ({@code sign} 1) or takes one away ({@code sign} -1). */
-    void addRequest(TokenUsage usage, BigDecimal real, BigDecimal rated, int sign) {
+    /**
+     * Adds one request ({@code sign} 1) or takes one away ({@code sign} -1); {@code unpriced}: the catalog did not
+     * know its model (priced at 0).
+     */
+    void addRequest(TokenUsage usage, BigDecimal real, BigDecimal rated, boolean unpriced, int sign) {
         requests += sign;
+        if (unpriced) {
+            unpricedRequests += sign;
+        }
         inputTokens += sign * usage.input();
         outputTokens += sign * usage.output();
         cacheCreateTokens += sign * usage.cacheCreate();
@@ -38,6 +45,11 @@ public final class Measures {
 
     public long requests() {
         return requests;
+    }
+
+    /** Requests the catalog could not price (counted at cost 0): the unpriced share's numerator. */
+    public long unpricedRequests() {
+        return unpricedRequests;
     }
 
     public long inputTokens() {

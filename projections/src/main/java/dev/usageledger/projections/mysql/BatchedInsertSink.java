@@ -89,7 +89,7 @@ public final class BatchedInsertSink implements ProjectionSink {
         try (PreparedStatement ps = c.prepareStatement(table.upsert())) {
             int n = 0;
             for (Map.Entry<StatsKey, Measures> row : rows) {
-                LedgerRows.bindStatsRow(ps, row.getKey(), row.getValue(), table.tokens, table.cost);
+                LedgerRows.bindStatsRow(ps, table, row.getKey(), row.getValue());
                 n = add(ps, n);
             }
             flush(ps, n);

@@ -12,7 +12,8 @@ import java.util.List;
  *
  * @param table       the stats table
  * @param bucketStart the bucket's start, UTC
- * @param subject     the api key id or account id
+ * @param subject     the api key id, account id, or model (of {@code model_stats})
+ * @param model       the model; {@code ""} ({@link dev.usageledger.projections.fold.StatsKey#ROLLUP}) in a rollup
  * @param measures    the table's measure columns, in order
  * @param stored      the stored values, in {@code measures} order (zeros when there is no row)
  * @param ledger      the ledger's sums, in {@code measures} order

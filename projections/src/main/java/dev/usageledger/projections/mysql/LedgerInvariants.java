@@ -29,7 +29,9 @@ import javax.sql.DataSource;
  *       and adjustments that name an account;
  *   <li>per bucket as well: hours (always UTC hours) and, when the reporting zone has a fixed offset,
  *       days and months;
- *   <li>{@code request_id} and {@code adjustment_id} never appear twice, and each has its idempotency row.
+ *   <li>{@code request_id} and {@code adjustment_id} never appear twice, and each has its idempotency row;
+ *   <li>per bucket, the rollups: {@code key_stats} per key and {@code model_stats} per model equal
+ *       {@code usage_stats} + {@code cost_stats} summed over models and over keys.
  * </ul>
  * {@link #mismatches} returns one human-readable line per broken invariant; empty means all hold.
  * {@link #inRange} checks the same invariants over a time range, cell by cell ({@link StatsRange}).
@@ -37,16 +39,17 @@ import javax.sql.DataSource;
 public final class LedgerInvariants {
 
     private static final List<String> GRANULARITIES = List.of("hour", "day", "month");
-    private static final List<String> TOKENS = List.of("requests", "input_tokens", "output_tokens",
-            "cache_create_tokens", "cache_read_tokens", "ephemeral_5m_tokens", "ephemeral_1h_tokens");
+    private static final List<String> TOKENS = List.of("requests", "unpriced_requests", "input_tokens",
+            "output_tokens", "cache_create_tokens", "cache_read_tokens", "ephemeral_5m_tokens", "ephemeral_1h_tokens");
     private static final List<String> COSTS = List.of("real_cost_usd", "rated_cost_usd");
     private static final List<String> ALL = concat(TOKENS, COSTS);
     /** usage_records measures in the order of {@link #ALL}: requests is COUNT(*). */
-    private static final String RECORD_SUMS = "COUNT(*), SUM(input_tokens), SUM(output_tokens), "
-            + "SUM(cache_create_tokens), SUM(cache_read_tokens), SUM(ephemeral_5m_tokens), SUM(ephemeral_1h_tokens), "
-            + "SUM(real_cost_usd), SUM(rated_cost_usd)";
-    private static final String STATS_TOKEN_SUMS = "SUM(requests), SUM(input_tokens), SUM(output_tokens), "
-            + "SUM(cache_create_tokens), SUM(cache_read_tokens), SUM(ephemeral_5m_tokens), SUM(ephemeral_1h_tokens)";
+    private static final String RECORD_SUMS = "COUNT(*), SUM(pricing_source = 'unpriced'), SUM(input_tokens), "
+            + "SUM(output_tokens), SUM(cache_create_tokens), SUM(cache_read_tokens), SUM(ephemeral_5m_tokens), "
+            + "SUM(ephemeral_1h_tokens), SUM(real_cost_usd), SUM(rated_cost_usd)";
+    private static final String STATS_TOKEN_SUMS = "SUM(requests), SUM(unpriced_requests), SUM(input_tokens), "
+            + "SUM(output_tokens), SUM(cache_create_tokens), SUM(cache_read_tokens), SUM(ephemeral_5m_tokens), "
+            + "SUM(ephemeral_1h_tokens)";
     private static final String COST_SUMS = "SUM(real_cost_usd), SUM(rated_cost_usd)";
 
     private LedgerInvariants() {}
@@ -156,6 +159,33 @@ public final class LedgerInvariants {
             perBucket(out, c, "month", "DATE_FORMAT(TIMESTAMP(DATE_FORMAT(" + local + ", '%Y-%m-01')) - INTERVAL "
                     + offset + " SECOND, '%Y-%m-%d %H:%i:%s')");
         }
+        rollups(out, c);
+        return out;
+    }
+
+    /** Per granularity and bucket, each rollup equals the key projection's rows summed over its other column. */
+    private static void rollups(List<String> out, Connection c) throws SQLException {
+        String bucket = "granularity, DATE_FORMAT(bucket_start, '%Y-%m-%d %H:%i:%s')";
+        for (String[] rollup : new String[][] {{"key_stats", "api_key_id"}, {"model_stats", "model"}}) {
+            String subject = rollup[1];
+            var usage = sums(c, "SELECT " + bucket + ", " + subject + ", " + STATS_TOKEN_SUMS
+                    + " FROM usage_stats GROUP BY 1, 2, 3", 3);
+            var cost = sums(c, "SELECT " + bucket + ", " + subject + ", " + COST_SUMS
+                    + " FROM cost_stats GROUP BY 1, 2, 3", 3);
+            compare(out, rollup[0], ALL, sums(c, "SELECT " + bucket + ", " + subject + ", " + STATS_TOKEN_SUMS + ", "
+                    + COST_SUMS + " FROM " + rollup[0] + " GROUP BY 1, 2, 3", 3),
+                    add(widen(cost, TOKENS.size()), append(usage, COSTS.size())), "usage_stats + cost_stats");
+        }
+    }
+
+    /** Token-only rows as full rows: zero costs behind. */
+    private static Map<List<String>, BigDecimal[]> append(Map<List<String>, BigDecimal[]> rows, int zeros) {
+        Map<List<String>, BigDecimal[]> out = new TreeMap<>(LedgerInvariants::compareKeys);
+        rows.forEach((k, v) -> {
+            BigDecimal[] wide = Arrays.copyOf(v, v.length + zeros);
+            Arrays.fill(wide, v.length, wide.length, BigDecimal.ZERO);
+            out.put(k, wide);
+        });
         return out;
     }
 

@@ -75,19 +75,19 @@ public final class LedgerRows {
         }
     }
 
-    /**
-     * Binds one stats row to {@link ProjectionSql#UPSERT_USAGE_STATS} (tokens only),
-     * {@link ProjectionSql#UPSERT_COST_STATS} (cost only) or {@link ProjectionSql#UPSERT_ACCOUNT_USAGE_STATS} (both).
-     */
-    public static void bindStatsRow(PreparedStatement ps, StatsKey k, Measures m, boolean tokens, boolean cost)
+    /** Binds one stats row to {@code table}'s {@link ProjectionSql.StatsTable#upsert}. */
+    public static void bindStatsRow(PreparedStatement ps, ProjectionSql.StatsTable table, StatsKey k, Measures m)
             throws SQLException {
         int i = 1;
         ps.setString(i++, k.granularity().sqlName());
         ps.setObject(i++, k.bucketStart());
         ps.setString(i++, k.subjectId());
-        ps.setString(i++, k.model());
-        if (tokens) {
+        if (!table.rollup) {
+            ps.setString(i++, k.model());
+        }
+        if (table.tokens) {
             ps.setLong(i++, m.requests());
+            ps.setLong(i++, m.unpricedRequests());
             ps.setLong(i++, m.inputTokens());
             ps.setLong(i++, m.outputTokens());
             ps.setLong(i++, m.cacheCreateTokens());
@@ -95,7 +95,7 @@ public final class LedgerRows {
             ps.setLong(i++, m.ephemeral5mTokens());
             ps.setLong(i++, m.ephemeral1hTokens());
         }
-        if (cost) {
+        if (table.cost) {
             ps.setBigDecimal(i++, m.realCostUsd());
             ps.setBigDecimal(i, m.ratedCostUsd());
         }

@@ -138,7 +138,7 @@ public final class LoadDataSink implements ProjectionSink {
                         rows.subList(from, Math.min(rows.size(), from + STAGING_CHUNK));
                 StringBuilder tsv = new StringBuilder(chunk.size() * (table.cost ? 160 : 120));
                 for (Map.Entry<StatsKey, Measures> row : chunk) {
-                    TsvRows.appendStatsRow(tsv, row.getKey(), row.getValue(), table.tokens, table.cost);
+                    TsvRows.appendStatsRow(tsv, table, row.getKey(), row.getValue());
                 }
                 // Not transactional: a rolled-back or failed earlier use may have left rows behind.
                 s.executeUpdate(table.emptyStaging());

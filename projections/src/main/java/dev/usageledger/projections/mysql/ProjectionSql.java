@@ -21,8 +21,8 @@ public final class ProjectionSql {
     private ProjectionSql() {}
 
     /** The measures of the stats tables, in the order of the upserts' parameters. */
-    private static final List<String> STATS_TOKEN_COLUMNS = List.of("requests", "input_tokens", "output_tokens",
-            "cache_create_tokens", "cache_read_tokens", "ephemeral_5m_tokens", "ephemeral_1h_tokens");
+    private static final List<String> STATS_TOKEN_COLUMNS = List.of("requests", "unpriced_requests", "input_tokens",
+            "output_tokens", "cache_create_tokens", "cache_read_tokens", "ephemeral_5m_tokens", "ephemeral_1h_tokens");
     private static final List<String> STATS_COST_COLUMNS = List.of("real_cost_usd", "rated_cost_usd");
 
     /** {@code ledger_event_ids.event_kind} of a usage event's request id. */
@@ -101,14 +101,18 @@ public final class ProjectionSql {
     /**
      * A folded stats table as the sinks write it: its columns in file order (key first, then the measures the
      * upsert adds), and the per-connection staging table {@link LoadDataSink} loads the file into. Declared in the
-     * order every sink writes the tables, so concurrent transactions take their locks in the same order.
+     * order every sink writes the tables, so concurrent transactions take their locks in the same order. A rollup's
+     * key is its subject alone ({@link StatsKey#rollup}).
      */
-    enum StatsTable {
-        USAGE("usage_stats", "api_key_id", true, false),
-        COST("cost_stats", "api_key_id", false, true),
-        ACCOUNT_USAGE("account_usage_stats", "account_id", true, true);
+    public enum StatsTable {
+        USAGE("usage_stats", "api_key_id", false, true, false),
+        COST("cost_stats", "api_key_id", false, false, true),
+        ACCOUNT_USAGE("account_usage_stats", "account_id", false, true, true),
+        KEY_ROLLUP("key_stats", "api_key_id", true, true, true),
+        MODEL_ROLLUP("model_stats", "model", true, true, true);
 
         final String table;
+        final boolean rollup;
         final boolean tokens;
         final boolean cost;
         final String staging;
@@ -116,13 +120,14 @@ public final class ProjectionSql {
         private final String key;
         private final List<String> measures;
 
-        StatsTable(String table, String subjectColumn, boolean tokens, boolean cost) {
+        StatsTable(String table, String subjectColumn, boolean rollup, boolean tokens, boolean cost) {
             this.table = table;
+            this.rollup = rollup;
             this.tokens = tokens;
             this.cost = cost;
             this.staging = "tmp_load_" + table;
             this.subjectColumn = subjectColumn;
-            this.key = "granularity, bucket_start, " + subjectColumn + ", model";
+            this.key = "granularity, bucket_start, " + subjectColumn + (rollup ? "" : ", model");
             List<String> m = new ArrayList<>();
             if (tokens) {
                 m.addAll(STATS_TOKEN_COLUMNS);
@@ -133,7 +138,12 @@ public final class ProjectionSql {
             this.measures = List.copyOf(m);
         }
 
-        /** The key's third column: {@code api_key_id} or {@code account_id}. */
+        /** The table's name. */
+        public String table() {
+            return table;
+        }
+
+        /** The key's third column: {@code api_key_id}, {@code account_id}, or {@code model} (a rollup per model). */
         String subjectColumn() {
             return subjectColumn;
         }
@@ -144,21 +154,33 @@ public final class ProjectionSql {
         }
 
         /** This table's rows of a fold, in primary-key order. */
-        List<Map.Entry<StatsKey, Measures>> rows(FoldedBatch folded) {
+        public List<Map.Entry<StatsKey, Measures>> rows(FoldedBatch folded) {
             return switch (this) {
                 case USAGE -> folded.usageStats();
                 case COST -> folded.costStats();
                 case ACCOUNT_USAGE -> folded.accountStats();
+                case KEY_ROLLUP -> folded.keyStats();
+                case MODEL_ROLLUP -> folded.modelStats();
             };
         }
 
-        /** The batched upsert of this table's rows (the path without {@code LOAD DATA}). */
-        String upsert() {
-            return switch (this) {
-                case USAGE -> UPSERT_USAGE_STATS;
-                case COST -> UPSERT_COST_STATS;
-                case ACCOUNT_USAGE -> UPSERT_ACCOUNT_USAGE_STATS;
-            };
+        /**
+         * The batched upsert of this table's rows (the path without {@code LOAD DATA}): each measure added to the
+         * stored one; parameters in column order, bound by {@link LedgerRows#bindStatsRow}.
+         */
+        public String upsert() {
+            StringBuilder sql = new StringBuilder("INSERT INTO ").append(table).append(" (").append(columns())
+                    .append(") VALUES (").append("?, ".repeat(columnCount() - 1)).append("?) ON DUPLICATE KEY UPDATE ");
+            for (int i = 0; i < measures.size(); i++) {
+                String m = measures.get(i);
+                sql.append(i == 0 ? "" : ", ").append(m).append(" = ").append(m).append(" + VALUES(").append(m)
+                        .append(')');
+            }
+            return sql.toString();
+        }
+
+        private int columnCount() {
+            return key.split(", ").length + measures.size();
         }
 
         private String columns() {
@@ -257,39 +279,6 @@ public final class ProjectionSql {
             INSERT INTO cost_adjustments (adjustment_id, occurred_at, api_key_id, account_id, model, \
             real_cost_usd, rated_cost_usd, reason, requested_by, received_at) \
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
-
-    public static final String UPSERT_USAGE_STATS = """
-            INSERT INTO usage_stats (granularity, bucket_start, api_key_id, model, requests, input_tokens, \
-            output_tokens, cache_create_tokens, cache_read_tokens, ephemeral_5m_tokens, ephemeral_1h_tokens) \
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-            ON DUPLICATE KEY UPDATE requests = requests + VALUES(requests), \
-            input_tokens = input_tokens + VALUES(input_tokens), \
-            output_tokens = output_tokens + VALUES(output_tokens), \
-            cache_create_tokens = cache_create_tokens + VALUES(cache_create_tokens), \
-            cache_read_tokens = cache_read_tokens + VALUES(cache_read_tokens), \
-            ephemeral_5m_tokens = ephemeral_5m_tokens + VALUES(ephemeral_5m_tokens), \
-            ephemeral_1h_tokens = ephemeral_1h_tokens + VALUES(ephemeral_1h_tokens)""";
-
-    public static final String UPSERT_COST_STATS = """
-            INSERT INTO cost_stats (granularity, bucket_start, api_key_id, model, real_cost_usd, rated_cost_usd) \
-            VALUES (?, ?, ?, ?, ?, ?) \
-            ON DUPLICATE KEY UPDATE real_cost_usd = real_cost_usd + VALUES(real_cost_usd), \
-            rated_cost_usd = rated_cost_usd + VALUES(rated_cost_usd)""";
-
-    public static final String UPSERT_ACCOUNT_USAGE_STATS = """
-            INSERT INTO account_usage_stats (granularity, bucket_start, account_id, model, requests, input_tokens, \
-            output_tokens, cache_create_tokens, cache_read_tokens, ephemeral_5m_tokens, ephemeral_1h_tokens, \
-            real_cost_usd, rated_cost_usd) \
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-            ON DUPLICATE KEY UPDATE requests = requests + VALUES(requests), \
-            input_tokens = input_tokens + VALUES(input_tokens), \
-            output_tokens = output_tokens + VALUES(output_tokens), \
-            cache_create_tokens = cache_create_tokens + VALUES(cache_create_tokens), \
-            cache_read_tokens = cache_read_tokens + VALUES(cache_read_tokens), \
-            ephemeral_5m_tokens = ephemeral_5m_tokens + VALUES(ephemeral_5m_tokens), \
-            ephemeral_1h_tokens = ephemeral_1h_tokens + VALUES(ephemeral_1h_tokens), \
-            real_cost_usd = real_cost_usd + VALUES(real_cost_usd), \
-            rated_cost_usd = rated_cost_usd + VALUES(rated_cost_usd)""";
 
     /** Registers a partition on first assignment: nothing stored yet, epoch 0 (bumped right after). */
     public static final String INSERT_OFFSET_IF_ABSENT = """

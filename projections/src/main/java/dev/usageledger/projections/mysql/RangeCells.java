@@ -91,9 +91,14 @@ final class RangeCells {
                         if (adjustments && !t.cost) {
                             continue;
                         }
-                        String subject = "account_id".equals(t.subjectColumn()) ? accountId : apiKeyId;
+                        String subject = switch (t.subjectColumn()) {
+                            case "account_id" -> accountId;
+                            case "model" -> model;
+                            default -> apiKeyId;
+                        };
                         if (subject != null) {
-                            add(span, t, slot, subject, model, sumsOfSlot, expected.get(t));
+                            add(span, t, slot, subject, t.rollup ? StatsKey.ROLLUP : model, sumsOfSlot,
+                                    expected.get(t));
                         }
                     }
                 }
@@ -181,6 +186,7 @@ final class RangeCells {
                     PreparedStatement insert = c.prepareStatement(RangeSql.insertCell(t));
                     PreparedStatement delete = c.prepareStatement(RangeSql.deleteCell(t))) {
                 int n = t.measures().size();
+                int keys = RangeSql.keyColumns(t).size();
                 boolean any = false;
                 for (CellDifference d : differences) {
                     if (!d.table().equals(t.table)) {
@@ -188,18 +194,18 @@ final class RangeCells {
                     }
                     any = true;
                     if (d.ledgerZero()) {
-                        bindKey(delete, 1, d);
+                        bindKey(delete, 1, d, keys);
                         delete.addBatch();
                     } else if (d.storedRow()) {
                         for (int i = 0; i < n; i++) {
                             update.setBigDecimal(1 + i, d.ledger().get(i));
                         }
-                        bindKey(update, n + 1, d);
+                        bindKey(update, n + 1, d, keys);
                         update.addBatch();
                     } else {
-                        bindKey(insert, 1, d);
+                        bindKey(insert, 1, d, keys);
                         for (int i = 0; i < n; i++) {
-                            insert.setBigDecimal(5 + i, d.ledger().get(i));
+                            insert.setBigDecimal(keys + 1 + i, d.ledger().get(i));
                         }
                         insert.addBatch();
                     }
@@ -213,11 +219,14 @@ final class RangeCells {
         }
     }
 
-    private static void bindKey(PreparedStatement s, int first, CellDifference d) throws SQLException {
+    /** The cell's key from parameter {@code first} on: {@code keys} columns (a rollup has no model). */
+    private static void bindKey(PreparedStatement s, int first, CellDifference d, int keys) throws SQLException {
         s.setString(first, d.granularity().sqlName());
         s.setString(first + 1, DATETIME.format(d.bucketStart()));
         s.setString(first + 2, d.subject());
-        s.setString(first + 3, d.model());
+        if (keys > 3) {
+            s.setString(first + 3, d.model());
+        }
     }
 
     static String text(Instant instant) {

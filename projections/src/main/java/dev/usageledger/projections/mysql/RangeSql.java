@@ -23,6 +23,7 @@ final class RangeSql {
     /** Each measure's sum over the {@code usage_records} rows of a slot. */
     static final Map<String, String> FROM_USAGE_RECORDS = Map.of(
             "requests", "COUNT(*)",
+            "unpriced_requests", "SUM(pricing_source = 'unpriced')",
             "input_tokens", "SUM(input_tokens)",
             "output_tokens", "SUM(output_tokens)",
             "cache_create_tokens", "SUM(cache_create_tokens)",
@@ -84,17 +85,18 @@ final class RangeSql {
 
     /**
      * The stored cells of one granularity with {@code bucket_start} in {@code [?, ?)}, in primary-key order: bucket
-     * start as text, subject, model, measures. {@code locking}: {@code FOR UPDATE} (rows and gaps, so no cell of the
-     * range is inserted by anyone else before this transaction commits).
+     * start as text, subject, model ({@code ''}, {@link dev.usageledger.projections.fold.StatsKey#ROLLUP}, for a
+     * rollup), measures. {@code locking}: {@code FOR UPDATE} (rows and gaps, so no cell of the range is inserted by
+     * anyone else before this transaction commits).
      */
     static String storedCells(ProjectionSql.StatsTable t, boolean locking) {
-        return "SELECT DATE_FORMAT(bucket_start, " + DATETIME_FORMAT + "), " + t.subjectColumn() + ", model, "
-                + String.join(", ", t.measures()) + " FROM " + t.table
+        return "SELECT DATE_FORMAT(bucket_start, " + DATETIME_FORMAT + "), " + t.subjectColumn() + ", "
+                + (t.rollup ? "''" : "model") + ", " + String.join(", ", t.measures()) + " FROM " + t.table
                 + " WHERE granularity = ? AND bucket_start >= ? AND bucket_start < ? ORDER BY bucket_start, "
-                + t.subjectColumn() + ", model" + (locking ? " FOR UPDATE" : "");
+                + t.subjectColumn() + (t.rollup ? "" : ", model") + (locking ? " FOR UPDATE" : "");
     }
 
-    /** A cell's measures set to the ledger's: measures, then the key (granularity, bucket start, subject, model). */
+    /** A cell's measures set to the ledger's: measures, then the key ({@link #keyColumns}). */
     static String updateCell(ProjectionSql.StatsTable t) {
         List<String> set = new ArrayList<>();
         for (String m : t.measures()) {
@@ -103,10 +105,11 @@ final class RangeSql {
         return "UPDATE " + t.table + " SET " + String.join(", ", set) + whereKey(t);
     }
 
-    /** A cell the ledger has and the table lacks: key, then measures. */
+    /** A cell the ledger has and the table lacks: key ({@link #keyColumns}), then measures. */
     static String insertCell(ProjectionSql.StatsTable t) {
-        return "INSERT INTO " + t.table + " (granularity, bucket_start, " + t.subjectColumn() + ", model, "
-                + String.join(", ", t.measures()) + ") VALUES (?, ?, ?, ?" + ", ?".repeat(t.measures().size()) + ")";
+        return "INSERT INTO " + t.table + " (" + String.join(", ", keyColumns(t)) + ", "
+                + String.join(", ", t.measures()) + ") VALUES (" + "?, ".repeat(keyColumns(t).size())
+                + String.join(", ", java.util.Collections.nCopies(t.measures().size(), "?")) + ")";
     }
 
     /** A cell the ledger sums to zero: no row (CONTRACT §3: an all-zero row is the same as none). */
@@ -114,8 +117,14 @@ final class RangeSql {
         return "DELETE FROM " + t.table + whereKey(t);
     }
 
+    /** The primary key's columns: granularity, bucket start, subject and, unless a rollup, model. */
+    static List<String> keyColumns(ProjectionSql.StatsTable t) {
+        return t.rollup ? List.of("granularity", "bucket_start", t.subjectColumn())
+                : List.of("granularity", "bucket_start", t.subjectColumn(), "model");
+    }
+
     private static String whereKey(ProjectionSql.StatsTable t) {
-        return " WHERE granularity = ? AND bucket_start = ? AND " + t.subjectColumn() + " = ? AND model = ?";
+        return " WHERE " + String.join(" AND ", keyColumns(t).stream().map(c -> c + " = ?").toList());
     }
 
     /**

@@ -32,18 +32,21 @@ final class TsvRows {
     }
 
     /** One stats row in {@link ProjectionSql.StatsTable} column order: what {@link LedgerRows#bindStatsRow} binds. */
-    static void appendStatsRow(StringBuilder tsv, StatsKey k, Measures m, boolean tokens, boolean cost) {
+    static void appendStatsRow(StringBuilder tsv, ProjectionSql.StatsTable table, StatsKey k, Measures m) {
         tsv.append(k.granularity().sqlName()).append('\t');
         bucketStart(tsv, k.bucketStart()).append('\t');
-        text(tsv, k.subjectId()).append('\t');
-        text(tsv, k.model());
-        if (tokens) {
-            tsv.append('\t').append(m.requests()).append('\t').append(m.inputTokens()).append('\t')
+        text(tsv, k.subjectId());
+        if (!table.rollup) {
+            text(tsv.append('\t'), k.model());
+        }
+        if (table.tokens) {
+            tsv.append('\t').append(m.requests()).append('\t').append(m.unpricedRequests()).append('\t')
+                    .append(m.inputTokens()).append('\t')
                     .append(m.outputTokens()).append('\t').append(m.cacheCreateTokens()).append('\t')
                     .append(m.cacheReadTokens()).append('\t').append(m.ephemeral5mTokens()).append('\t')
                     .append(m.ephemeral1hTokens());
         }
-        if (cost) {
+        if (table.cost) {
             decimal(tsv.append('\t'), m.realCostUsd());
             decimal(tsv.append('\t'), m.ratedCostUsd());
         }

@@ -48,7 +48,12 @@ class BatchFoldTest {
         assertThat(folded.costStats()).extracting(Map.Entry::getKey)
                 .containsExactlyElementsOf(folded.usageStats().stream().map(Map.Entry::getKey).toList());
         assertThat(folded.accountStats()).isEmpty();
-        assertThat(folded.rowCount()).isEqualTo(6);
+        assertThat(folded.keyStats()).extracting(Map.Entry::getKey).containsExactly(
+                StatsKey.rollup(Granularity.DAY, LocalDateTime.parse("2026-11-22T00:00"), "key_a"),
+                StatsKey.rollup(Granularity.HOUR, LocalDateTime.parse("2026-11-22T10:00"), "key_a"),
+                StatsKey.rollup(Granularity.MONTH, LocalDateTime.parse("2026-11-01T00:00"), "key_a"));
+        assertThat(folded.modelStats()).hasSize(3);
+        assertThat(folded.rowCount()).isEqualTo(12);
         for (Map.Entry<StatsKey, Measures> row : folded.usageStats()) {
             Measures m = row.getValue();
             assertThat(m.requests()).isEqualTo(1);
@@ -63,6 +68,54 @@ class BatchFoldTest {
             assertThat(row.getValue().realCostUsd()).isEqualTo(Events.usd("0.0123"));
             assertThat(row.getValue().ratedCostUsd()).isEqualTo(Events.usd("0.015"));
         }
+    }
+
+    @Test
+    void rollupsSumTheKeyAndModelRowsOverModelsAndOverKeysWithTheirUnpricedRequests() {
+        List<UsageRecorded> usage = List.of(
+                Events.usage("r1").key("key_a").model("m1").tokens(10, 1).cost("1", "2").build(),
+                Events.usage("r2").key("key_a").model("m2").tokens(20, 2).cost("0", "0")
+                        .source(dev.usageledger.projections.value.PricingSource.UNPRICED).build(),
+                Events.usage("r3").key("key_b").model("m1").tokens(30, 3).cost("3", "4").account("acc_1").build());
+        List<CostAdjusted> adjustments = List.of(Events.adjustment("a1").key("key_a").model("m1").build());
+
+        FoldedBatch folded = fold.fold(usage, adjustments);
+
+        for (Granularity g : Granularity.values()) {
+            Map<String, Measures> byKey = bySubject(folded.keyStats(), g);
+            Map<String, Measures> byModel = bySubject(folded.modelStats(), g);
+            assertThat(byKey.keySet()).containsExactlyInAnyOrder("key_a", "key_b");
+            assertThat(byModel.keySet()).containsExactlyInAnyOrder("m1", "m2");
+            assertThat(byKey.get("key_a").requests()).isEqualTo(2);
+            assertThat(byKey.get("key_a").unpricedRequests()).isEqualTo(1);
+            assertThat(byKey.get("key_a").inputTokens()).isEqualTo(30);
+            assertThat(byModel.get("m1").requests()).isEqualTo(2);
+            assertThat(byModel.get("m1").unpricedRequests()).isZero();
+            assertThat(byModel.get("m2").unpricedRequests()).isEqualTo(1);
+            assertThat(byModel.get("m1").inputTokens()).isEqualTo(40);
+            BigDecimal adjustment = adjustments.get(0).ratedUsd();
+            assertThat(byKey.get("key_a").ratedCostUsd()).isEqualByComparingTo(new BigDecimal("2").add(adjustment));
+            assertThat(byModel.get("m1").ratedCostUsd()).isEqualByComparingTo(new BigDecimal("6").add(adjustment));
+            assertThat(rowsOf(folded.usageStats(), g).stream().mapToLong(Measures::unpricedRequests).sum())
+                    .isEqualTo(1);
+            assertThat(rowsOf(folded.accountStats(), g)).singleElement()
+                    .satisfies(m -> assertThat(m.unpricedRequests()).isZero());
+        }
+    }
+
+    private static Map<String, Measures> bySubject(List<Map.Entry<StatsKey, Measures>> rows, Granularity g) {
+        Map<String, Measures> out = new java.util.HashMap<>();
+        for (Map.Entry<StatsKey, Measures> row : rows) {
+            if (row.getKey().granularity() == g) {
+                assertThat(row.getKey().model()).isEqualTo(StatsKey.ROLLUP);
+                assertThat(out.put(row.getKey().subjectId(), row.getValue())).isNull();
+            }
+        }
+        return out;
+    }
+
+    private static List<Measures> rowsOf(List<Map.Entry<StatsKey, Measures>> rows, Granularity g) {
+        return rows.stream().filter(r -> r.getKey().granularity() == g).map(Map.Entry::getValue).toList();
     }
 
     @Test
@@ -180,7 +233,8 @@ class BatchFoldTest {
         FoldedBatch folded = fold.fold(usage, adjustments);
 
         for (List<Map.Entry<StatsKey, Measures>> table
-                : List.of(folded.usageStats(), folded.costStats(), folded.accountStats())) {
+                : List.of(folded.usageStats(), folded.costStats(), folded.accountStats(), folded.keyStats(),
+                        folded.modelStats())) {
             List<StatsKey> keysInOrder = table.stream().map(Map.Entry::getKey).toList();
             assertThat(keysInOrder).isSortedAccordingTo(StatsKey.ORDER).doesNotHaveDuplicates();
             // MySQL's order: granularity as stored ('day' < 'hour' < 'month'), then ids bytewise

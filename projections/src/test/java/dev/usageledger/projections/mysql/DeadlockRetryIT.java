@@ -143,14 +143,15 @@ class DeadlockRetryIT {
     /** Adds {@code input} tokens (and no request) to one usage_stats row, as another writer would. */
     private static void upsertUsageStats(Connection c, Granularity g, LocalDateTime bucket, String key, long input)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(ProjectionSql.UPSERT_USAGE_STATS)) {
+        try (PreparedStatement ps = c.prepareStatement(ProjectionSql.StatsTable.USAGE.upsert())) {
             ps.setString(1, g.sqlName());
             ps.setObject(2, bucket);
             ps.setString(3, key);
             ps.setString(4, Events.MODEL);
-            ps.setLong(5, 0);
-            ps.setLong(6, input);
-            for (int i = 7; i <= 11; i++) {
+            ps.setLong(5, 0); // requests
+            ps.setLong(6, 0); // unpriced_requests
+            ps.setLong(7, input);
+            for (int i = 8; i <= 12; i++) {
                 ps.setLong(i, 0);
             }
             ps.executeUpdate();

@@ -39,29 +39,37 @@ class ProjectionSqlTest {
         return (int) sql.chars().filter(c -> c == '?').count();
     }
 
+    private static final List<String> TOKENS = List.of("requests", "unpriced_requests", "input_tokens",
+            "output_tokens", "cache_create_tokens", "cache_read_tokens", "ephemeral_5m_tokens", "ephemeral_1h_tokens");
+    private static final List<String> COSTS = List.of("real_cost_usd", "rated_cost_usd");
+
     static Stream<Arguments> upserts() {
+        List<String> both = new java.util.ArrayList<>(TOKENS);
+        both.addAll(COSTS);
         return Stream.of(
-                Arguments.of("usage_stats", ProjectionSql.UPSERT_USAGE_STATS, List.of("requests", "input_tokens",
-                        "output_tokens", "cache_create_tokens", "cache_read_tokens", "ephemeral_5m_tokens",
-                        "ephemeral_1h_tokens")),
-                Arguments.of("cost_stats", ProjectionSql.UPSERT_COST_STATS, List.of("real_cost_usd", "rated_cost_usd")),
-                Arguments.of("account_usage_stats", ProjectionSql.UPSERT_ACCOUNT_USAGE_STATS, List.of("requests",
-                        "input_tokens", "output_tokens", "cache_create_tokens", "cache_read_tokens",
-                        "ephemeral_5m_tokens", "ephemeral_1h_tokens", "real_cost_usd", "rated_cost_usd")));
+                Arguments.of(ProjectionSql.StatsTable.USAGE, "usage_stats", List.of("api_key_id", "model"), TOKENS),
+                Arguments.of(ProjectionSql.StatsTable.COST, "cost_stats", List.of("api_key_id", "model"), COSTS),
+                Arguments.of(ProjectionSql.StatsTable.ACCOUNT_USAGE, "account_usage_stats",
+                        List.of("account_id", "model"), both),
+                Arguments.of(ProjectionSql.StatsTable.KEY_ROLLUP, "key_stats", List.of("api_key_id"), both),
+                Arguments.of(ProjectionSql.StatsTable.MODEL_ROLLUP, "model_stats", List.of("model"), both));
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{1}")
     @MethodSource("upserts")
-    void upsertsAddEveryMeasureWithValuesNeverTheRowAlias(String table, String sql, List<String> measures) {
+    void upsertsAddEveryMeasureWithValuesNeverTheRowAlias(ProjectionSql.StatsTable stats, String table,
+            List<String> subject, List<String> measures) {
+        String sql = stats.upsert();
         String s = normalised(sql);
         Matcher m = INSERT.matcher(s);
         assertThat(m.matches()).isTrue();
         assertThat(m.group(1)).isEqualTo(table);
         List<String> columns = columns(sql);
-        String subject = table.equals("account_usage_stats") ? "account_id" : "api_key_id";
+        List<String> key = new java.util.ArrayList<>(List.of("granularity", "bucket_start"));
+        key.addAll(subject);
 
-        assertThat(columns.subList(0, 4)).containsExactly("granularity", "bucket_start", subject, "model");
-        assertThat(columns.subList(4, columns.size())).containsExactlyElementsOf(measures);
+        assertThat(columns.subList(0, key.size())).containsExactlyElementsOf(key);
+        assertThat(columns.subList(key.size(), columns.size())).containsExactlyElementsOf(measures);
         assertThat(placeholders(sql)).isEqualTo(columns.size());
 
         String update = m.group(4).trim();
@@ -75,7 +83,7 @@ class ProjectionSqlTest {
                 .doesNotContain("NEW.");
         // the key columns are never updated
         assertThat(update).doesNotContain("granularity =").doesNotContain("bucket_start =")
-                .doesNotContain(subject + " =").doesNotContain("model =");
+                .doesNotContain(subject.get(0) + " =").doesNotContain("model =");
     }
 
     @Test
@@ -131,20 +139,27 @@ class ProjectionSqlTest {
      */
     @Test
     void everyColumnWrittenExistsInTheMigration() throws IOException {
-        String migration = migration("V1__ledger_and_projections.sql");
-        String v3 = migration("V3__cost_breakdown_in_ledger_row.sql");
-        assertThat(v3).contains("DROP TABLE usage_cost_breakdowns");
-        for (String sql : List.of(ProjectionSql.INSERT_EVENT_IDS, ProjectionSql.INSERT_USAGE_RECORD,
-                ProjectionSql.INSERT_COST_ADJUSTMENT, ProjectionSql.UPSERT_USAGE_STATS, ProjectionSql.UPSERT_COST_STATS,
-                ProjectionSql.UPSERT_ACCOUNT_USAGE_STATS)) {
+        String migration = migration("V1__ledger_and_projections.sql") + migration("V6__unpriced_requests_and_rollups.sql");
+        String alters = migration("V3__cost_breakdown_in_ledger_row.sql")
+                + migration("V6__unpriced_requests_and_rollups.sql");
+        assertThat(alters).contains("DROP TABLE usage_cost_breakdowns");
+        List<String> statements = new java.util.ArrayList<>(List.of(ProjectionSql.INSERT_EVENT_IDS,
+                ProjectionSql.INSERT_USAGE_RECORD, ProjectionSql.INSERT_COST_ADJUSTMENT));
+        for (ProjectionSql.StatsTable stats : ProjectionSql.StatsTable.values()) {
+            statements.add(stats.upsert());
+        }
+        for (String sql : statements) {
             Matcher m = INSERT.matcher(normalised(sql));
             assertThat(m.matches()).isTrue();
             String table = m.group(1);
             Matcher def = Pattern.compile("CREATE TABLE " + table + " \\((.*?)\\) ENGINE", Pattern.DOTALL)
                     .matcher(migration);
             assertThat(def.find()).as("table %s in the migration", table).isTrue();
-            Matcher alter = Pattern.compile("ALTER TABLE " + table + "\\s(.*?);", Pattern.DOTALL).matcher(v3);
-            String added = alter.find() ? alter.group(1) : "";
+            StringBuilder added = new StringBuilder();
+            Matcher alter = Pattern.compile("ALTER TABLE " + table + "\\s(.*?);", Pattern.DOTALL).matcher(alters);
+            while (alter.find()) {
+                added.append(alter.group(1)).append('\n');
+            }
             for (String column : columns(sql)) {
                 assertThat(def.group(1) + "\n" + added).as("%s.%s", table, column)
                         .containsPattern("(?m)^\\s+(ADD COLUMN )?" + column + "\\s");

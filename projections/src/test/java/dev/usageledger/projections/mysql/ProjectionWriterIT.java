@@ -12,6 +12,7 @@ import dev.usageledger.projections.fold.BatchFold;
 import dev.usageledger.projections.fold.Buckets;
 import dev.usageledger.projections.retry.RetrySettings;
 import dev.usageledger.projections.retry.TransactionRetry;
+import dev.usageledger.projections.value.PricingSource;
 import dev.usageledger.projections.value.TokenUsage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
@@ -396,6 +397,9 @@ class ProjectionWriterIT {
                     if (random.nextBoolean()) {
                         u.breakdown("0.1", "0.2", "0.3", "0.4", "0.5");
                     }
+                    if (random.nextInt(8) == 0) {
+                        u.cost("0", "0").source(PricingSource.UNPRICED);
+                    }
                     e = u.build();
                 }
                 batch.add(e);
@@ -424,10 +428,21 @@ class ProjectionWriterIT {
                 BigDecimal::add);
         BigDecimal adjusted = firstAdjustments.values().stream().map(CostAdjusted::realUsd).reduce(BigDecimal.ZERO,
                 BigDecimal::add);
+        long unpriced = firstUsage.values().stream().filter(u -> u.cost().source() == PricingSource.UNPRICED)
+                .count();
+        assertThat(unpriced).isPositive();
         assertThat(number("SELECT SUM(input_tokens) FROM usage_records")).isEqualTo(input);
         for (String g : List.of("hour", "day", "month")) {
             assertThat(number("SELECT SUM(input_tokens) FROM usage_stats WHERE granularity = '" + g + "'"))
                     .isEqualTo(input);
+            for (String table : List.of("usage_stats", "key_stats", "model_stats")) {
+                assertThat(number("SELECT SUM(unpriced_requests) FROM " + table + " WHERE granularity = '" + g + "'"))
+                        .as(table).isEqualTo(unpriced);
+            }
+            assertThat(number("SELECT SUM(input_tokens) FROM key_stats WHERE granularity = '" + g + "'"))
+                    .isEqualTo(input);
+            assertThat(decimal("SELECT SUM(real_cost_usd) FROM model_stats WHERE granularity = '" + g + "'"))
+                    .isEqualByComparingTo(real.add(adjusted));
             assertThat(decimal("SELECT SUM(real_cost_usd) FROM cost_stats WHERE granularity = '" + g + "'"))
                     .isEqualByComparingTo(real.add(adjusted));
         }
@@ -999,5 +1014,28 @@ class ProjectionWriterIT {
         assertThat(mismatches).anySatisfy(m -> assertThat(m).startsWith("usage_stats[day buckets]"));
         assertThat(mismatches).anySatisfy(m -> assertThat(m).startsWith("cost_stats[hour]").contains("real_cost_usd"));
         assertThat(mismatches).noneSatisfy(m -> assertThat(m).startsWith("usage_stats[hour]"));
+    }
+
+    @Test
+    void theInvariantCheckFindsATamperedRollupAndUnpricedCount() {
+        new Consumer(0).write(0, mixedEvents());
+        assertThat(LedgerInvariants.mismatches(ds)).isEmpty();
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE model_stats SET rated_cost_usd = rated_cost_usd + 1 WHERE granularity = 'month'");
+            s.executeUpdate("UPDATE key_stats SET requests = requests + 1 WHERE granularity = 'hour' "
+                    + "AND api_key_id = 'key_a'");
+            s.executeUpdate("UPDATE account_usage_stats SET unpriced_requests = 1 WHERE granularity = 'day'");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+
+        List<String> mismatches = LedgerInvariants.mismatches(ds);
+
+        assertThat(mismatches).anySatisfy(m -> assertThat(m).startsWith("model_stats [month").contains("rated_cost_usd"));
+        assertThat(mismatches).anySatisfy(m -> assertThat(m).startsWith("key_stats [hour").contains("key_a")
+                .contains("requests"));
+        assertThat(mismatches).anySatisfy(m -> assertThat(m).startsWith("account_usage_stats[day]")
+                .contains("unpriced_requests"));
+        assertThat(mismatches).noneSatisfy(m -> assertThat(m).startsWith("usage_stats"));
     }
 }

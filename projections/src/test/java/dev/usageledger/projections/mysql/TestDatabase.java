@@ -22,8 +22,8 @@ import org.flywaydb.core.Flyway;
 final class TestDatabase {
 
     /** Every table of the migration, children first. */
-    static final List<String> TABLES = List.of("usage_records", "cost_adjustments",
-            "ledger_event_ids", "ledger_conflicts", "usage_stats", "cost_stats", "account_usage_stats",
+    static final List<String> TABLES = List.of("usage_records", "cost_adjustments", "ledger_event_ids",
+            "ledger_conflicts", "usage_stats", "cost_stats", "account_usage_stats", "key_stats", "model_stats",
             "consumer_offsets");
 
     private static final AtomicInteger DATABASES = new AtomicInteger();

@@ -14,23 +14,30 @@ import java.util.Map;
  */
 public final class Measures {
 
-    /** The measures' names in the order of every answer (JSON fields, CSV columns) and of {@link ReadSql}'s sums. */
+    /**
+     * The measures' names in the order of every answer (JSON fields, CSV columns) and of {@link ReadSql}'s sums.
+     * {@code unpricedRequests} (requests the catalog could not price, counted at cost 0) comes last: a column added
+     * after the others.
+     */
     public static final List<String> NAMES = List.of("requests", "inputTokens", "outputTokens", "cacheCreateTokens",
-            "cacheReadTokens", "ephemeral5mTokens", "ephemeral1hTokens", "realCostUsd", "ratedCostUsd");
+            "cacheReadTokens", "ephemeral5mTokens", "ephemeral1hTokens", "realCostUsd", "ratedCostUsd",
+            "unpricedRequests");
 
     private static final int COUNTS = 7;
 
     private final long[] counts = new long[COUNTS];
     private BigDecimal realCostUsd = BigDecimal.ZERO;
     private BigDecimal ratedCostUsd = BigDecimal.ZERO;
+    private long unpricedRequests;
 
-    /** Adds the nine sums of a row that starts at column {@code first}, in {@link #NAMES} order; NULL is 0. */
+    /** Adds the ten sums of a row that starts at column {@code first}, in {@link #NAMES} order; NULL is 0. */
     void add(ResultSet rs, int first) throws SQLException {
         for (int i = 0; i < COUNTS; i++) {
             counts[i] += rs.getLong(first + i);
         }
         realCostUsd = plus(realCostUsd, rs.getBigDecimal(first + COUNTS));
         ratedCostUsd = plus(ratedCostUsd, rs.getBigDecimal(first + COUNTS + 1));
+        unpricedRequests += rs.getLong(first + COUNTS + 2);
     }
 
     public void add(Measures other) {
@@ -39,6 +46,7 @@ public final class Measures {
         }
         realCostUsd = realCostUsd.add(other.realCostUsd);
         ratedCostUsd = ratedCostUsd.add(other.ratedCostUsd);
+        unpricedRequests += other.unpricedRequests;
     }
 
     private static BigDecimal plus(BigDecimal sum, BigDecimal value) {
@@ -86,6 +94,11 @@ public final class Measures {
         return ratedCostUsd;
     }
 
+    /** Requests the catalog could not price (counted at cost 0): the unpriced share is this over {@link #requests}. */
+    public long unpricedRequests() {
+        return unpricedRequests;
+    }
+
     /** Every measure zero: the same as no row at all (CONTRACT §3). */
     public boolean isZero() {
         for (long c : counts) {
@@ -93,7 +106,7 @@ public final class Measures {
                 return false;
             }
         }
-        return realCostUsd.signum() == 0 && ratedCostUsd.signum() == 0;
+        return realCostUsd.signum() == 0 && ratedCostUsd.signum() == 0 && unpricedRequests == 0;
     }
 
     /** The measures by {@link #NAMES}: tokens as numbers, money as decimal strings. */
@@ -114,6 +127,7 @@ public final class Measures {
         }
         values.add(Money.format(realCostUsd));
         values.add(Money.format(ratedCostUsd));
+        values.add(unpricedRequests);
         return values;
     }
 }

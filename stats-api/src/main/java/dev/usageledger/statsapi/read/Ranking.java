@@ -12,7 +12,7 @@ public enum Ranking {
     REQUESTS("requests", "SUM(m0)");
 
     private final String parameter;
-    /** The measure ranked, over the sums {@code m0 … m8} of {@link ReadSql#top} ({@link Measures#NAMES} order). */
+    /** The measure ranked, over the sums {@code m0 … m9} of {@link ReadSql#top} ({@link Measures#NAMES} order). */
     final String sqlOrder;
 
     Ranking(String parameter, String sqlOrder) {

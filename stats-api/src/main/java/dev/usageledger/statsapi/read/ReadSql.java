@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * All SQL of stats-api: read-only, on the tables of CONTRACT §3. Runs on MySQL 8.0+ and MariaDB 10.11+ alike. Every
- * sum query selects the nine measures in {@link Measures#NAMES} order (0 for a measure the table does not hold), so
+ * All SQL of stats-api: read-only, on the tables of CONTRACT §3 and the rollups. Runs on MySQL 8.0+ and MariaDB
+ * 10.11+ alike. Every sum query selects the ten measures in {@link Measures#NAMES} order (0 for a measure the table does not hold), so
  * one reader adds any of them.
  */
 public final class ReadSql {
@@ -19,14 +19,19 @@ public final class ReadSql {
     private static final String NO_USAGE = "0, 0, 0, 0, 0, 0, 0";
     private static final String COST_SUMS = "SUM(real_cost_usd), SUM(rated_cost_usd)";
     private static final String NO_COST = "0, 0";
+    private static final String UNPRICED_SUM = "SUM(unpriced_requests)";
+    private static final String LEDGER_UNPRICED_SUM = "SUM(pricing_source = 'unpriced')";
+    private static final String ALL_SUMS = USAGE_SUMS + ", " + COST_SUMS + ", " + UNPRICED_SUM;
 
     /** A table read for sums: stored stats rows (with a {@code bucket_start}) or ledger rows. */
     enum Table {
-        USAGE_STATS("usage_stats", USAGE_SUMS + ", " + NO_COST, true),
-        COST_STATS("cost_stats", NO_USAGE + ", " + COST_SUMS, true),
-        ACCOUNT_USAGE_STATS("account_usage_stats", USAGE_SUMS + ", " + COST_SUMS, true),
-        USAGE_RECORDS("usage_records", LEDGER_USAGE_SUMS + ", " + COST_SUMS, false),
-        COST_ADJUSTMENTS("cost_adjustments", NO_USAGE + ", " + COST_SUMS, false);
+        USAGE_STATS("usage_stats", USAGE_SUMS + ", " + NO_COST + ", " + UNPRICED_SUM, true),
+        COST_STATS("cost_stats", NO_USAGE + ", " + COST_SUMS + ", 0", true),
+        ACCOUNT_USAGE_STATS("account_usage_stats", ALL_SUMS, true),
+        KEY_STATS("key_stats", ALL_SUMS, true),
+        MODEL_STATS("model_stats", ALL_SUMS, true),
+        USAGE_RECORDS("usage_records", LEDGER_USAGE_SUMS + ", " + COST_SUMS + ", " + LEDGER_UNPRICED_SUM, false),
+        COST_ADJUSTMENTS("cost_adjustments", NO_USAGE + ", " + COST_SUMS + ", 0", false);
 
         final String name;
         final String sums;
@@ -41,12 +46,15 @@ public final class ReadSql {
 
     /**
      * The tables a request reads: the key projection ({@code usage_stats}, {@code cost_stats}: costs with
-     * adjustments) or the account projection ({@code account_usage_stats}), and the ledger tables that hold the same
-     * rows for the pieces no stored bucket covers.
+     * adjustments), the account projection ({@code account_usage_stats}) or a rollup of the key projection over
+     * models ({@code key_stats}) or over keys ({@code model_stats}), and the ledger tables that hold the same rows for
+     * the pieces no stored bucket covers.
      */
     enum Projection {
         KEY(List.of(Table.USAGE_STATS, Table.COST_STATS), ""),
-        ACCOUNT(List.of(Table.ACCOUNT_USAGE_STATS), " AND account_id IS NOT NULL");
+        ACCOUNT(List.of(Table.ACCOUNT_USAGE_STATS), " AND account_id IS NOT NULL"),
+        KEY_ROLLUP(List.of(Table.KEY_STATS), ""),
+        MODEL_ROLLUP(List.of(Table.MODEL_STATS), "");
 
         final List<Table> stored;
         /** Ledger rows the projection holds: the account projection only those that name an account. */
@@ -58,11 +66,30 @@ public final class ReadSql {
         }
 
         static final List<Table> LEDGER = List.of(Table.USAGE_RECORDS, Table.COST_ADJUSTMENTS);
+
+        /**
+         * The projection that holds a grouping and filters with the fewest rows: an account filter or grouping reads
+         * the account projection; without a key filter, all traffic or a model reads the model rollup; without a
+         * key or model filter, a grouping by key reads the key rollup; anything else (one key's rows, a key and a
+         * model) the key projection, through its key index.
+         */
+        static Projection of(Dimension groupBy, Filters filters) {
+            if (filters.needsAccountProjection(groupBy)) {
+                return ACCOUNT;
+            }
+            if (filters.apiKeyId() == null && groupBy != Dimension.API_KEY_ID) {
+                return MODEL_ROLLUP;
+            }
+            if (filters.apiKeyId() == null && filters.model() == null) {
+                return KEY_ROLLUP;
+            }
+            return KEY;
+        }
     }
 
     /**
      * Sums of stored rows of one granularity whose {@code bucket_start} is in one of {@code ranges} half-open ranges,
-     * per bucket and group: columns {@code bucket_start}, group (NULL without grouping), the nine sums. Parameters:
+     * per bucket and group: columns {@code bucket_start}, group (NULL without grouping), the ten sums. Parameters:
      * granularity, then each range's start and end, then the filters.
      */
     static String storedSums(Table table, Dimension groupBy, Filters filters, int ranges) {
@@ -81,7 +108,7 @@ public final class ReadSql {
 
     /**
      * Sums of ledger rows per piece and group, one {@code SELECT} per piece joined with {@code UNION ALL}: columns
-     * piece number (from {@code firstPiece}), group, the nine sums; a piece without rows may answer one row of NULL
+     * piece number (from {@code firstPiece}), group, the ten sums; a piece without rows may answer one row of NULL
      * sums. Parameters per piece: its start and end, then the filters.
      */
     static String ledgerSums(Table table, Projection projection, Dimension groupBy, Filters filters, int firstPiece,
@@ -107,7 +134,7 @@ public final class ReadSql {
      * The {@code limit} groups of {@code dimension} largest by {@code ranking} over one span, summed and ranked by the
      * server, so the app holds no more than the answer however many groups there are: the stored parts and the ledger
      * pieces, each summed per group, joined with {@code UNION ALL}, then summed per group; a group whose every sum is
-     * zero is left out (CONTRACT §3); ties in group order. Columns: group, the nine sums. Parameters: per stored part
+     * zero is left out (CONTRACT §3); ties in group order. Columns: group, the ten sums. Parameters: per stored part
      * its granularity and each range's start and end; per ledger table of {@link Projection#LEDGER} and piece, its
      * start and end; then the limit.
      */
@@ -141,7 +168,7 @@ public final class ReadSql {
                 + nonZero + " ORDER BY " + ranking.sqlOrder + " DESC, grp LIMIT ?";
     }
 
-    /** A table's nine sum expressions named {@code m0 … m8}. */
+    /** A table's ten sum expressions named {@code m0 … m9}. */
     private static String aliased(String sums) {
         String[] expressions = sums.split(", ");
         StringBuilder sql = new StringBuilder();

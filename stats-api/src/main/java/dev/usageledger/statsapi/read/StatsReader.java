@@ -59,7 +59,7 @@ public final class StatsReader {
      * @throws TooManyGroupsException when more than {@code maxGroups} groups have rows
      */
     public Sums sums(List<Span> spans, Dimension groupBy, Filters filters, int maxGroups) {
-        Projection projection = filters.needsAccountProjection(groupBy) ? Projection.ACCOUNT : Projection.KEY;
+        Projection projection = Projection.of(groupBy, filters);
         Plan plan = plan(spans);
         Accumulator sums = new Accumulator(spans.size(), maxGroups);
         if (groupBy == Dimension.NONE) {
@@ -84,7 +84,7 @@ public final class StatsReader {
      * ({@link ReadSql#top}): the work is bounded by the rows the span covers, the memory by {@code limit}.
      */
     public Top top(Span span, Dimension dimension, Ranking ranking, int limit) {
-        Projection projection = Filters.NONE.needsAccountProjection(dimension) ? Projection.ACCOUNT : Projection.KEY;
+        Projection projection = Projection.of(dimension, Filters.NONE);
         Plan plan = plan(List.of(span));
         List<ReadSql.StoredPart> parts = new ArrayList<>();
         List<Object> parameters = new ArrayList<>();

@@ -189,8 +189,8 @@ class AnalystSqlIT {
         List<Map<String, Object>> rows = query("top-keys-by-rated-cost.sql");
         assertThat(rows).extracting(r -> r.get("api_key_id")).containsExactly("key_b", "key_a", "key_c");
         assertMoney(rows.get(1).get("rated_cost_usd"), "0.7");
-        assertThat(rows.get(0).get("requests")).isEqualTo(BigDecimal.valueOf(2));
-        assertThat(rows.get(2).get("requests")).isEqualTo(BigDecimal.ONE);
+        assertThat(rows.get(0).get("requests")).isEqualTo(2L);
+        assertThat(rows.get(2).get("requests")).isEqualTo(1L);
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.usageledger.fixtures.TestStack;
 import dev.usageledger.projections.Events;
 import dev.usageledger.projections.event.CostAdjusted;
 import dev.usageledger.projections.event.LedgerEvent;
+import dev.usageledger.projections.value.PricingSource;
 import dev.usageledger.projections.value.TokenUsage;
 import dev.usageledger.projections.event.UsageRecorded;
 import java.math.BigDecimal;
@@ -30,7 +31,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  *
  * <p>The events are generated here rather than by {@code UsageTraffic}: they are built to break the read side, not to
  * look like traffic — a model name with a comma and quotes that no catalog prices (CSV quoting), costs unrelated to
- * tokens using all 10 fraction digits (exact sums), signed adjustments on any model, and a day with no event at all.
+ * tokens using all 10 fraction digits (exact sums), a fifth of the requests unpriced (cost 0), signed adjustments on
+ * any model, and a day with no event at all.
  */
 final class KnownLedger {
 
@@ -115,12 +117,15 @@ final class KnownLedger {
             long cacheCreate = random.nextInt(5000);
             long e5 = cacheCreate == 0 ? 0 : random.nextLong(cacheCreate + 1);
             long e1 = cacheCreate - e5 == 0 ? 0 : random.nextLong(cacheCreate - e5 + 1);
-            UsageRecorded u = Events.usage(prefix + "_" + made.size() + "_" + random.nextInt(1_000_000)).at(at)
+            Events.UsageBuilder u = Events.usage(prefix + "_" + made.size() + "_" + random.nextInt(1_000_000)).at(at)
                     .key(pick(KEYS)).account(random.nextInt(4) == 0 ? null : pick(ACCOUNTS)).model(pick(MODELS))
                     .tokens(new TokenUsage(random.nextInt(100_000), random.nextInt(8000), cacheCreate, e5, e1,
                             random.nextInt(200_000)))
-                    .cost(money(false), money(false)).build();
-            made.add(u);
+                    .cost(money(false), money(false));
+            if (random.nextInt(5) == 0) {
+                u.cost("0", "0").source(PricingSource.UNPRICED);
+            }
+            made.add(u.build());
         }
         synchronized (this) {
             usage.addAll(made);
@@ -154,7 +159,8 @@ final class KnownLedger {
 
     /** The measures of CONTRACT §5 summed from the events; names as in the API. */
     record Truth(long requests, long inputTokens, long outputTokens, long cacheCreateTokens, long cacheReadTokens,
-            long ephemeral5mTokens, long ephemeral1hTokens, BigDecimal realCostUsd, BigDecimal ratedCostUsd) {
+            long ephemeral5mTokens, long ephemeral1hTokens, BigDecimal realCostUsd, BigDecimal ratedCostUsd,
+            long unpricedRequests) {
 
         boolean isZero() {
             return requests == 0 && realCostUsd.signum() == 0 && ratedCostUsd.signum() == 0;
@@ -168,12 +174,16 @@ final class KnownLedger {
     /** What the ledger says about one group: events of {@code [from, to)} whose group value passes {@code group}. */
     synchronized Truth truth(Instant from, Instant to, Predicate<Subject> subject) {
         long requests = 0;
+        long unpriced = 0;
         long[] tokens = new long[6];
         BigDecimal real = BigDecimal.ZERO;
         BigDecimal rated = BigDecimal.ZERO;
         for (UsageRecorded u : usage) {
             if (in(u.occurredAt(), from, to) && subject.test(new Subject(u.apiKeyId(), u.model(), u.accountId()))) {
                 requests++;
+                if (u.cost().source() == PricingSource.UNPRICED) {
+                    unpriced++;
+                }
                 TokenUsage t = u.usage();
                 tokens[0] += t.input();
                 tokens[1] += t.output();
@@ -191,7 +201,8 @@ final class KnownLedger {
                 rated = rated.add(a.ratedUsd());
             }
         }
-        return new Truth(requests, tokens[0], tokens[1], tokens[2], tokens[3], tokens[4], tokens[5], real, rated);
+        return new Truth(requests, tokens[0], tokens[1], tokens[2], tokens[3], tokens[4], tokens[5], real, rated,
+                unpriced);
     }
 
     /**

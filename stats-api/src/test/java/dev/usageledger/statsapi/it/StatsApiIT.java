@@ -122,7 +122,7 @@ class StatsApiIT {
         assertThat(csv.headers().firstValue("X-Projected-At")).contains(KnownLedger.PROJECTED_AT.toString());
         List<String> lines = csv.body().lines().toList();
         assertThat(lines.get(0)).isEqualTo("group,bucketStart,requests,inputTokens,outputTokens,cacheCreateTokens,"
-                + "cacheReadTokens,ephemeral5mTokens,ephemeral1hTokens,realCostUsd,ratedCostUsd");
+                + "cacheReadTokens,ephemeral5mTokens,ephemeral1hTokens,realCostUsd,ratedCostUsd,unpricedRequests");
         assertThat(lines).hasSize(1 + json.get("series").size() * 8);
         JsonNode codex = null;
         for (JsonNode series : json.get("series")) {
@@ -136,7 +136,7 @@ class StatsApiIT {
                 + codex.get("outputTokens").asLong() + "," + codex.get("cacheCreateTokens").asLong() + ","
                 + codex.get("cacheReadTokens").asLong() + "," + codex.get("ephemeral5mTokens").asLong() + ","
                 + codex.get("ephemeral1hTokens").asLong() + "," + codex.get("realCostUsd").asText() + ","
-                + codex.get("ratedCostUsd").asText());
+                + codex.get("ratedCostUsd").asText() + "," + codex.get("unpricedRequests").asLong());
         assertThat(get(path + "&format=csv", ANALYST, "application/json").body()).isEqualTo(csv.body());
     }
 
@@ -199,10 +199,12 @@ class StatsApiIT {
     @Test
     void refusesToAnswerFromADayRowFoldedInAnotherZone() throws Exception {
         // A day row starting at 05:00 UTC: folded by a consumer whose reporting zone is not stats-api's (UTC here).
-        String insert = "INSERT INTO usage_stats (granularity, bucket_start, api_key_id, model, requests) "
-                + "VALUES ('day', '2027-03-10 05:00:00', 'key_other_zone', 'm', 1)";
+        // The consumer folds it into the key rollup too, which a top list of keys reads.
         try (var c = KnownLedger.get().dataSource.getConnection(); var st = c.createStatement()) {
-            st.executeUpdate(insert);
+            st.executeUpdate("INSERT INTO usage_stats (granularity, bucket_start, api_key_id, model, requests) "
+                    + "VALUES ('day', '2027-03-10 05:00:00', 'key_other_zone', 'm', 1)");
+            st.executeUpdate("INSERT INTO key_stats (granularity, bucket_start, api_key_id, requests) "
+                    + "VALUES ('day', '2027-03-10 05:00:00', 'key_other_zone', 1)");
         }
         try {
             HttpResponse<String> answer = get("/v1/stats/series?granularity=day&from=2027-03-09&to=2027-03-12"
@@ -213,6 +215,7 @@ class StatsApiIT {
         } finally {
             try (var c = KnownLedger.get().dataSource.getConnection(); var st = c.createStatement()) {
                 st.executeUpdate("DELETE FROM usage_stats WHERE api_key_id = 'key_other_zone'");
+                st.executeUpdate("DELETE FROM key_stats WHERE api_key_id = 'key_other_zone'");
             }
         }
     }
@@ -418,6 +421,8 @@ class StatsApiIT {
                 .isEqualByComparingTo(truth.realCostUsd());
         assertThat(new BigDecimal(measures.get("ratedCostUsd").asText())).as("ratedCostUsd")
                 .isEqualByComparingTo(truth.ratedCostUsd());
+        assertThat(measures.get("unpricedRequests").asLong()).as("unpricedRequests")
+                .isEqualTo(truth.unpricedRequests());
     }
 
     private void assertBadRequest(String path, String... fields) throws IOException, InterruptedException {

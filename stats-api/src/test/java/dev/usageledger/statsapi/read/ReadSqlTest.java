@@ -11,7 +11,7 @@ class ReadSqlTest {
     @Test
     void storedSumsReadRangesOfBucketStartsPerGroup() {
         assertThat(ReadSql.storedSums(Table.COST_STATS, Dimension.MODEL, new Filters("key_a", null, null), 2))
-                .isEqualTo("SELECT bucket_start, model, 0, 0, 0, 0, 0, 0, 0, SUM(real_cost_usd), SUM(rated_cost_usd) "
+                .isEqualTo("SELECT bucket_start, model, 0, 0, 0, 0, 0, 0, 0, SUM(real_cost_usd), SUM(rated_cost_usd), 0 "
                         + "FROM cost_stats WHERE granularity = ? AND ((bucket_start >= ? AND bucket_start < ?) OR "
                         + "(bucket_start >= ? AND bucket_start < ?)) AND api_key_id = ? GROUP BY bucket_start, model");
     }
@@ -21,8 +21,21 @@ class ReadSqlTest {
         assertThat(ReadSql.ledgerSums(Table.USAGE_RECORDS, Projection.ACCOUNT, Dimension.NONE, Filters.NONE, 7, 1))
                 .isEqualTo("SELECT 7, NULL, COUNT(*), SUM(input_tokens), SUM(output_tokens), SUM(cache_create_tokens), "
                         + "SUM(cache_read_tokens), SUM(ephemeral_5m_tokens), SUM(ephemeral_1h_tokens), "
-                        + "SUM(real_cost_usd), SUM(rated_cost_usd) FROM usage_records WHERE occurred_at >= ? "
+                        + "SUM(real_cost_usd), SUM(rated_cost_usd), SUM(pricing_source = 'unpriced') FROM usage_records "
+                        + "WHERE occurred_at >= ? "
                         + "AND occurred_at < ? AND account_id IS NOT NULL");
+    }
+
+    @Test
+    void eachGroupingAndFilterReadsTheProjectionWithTheFewestRows() {
+        assertThat(Projection.of(Dimension.NONE, Filters.NONE)).isEqualTo(Projection.MODEL_ROLLUP);
+        assertThat(Projection.of(Dimension.MODEL, new Filters(null, "m", null))).isEqualTo(Projection.MODEL_ROLLUP);
+        assertThat(Projection.of(Dimension.API_KEY_ID, Filters.NONE)).isEqualTo(Projection.KEY_ROLLUP);
+        assertThat(Projection.of(Dimension.API_KEY_ID, new Filters(null, "m", null))).isEqualTo(Projection.KEY);
+        assertThat(Projection.of(Dimension.NONE, new Filters("k", null, null))).isEqualTo(Projection.KEY);
+        assertThat(Projection.of(Dimension.MODEL, new Filters("k", null, null))).isEqualTo(Projection.KEY);
+        assertThat(Projection.of(Dimension.ACCOUNT_ID, Filters.NONE)).isEqualTo(Projection.ACCOUNT);
+        assertThat(Projection.of(Dimension.MODEL, new Filters(null, null, "a"))).isEqualTo(Projection.ACCOUNT);
     }
 
     @Test
