@@ -58,6 +58,21 @@ public final class Buckets {
         };
     }
 
+    /** The instant at which the bucket of {@code instant} ends: the next bucket's start. */
+    public Instant end(Granularity granularity, Instant instant) {
+        return switch (granularity) {
+            case HOUR -> instant.truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.HOURS);
+            case DAY -> LocalDate.ofEpochDay(localEpochDay(instant) + 1).atStartOfDay(reportingZone).toInstant();
+            case MONTH -> LocalDate.ofEpochDay(localEpochDay(instant)).withDayOfMonth(1).plusMonths(1)
+                    .atStartOfDay(reportingZone).toInstant();
+        };
+    }
+
+    /** {@link #start} as an instant. */
+    public Instant startInstant(Granularity granularity, Instant instant) {
+        return start(granularity, instant).toInstant(ZoneOffset.UTC);
+    }
+
     private LocalDateTime hour(Instant instant) {
         long hour = Math.floorDiv(instant.getEpochSecond(), SECONDS_PER_HOUR);
         Bucket last = lastHour;

@@ -5,6 +5,10 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import dev.usageledger.projections.retry.RetrySettings;
+import dev.usageledger.projections.retry.TransactionRetry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -30,6 +34,7 @@ import javax.sql.DataSource;
  *       {@code usage_stats} + {@code cost_stats} summed over models and over keys.
  * </ul>
  * {@link #mismatches} returns one human-readable line per broken invariant; empty means all hold.
+ * {@link #inRange} checks the same invariants over a time range, cell by cell ({@link StatsRange}).
  */
 public final class LedgerInvariants {
 
@@ -69,6 +74,36 @@ public final class LedgerInvariants {
             throw new AssertionError(mismatches.size() + " ledger invariant(s) broken:\n  "
                     + String.join("\n  ", mismatches));
         }
+    }
+
+    /**
+     * The invariants over {@code [from, to)}, clipped to whole buckets of the reporting zone per granularity: one line
+     * per differing cell (its stored and ledger values) and per ledger row that breaks uniqueness; empty means all
+     * hold. Each span is read in one snapshot, so a live projection shows no difference.
+     */
+    public static List<String> inRange(DataSource dataSource, ZoneId reportingZone, Instant from,
+            Instant to) {
+        StatsRange range = new StatsRange(dataSource, reportingZone, new TransactionRetry("invariants",
+                RetrySettings.DEFAULTS, new SimpleMeterRegistry()));
+        List<String> out = new ArrayList<>(range.ledgerProblems(from, to));
+        for (var span : range.spans(from, to)) {
+            for (CellDifference d : range.check(span).differences()) {
+                out.add(describe(d));
+            }
+        }
+        return out;
+    }
+
+    /** One line for a differing cell: where it is, each differing measure's stored and ledger values. */
+    public static String describe(CellDifference d) {
+        StringBuilder line = new StringBuilder(d.table()).append('[').append(d.granularity().sqlName()).append(' ')
+                .append(d.bucketStart()).append("Z] [").append(d.subject()).append(", ").append(d.model()).append(']');
+        for (String m : d.differingMeasures()) {
+            int i = d.measures().indexOf(m);
+            line.append(' ').append(m).append(" = ").append(d.stored().get(i).toPlainString()).append(", expected ")
+                    .append(d.ledger().get(i).toPlainString());
+        }
+        return line.toString();
     }
 
     public static void assertHold(DataSource dataSource) {

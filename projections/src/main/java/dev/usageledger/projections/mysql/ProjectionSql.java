@@ -116,6 +116,7 @@ public final class ProjectionSql {
         final boolean tokens;
         final boolean cost;
         final String staging;
+        private final String subjectColumn;
         private final String key;
         private final List<String> measures;
 
@@ -125,6 +126,7 @@ public final class ProjectionSql {
             this.tokens = tokens;
             this.cost = cost;
             this.staging = "tmp_load_" + table;
+            this.subjectColumn = subjectColumn;
             this.key = "granularity, bucket_start, " + subjectColumn + (rollup ? "" : ", model");
             List<String> m = new ArrayList<>();
             if (tokens) {
@@ -139,6 +141,16 @@ public final class ProjectionSql {
         /** The table's name. */
         public String table() {
             return table;
+        }
+
+        /** The key's third column: {@code api_key_id}, {@code account_id}, or {@code model} (a rollup per model). */
+        String subjectColumn() {
+            return subjectColumn;
+        }
+
+        /** The measure columns, in the upserts' order. */
+        List<String> measures() {
+            return measures;
         }
 
         /** This table's rows of a fold, in primary-key order. */
