@@ -95,6 +95,7 @@ final class ReadsBench {
 
             check(f, ctx, database, reads, keyDaily.apply(0), ReadsLedger.key(0), start, end);
             checkTop(f, ctx, database, reads, monthFrom, monthTo);
+            checkUnpriced(f, ctx, database, reads, end.minus(Duration.ofDays(7)), end);
             if (planLog != null) {
                 plans(f, ctx, database, reads, planLog, out, List.of(keyDaily.apply(1),
                         "/v1/stats/series?granularity=hour&groupBy=model&from=" + end.minus(Duration.ofDays(7)) + "&to="
@@ -218,6 +219,22 @@ final class ReadsBench {
                         totals.substring(0, Math.min(totals.length(), 300))));
     }
 
+    /** All traffic's hourly series counts the ledger's requests and unpriced requests of its range. */
+    private static void checkUnpriced(Findings f, BenchContext ctx, String database, Reads reads, Instant from,
+            Instant to) throws Exception {
+        String json = reads.json("/v1/stats/series?granularity=hour&from=" + from + "&to=" + to);
+        long requests = count(ctx, database, "SELECT COUNT(*) FROM usage_records WHERE occurred_at >= ? "
+                + "AND occurred_at < ?", from, to);
+        long unpriced = count(ctx, database, "SELECT COUNT(*) FROM usage_records WHERE occurred_at >= ? "
+                + "AND occurred_at < ? AND pricing_source = 'unpriced'", from, to);
+        String totals = json.substring(json.indexOf("\"totals\""));
+        boolean ok = unpriced > 0 && totals.contains("\"requests\":" + requests + ",")
+                && totals.contains("\"unpricedRequests\":" + unpriced + "}");
+        f.check("reads: all traffic's hourly series counts the ledger's requests and unpriced requests", ok,
+                String.format(Locale.ROOT, "ledger %,d requests, %,d unpriced; answer %s", requests, unpriced,
+                        totals.substring(0, Math.min(totals.length(), 300))));
+    }
+
     /** The month's top key and its rated cost equal the ledger's. */
     private static void checkTop(Findings f, BenchContext ctx, String database, Reads reads, Instant from, Instant to)
             throws Exception {
@@ -317,7 +334,8 @@ final class ReadsBench {
         }
     }
 
-    private static final Pattern LOGGED_SELECT = Pattern.compile("Query\\t(SELECT .*FROM (?:usage_|cost_|account_).*)$");
+    private static final Pattern LOGGED_SELECT =
+            Pattern.compile("Query\\t(SELECT .*FROM (?:usage_|cost_|account_|key_stats|model_stats).*)$");
 
     /**
      * The server's plan of every statement one call of each {@code paths} runs: the general log readied by

@@ -55,8 +55,10 @@ class BenchSmokeIT {
                 "reads p99: a ledger page of 100 at depth 2,000", "reads: ledger CSV of",
                 "reads: the ledger CSV has every row of its range | passed",
                 "reads: key_00000's daily series totals = the ledger's | passed",
-                "reads: the month's top key and its rated cost = the ledger's | passed", "Correctness: PASSED");
+                "reads: the month's top key and its rated cost = the ledger's | passed",
+                "reads: all traffic's hourly series counts the ledger's requests and unpriced requests | passed",
+                "Correctness: PASSED");
         assertThat(Files.readString(out.resolve("reads-plans.txt"))).contains("FROM usage_stats", "FROM usage_records",
-                "possible_keys");
+                "FROM model_stats", "FROM key_stats", "possible_keys");
     }
 }
