@@ -22,11 +22,12 @@ public record Dashboard(String file, String title, List<Variable> variables, Lis
     /**
      * A query as written in the JSON.
      *
-     * @param where  "dashboard › panel" or "dashboard › variable $name"
-     * @param source {@link #MYSQL_UID} or {@link #PROMETHEUS_UID}
-     * @param format {@code table} or {@code time_series} for SQL, {@code null} for PromQL and variables
+     * @param where    "dashboard › panel [refId]" or "dashboard › variable $name"
+     * @param source   {@link #MYSQL_UID} or {@link #PROMETHEUS_UID}
+     * @param format   {@code table} or {@code time_series} for a panel's SQL, {@code null} otherwise
+     * @param variable the variable whose values the query lists, {@code null} for a panel's query
      */
-    public record Query(String where, String source, String text, String format) {}
+    public record Query(String where, String source, String text, String format, String variable) {}
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -56,7 +57,7 @@ public record Dashboard(String file, String title, List<Variable> variables, Lis
             if ("query".equals(type)) {
                 JsonNode q = v.get("query");
                 String text = q.isObject() ? q.path("rawSql").asString(q.path("query").asString("")) : q.asString();
-                queries.add(new Query(title + " › variable $" + name, uid(v, null), text, null));
+                queries.add(new Query(title + " › variable $" + name, uid(v, null), text, null, name));
             }
         }
         collect(title, root.path("panels"), queries);
@@ -71,10 +72,10 @@ public record Dashboard(String file, String title, List<Variable> variables, Lis
                 String where = title + " › " + panel.path("title").asString("(untitled)") + " ["
                         + target.path("refId").asString("?") + "]";
                 if (MYSQL_UID.equals(source)) {
-                    into.add(new Query(where, source, target.path("rawSql").asString(), target.path("format")
-                            .asString("time_series")));
+                    into.add(new Query(where, source, target.path("rawSql").asString(),
+                            target.path("format").asString("time_series"), null));
                 } else if (PROMETHEUS_UID.equals(source)) {
-                    into.add(new Query(where, source, target.path("expr").asString(), null));
+                    into.add(new Query(where, source, target.path("expr").asString(), null, null));
                 } else {
                     throw new IllegalStateException(where + ": unknown data source " + source);
                 }
@@ -87,8 +88,14 @@ public record Dashboard(String file, String title, List<Variable> variables, Lis
         return ds.isObject() && ds.has("uid") ? ds.get("uid").asString() : fallback;
     }
 
-    public List<Query> sql() {
-        return queries.stream().filter(q -> MYSQL_UID.equals(q.source())).toList();
+    /** The SQL of the panels. */
+    public List<Query> panelSql() {
+        return queries.stream().filter(q -> MYSQL_UID.equals(q.source()) && q.variable() == null).toList();
+    }
+
+    /** The SQL of the query variables. */
+    public List<Query> variableSql() {
+        return queries.stream().filter(q -> MYSQL_UID.equals(q.source()) && q.variable() != null).toList();
     }
 
     public List<Query> promQl() {

@@ -106,34 +106,13 @@ class DashboardQueriesIT {
             s.execute("SET time_zone = '+00:00'");
             for (Dashboard d : Dashboard.all(REPO.resolve("grafana/dashboards"))) {
                 for (Map<String, Choice> base : customCombinations(d)) {
-                    Map<String, String> first = new LinkedHashMap<>();
-                    for (Dashboard.Query q : d.sql()) {
-                        if (q.format() == null) { // a variable's query: its first value is the one-value choice
-                            List<String> values = firstColumn(s, grafana.expand(q.text(), base));
-                            runs++;
-                            if (values.isEmpty()) {
-                                failures.add(q.where() + " with " + base.values() + ": no values");
-                            } else {
-                                first.put(q.where().substring(q.where().lastIndexOf('$') + 1), values.get(0));
-                            }
-                        }
-                    }
-                    List<Map<String, Choice>> choices = new ArrayList<>();
-                    choices.add(base);
-                    for (Variable v : d.variables()) {
-                        if (v.includeAll() && first.containsKey(v.name())) {
-                            Map<String, Choice> one = new LinkedHashMap<>(base);
-                            one.put(v.name(), Choice.of(v, first.get(v.name())));
-                            choices.add(one);
-                        }
-                    }
-                    for (Map<String, Choice> choice : choices) {
+                    Map<String, Choice> firstValues = firstValues(s, grafana, d, base, failures);
+                    runs += d.variableSql().size();
+                    for (Map<String, Choice> choice : oneAtATime(base, firstValues)) {
                         boolean unfiltered = choice == base && !d.variables().isEmpty();
-                        for (Dashboard.Query q : d.sql()) {
-                            if (q.format() != null) {
-                                runs++;
-                                check(s, q, grafana.expand(q.text(), choice), choice, unfiltered, failures);
-                            }
+                        for (Dashboard.Query q : d.panelSql()) {
+                            runs++;
+                            check(s, q, grafana.expand(q.text(), choice), choice, unfiltered, failures);
                         }
                     }
                 }
@@ -170,6 +149,33 @@ class DashboardQueriesIT {
         }
         assertThat(checked).as("alert rules").isGreaterThanOrEqualTo(6);
         assertThat(failures).isEmpty();
+    }
+
+    /** Runs each query variable's SQL under {@code base}; its first value (Grafana's default pick) per variable. */
+    private static Map<String, Choice> firstValues(Statement s, GrafanaSql grafana, Dashboard d,
+            Map<String, Choice> base, List<String> failures) throws SQLException {
+        Map<String, Choice> first = new LinkedHashMap<>();
+        for (Dashboard.Query q : d.variableSql()) {
+            List<String> values = firstColumn(s, grafana.expand(q.text(), base));
+            if (values.isEmpty()) {
+                failures.add(q.where() + " with " + base.values() + ": no values");
+            } else {
+                first.put(q.variable(), Choice.of(base.get(q.variable()).variable(), values.get(0)));
+            }
+        }
+        return first;
+    }
+
+    /** {@code base} itself, then {@code base} with one variable at a time set to its value in {@code values}. */
+    private static List<Map<String, Choice>> oneAtATime(Map<String, Choice> base, Map<String, Choice> values) {
+        List<Map<String, Choice>> out = new ArrayList<>();
+        out.add(base);
+        values.forEach((name, choice) -> {
+            Map<String, Choice> one = new LinkedHashMap<>(base);
+            one.put(name, choice);
+            out.add(one);
+        });
+        return out;
     }
 
     /** Every value of the custom (single-value) variables, the multi-value ones All. */
