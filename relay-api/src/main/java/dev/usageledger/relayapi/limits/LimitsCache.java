@@ -4,6 +4,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.usageledger.limits.KeyLimits;
 import dev.usageledger.limits.KeyLimitsStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
@@ -13,6 +15,8 @@ import java.util.concurrent.CompletionException;
  * (concurrent misses of one key share one query). A key never configured is cached as {@link KeyLimits#NONE}.
  * {@link #invalidate} drops a key after a change made here or announced by another instance ({@code limits.changed});
  * without that announcement (Kafka down) other instances see a change within {@code ttl}.
+ * {@link #bindTo} registers its meters ({@code cache_gets_total{cache="limits",result="hit"|"miss"}},
+ * {@code cache_size}, …) at once, so they exist from the first scrape.
  */
 public final class LimitsCache {
 
@@ -24,7 +28,14 @@ public final class LimitsCache {
         this.cache = Caffeine.newBuilder()
                 .expireAfterWrite(ttl)
                 .maximumSize(maxKeys)
+                .recordStats()
                 .build(this::load);
+    }
+
+    /** Registers the cache's meters, tagged {@code cache=limits}. */
+    public LimitsCache bindTo(MeterRegistry registry) {
+        CaffeineCacheMetrics.monitor(registry, cache, "limits");
+        return this;
     }
 
     private KeyLimits load(String apiKeyId) throws SQLException {

@@ -38,8 +38,8 @@ public class LimitsConfiguration {
     }
 
     @Bean
-    LimitsCache limitsCache(KeyLimitsStore store, LimitsProperties limits) {
-        return new LimitsCache(store, limits.cacheTtl(), limits.cacheMaxKeys());
+    LimitsCache limitsCache(KeyLimitsStore store, LimitsProperties limits, MeterRegistry registry) {
+        return new LimitsCache(store, limits.cacheTtl(), limits.cacheMaxKeys()).bindTo(registry);
     }
 
     /** {@code redis} in {@code /actuator/health} (not in readiness). */
