@@ -19,8 +19,9 @@ ALTER TABLE cost_stats
 -- Rollups: the usage_stats and cost_stats measures summed over models (key_stats) and over keys
 -- (model_stats), folded by the consumer in the same transaction as the rows they sum, so
 -- key_stats = SUM over models and model_stats = SUM over keys of usage_stats + cost_stats, per
--- bucket, after every commit. A top list of keys reads one row per key and bucket; all traffic's
--- series reads one row per model and bucket. A row whose every measure is zero equals no row.
+-- bucket, after every commit. A top list of keys reads one row per key and bucket; one key's series
+-- one row per bucket (through ix_key_stats_key); all traffic's series one row per model and bucket.
+-- A row whose every measure is zero equals no row.
 CREATE TABLE key_stats (
     granularity             VARCHAR(5)   CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
     bucket_start            DATETIME      NOT NULL,
@@ -36,6 +37,7 @@ CREATE TABLE key_stats (
     real_cost_usd           DECIMAL(20,10) NOT NULL DEFAULT 0,
     rated_cost_usd          DECIMAL(20,10) NOT NULL DEFAULT 0,
     PRIMARY KEY (granularity, bucket_start, api_key_id),
+    KEY ix_key_stats_key (granularity, api_key_id, bucket_start),
     CONSTRAINT ck_key_stats_granularity CHECK (granularity IN ('hour', 'day', 'month'))
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
 

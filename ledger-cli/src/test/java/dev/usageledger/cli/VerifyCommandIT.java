@@ -130,6 +130,32 @@ class VerifyCommandIT {
     }
 
     @Test
+    void aRebuildInAnotherZoneThanTheConsumersStopsBeforeWritingAnything() throws SQLException {
+        String checksum = "CHECKSUM TABLE usage_stats, cost_stats, account_usage_stats, key_stats, model_stats";
+        List<String> before = checksums(checksum);
+
+        // The stored days start at 18:30 UTC (Kolkata): with UTC's buckets the rebuild would delete and replace them.
+        Cli utc = Cli.run("rebuild", "--from", FROM, "--to", TO, "--zone", "UTC", "--jdbc-url", database.jdbcUrl(),
+                "--db-user", EmbeddedMariaDb.USER, "--db-password", EmbeddedMariaDb.PASSWORD);
+
+        assertThat(utc.code()).as(utc.toString()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(utc.err()).contains("not a bucket of the reporting zone UTC");
+        assertThat(checksums(checksum)).isEqualTo(before);
+        LedgerInvariants.assertHold(database.dataSource(), ZONE);
+    }
+
+    private static List<String> checksums(String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = database.connect(); Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1) + "=" + rs.getString(2));
+            }
+        }
+        return out;
+    }
+
+    @Test
     void aBadOptionIsAUsageErrorAndAnUnreachableDatabaseAFailure() {
         assertThat(Cli.run("verify", "--from", "yesterday", "--to", TO).code()).isEqualTo(ExitCodes.USAGE);
         assertThat(Cli.run("verify", "--from", TO, "--to", FROM).code()).isEqualTo(ExitCodes.USAGE);

@@ -139,6 +139,7 @@ final class RangeCells {
                     if (!span.contains(buckets, g, start)) {
                         continue;
                     }
+                    requireBucketOfThisZone(t, g, start);
                     StatsKey key = new StatsKey(g, start, rs.getString(2), rs.getString(3));
                     BigDecimal[] stored = new BigDecimal[n];
                     for (int i = 0; i < n; i++) {
@@ -161,6 +162,19 @@ final class RangeCells {
         while (next != null) {
             difference(t, next.getKey(), null, next.getValue(), out);
             next = ledger.hasNext() ? ledger.next() : null;
+        }
+    }
+
+    /**
+     * A stored row that does not start on a bucket of this reporting zone was folded in another zone: comparing or
+     * rewriting it with this zone's buckets would destroy it, so the whole run stops instead.
+     */
+    private void requireBucketOfThisZone(ProjectionSql.StatsTable t, Granularity g, LocalDateTime start) {
+        Instant at = start.toInstant(ZoneOffset.UTC);
+        if (!buckets.startInstant(g, at).equals(at)) {
+            throw new IllegalStateException("a stored " + g.sqlName() + " row of " + t.table + " starts at " + start
+                    + " UTC, not a bucket of the reporting zone " + buckets.reportingZone().getId() + ": run with the zone"
+                    + " usage-consumer folds in (ledger.reporting.zone)");
         }
     }
 

@@ -49,6 +49,7 @@ public final class StatsRange {
     /** The span's differing cells, read in one snapshot; nothing is written or locked. */
     public SpanResult check(BucketSpan span) {
         return retry.call(() -> JdbcTransaction.run(dataSource, "checking " + span, c -> {
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             c.setReadOnly(true);
             try {
                 return cells.compare(c, span, false);
@@ -67,6 +68,8 @@ public final class StatsRange {
             return check(span);
         }
         return retry.call(() -> JdbcTransaction.run(dataSource, "rebuilding " + span, c -> {
+            // The locking reads take gap locks only under REPEATABLE READ, whatever the server's default.
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             SpanResult result = cells.compare(c, span, true);
             cells.write(c, result.differences());
             return result;

@@ -70,8 +70,8 @@ public final class ReadSql {
         /**
          * The projection that holds a grouping and filters with the fewest rows: an account filter or grouping reads
          * the account projection; without a key filter, all traffic or a model reads the model rollup; without a
-         * key or model filter, a grouping by key reads the key rollup; anything else (one key's rows, a key and a
-         * model) the key projection, through its key index.
+         * model filter or grouping, keys (a top list, or one key's series through its key index) read the key
+         * rollup; a key and a model together the key projection, through its key index.
          */
         static Projection of(Dimension groupBy, Filters filters) {
             if (filters.needsAccountProjection(groupBy)) {
@@ -80,7 +80,7 @@ public final class ReadSql {
             if (filters.apiKeyId() == null && groupBy != Dimension.API_KEY_ID) {
                 return MODEL_ROLLUP;
             }
-            if (filters.apiKeyId() == null && filters.model() == null) {
+            if (filters.model() == null && groupBy != Dimension.MODEL) {
                 return KEY_ROLLUP;
             }
             return KEY;
@@ -179,17 +179,18 @@ public final class ReadSql {
     }
 
     /**
-     * The distinct bucket starts of one table and granularity in {@code ranges} half-open ranges (an index-only
-     * read of the key's prefix), to check that each is a bucket of the reporting zone. Parameters: granularity, then
-     * each range's start and end.
+     * A stored row of one table and granularity that starts inside one of {@code buckets} buckets but after its start
+     * (a row folded in another reporting zone), if any: an open range per bucket, so the server probes the key's
+     * prefix once per bucket instead of reading the buckets' rows. Parameters: granularity, then each bucket's start
+     * and end.
      */
-    static String bucketStarts(Table table, int ranges) {
-        StringBuilder sql = new StringBuilder("SELECT DISTINCT bucket_start FROM ").append(table.name)
+    static String strayBucketStart(Table table, int buckets) {
+        StringBuilder sql = new StringBuilder("SELECT bucket_start FROM ").append(table.name)
                 .append(" WHERE granularity = ? AND (");
-        for (int i = 0; i < ranges; i++) {
-            sql.append(i == 0 ? "" : " OR ").append("(bucket_start >= ? AND bucket_start < ?)");
+        for (int i = 0; i < buckets; i++) {
+            sql.append(i == 0 ? "" : " OR ").append("(bucket_start > ? AND bucket_start < ?)");
         }
-        return sql.append(')').toString();
+        return sql.append(") LIMIT 1").toString();
     }
 
     /** The columns of a ledger record, in the order of {@link LedgerRecord}'s fields. */

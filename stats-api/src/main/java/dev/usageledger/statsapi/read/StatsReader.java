@@ -204,20 +204,26 @@ public final class StatsReader {
         }
     }
 
-    /** Refuses stored rows of the planned ranges that do not start on a planned bucket ({@link #planned}). */
+    /**
+     * Refuses stored rows of the planned ranges that do not start on a planned bucket ({@link #planned}): one index
+     * probe per bucket for a row that starts inside it, after its start, however many rows the buckets hold.
+     */
     private static void requireZoneBuckets(Connection c, Table table, Source granularity,
             TreeMap<LocalDateTime, Slot> buckets) throws SQLException {
-        List<LocalDateTime[]> ranges = ranges(buckets);
-        try (PreparedStatement ps = c.prepareStatement(ReadSql.bucketStarts(table, ranges.size()))) {
-            int p = 1;
-            ps.setString(p++, granularity.granularity());
-            for (LocalDateTime[] range : ranges) {
-                ps.setObject(p++, range[0]);
-                ps.setObject(p++, range[1]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    planned(buckets, rs.getObject(1, LocalDateTime.class), table, granularity);
+        List<Map.Entry<LocalDateTime, Slot>> all = new ArrayList<>(buckets.entrySet());
+        for (int from = 0; from < all.size(); from += PER_STATEMENT) {
+            List<Map.Entry<LocalDateTime, Slot>> chunk = all.subList(from, Math.min(all.size(), from + PER_STATEMENT));
+            try (PreparedStatement ps = c.prepareStatement(ReadSql.strayBucketStart(table, chunk.size()))) {
+                int p = 1;
+                ps.setString(p++, granularity.granularity());
+                for (Map.Entry<LocalDateTime, Slot> bucket : chunk) {
+                    ps.setObject(p++, bucket.getKey());
+                    ps.setObject(p++, utc(bucket.getValue().end()));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        planned(buckets, rs.getObject(1, LocalDateTime.class), table, granularity);
+                    }
                 }
             }
         }

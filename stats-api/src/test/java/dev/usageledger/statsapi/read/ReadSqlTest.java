@@ -32,7 +32,10 @@ class ReadSqlTest {
         assertThat(Projection.of(Dimension.MODEL, new Filters(null, "m", null))).isEqualTo(Projection.MODEL_ROLLUP);
         assertThat(Projection.of(Dimension.API_KEY_ID, Filters.NONE)).isEqualTo(Projection.KEY_ROLLUP);
         assertThat(Projection.of(Dimension.API_KEY_ID, new Filters(null, "m", null))).isEqualTo(Projection.KEY);
-        assertThat(Projection.of(Dimension.NONE, new Filters("k", null, null))).isEqualTo(Projection.KEY);
+        assertThat(Projection.of(Dimension.NONE, new Filters("k", null, null))).isEqualTo(Projection.KEY_ROLLUP);
+        assertThat(Projection.of(Dimension.API_KEY_ID, new Filters("k", null, null)))
+                .isEqualTo(Projection.KEY_ROLLUP);
+        assertThat(Projection.of(Dimension.NONE, new Filters("k", "m", null))).isEqualTo(Projection.KEY);
         assertThat(Projection.of(Dimension.MODEL, new Filters("k", null, null))).isEqualTo(Projection.KEY);
         assertThat(Projection.of(Dimension.ACCOUNT_ID, Filters.NONE)).isEqualTo(Projection.ACCOUNT);
         assertThat(Projection.of(Dimension.MODEL, new Filters(null, null, "a"))).isEqualTo(Projection.ACCOUNT);
