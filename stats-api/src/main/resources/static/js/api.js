@@ -70,14 +70,18 @@ export async function getJson(path, params = {}) {
   return answer.json();
 }
 
-/** As getJson, but a 404 is null (a key without stored limits). */
+/**
+ * As getJson, but the API's own 404 ({"error": "not_found"}: a key without stored limits) is null; any other 404
+ * (no such path) is an ApiError.
+ */
 export async function getJsonOrNull(path, params = {}) {
   const answer = await call(path, params, 'application/json');
-  if (answer.status === 404) {
-    return null;
-  }
   if (!answer.ok) {
-    throw await failure(answer);
+    const error = await failure(answer);
+    if (answer.status === 404 && error.body && error.body.error === 'not_found') {
+      return null;
+    }
+    throw error;
   }
   return answer.json();
 }

@@ -23,7 +23,8 @@ import java.util.Map;
  * The baseline to beat, as the Claude Relay Service MySQL fork writes usage: per event, with
  * autocommit, one ledger insert and then one single-row upsert per stats row the event touches
  * (usage, cost and account stats at hour, day and month: 9 upserts, 6 without an account). No
- * batching, no idempotency. Same statements as the projection, so only the write pattern differs.
+ * batching, no idempotency. Same statements as the projection for those tables; the projection also folds the
+ * rollups {@code key_stats} and {@code model_stats}, which the fork does not have, so it does more per event than this.
  */
 final class NaiveWriter {
 

@@ -18,6 +18,7 @@ class DemoCommandIT {
         RepoLayout repo = RepoLayout.find();
         Path dir = Files.createDirectories(repo.resolve("demo/target/demo-command-it"));
         Path log = dir.resolve("demo.log");
+        Files.deleteIfExists(log); // the process appends: only this run's output is read
         JavaProcess demo = JavaProcess.builder("demo")
                 .jar(repo.require("demo/target/usage-ledger-demo-exec.jar"))
                 .jvmArgs("-Xmx256m")
