@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.usageledger.projections.Events;
 import dev.usageledger.projections.event.LedgerEvent;
+import dev.usageledger.projections.value.PricingSource;
 import dev.usageledger.projections.mysql.LedgerInvariants;
 import dev.usageledger.stack.EmbeddedMariaDb;
 import java.sql.Connection;
@@ -63,11 +64,15 @@ class RebuildCommandIT {
                         .account(random.nextBoolean() ? "acc_" + random.nextInt(2) : null).amounts("-0.25", "-0.3")
                         .build());
             } else {
-                out.add(Events.usage("rebuild_req_" + id).at(at).key(key)
+                Events.UsageBuilder usage = Events.usage("rebuild_req_" + id).at(at).key(key)
                         .account(random.nextInt(3) == 0 ? null : "acc_" + random.nextInt(2))
                         .model(random.nextBoolean() ? "model-a" : "model-b")
                         .tokens(1 + random.nextInt(5000), random.nextInt(800))
-                        .cost("0.000" + (1 + random.nextInt(9)), "0.00" + (1 + random.nextInt(9))).build());
+                        .cost("0.000" + (1 + random.nextInt(9)), "0.00" + (1 + random.nextInt(9)));
+                if (id % 9 == 0) {
+                    usage.cost("0", "0").source(PricingSource.UNPRICED);
+                }
+                out.add(usage.build());
             }
         }
         return out;
@@ -157,6 +162,18 @@ class RebuildCommandIT {
             s.executeUpdate("INSERT INTO cost_stats (granularity, bucket_start, api_key_id, model, real_cost_usd, "
                     + "rated_cost_usd) VALUES ('hour', '2026-10-20 03:00:00', 'key_ghost', 'model-a', 1, 2)");
             cells.add("cost_stats\thour\t2026-10-20T03:00:00Z\tkey_ghost\tmodel-a");
+            // The rollups: a key's day one request short, a model's hour without its unpriced requests.
+            s.executeUpdate("UPDATE key_stats SET requests = requests - 1 WHERE granularity = 'day' "
+                    + "AND bucket_start = '2026-10-14 18:30:00' AND api_key_id = 'key_2'");
+            cells.add("key_stats\tday\t2026-10-14T18:30:00Z\tkey_2\t");
+            String unpriced = first(c, "SELECT DATE_FORMAT(bucket_start, '%Y-%m-%dT%H:%i:%sZ'), model, '' "
+                    + "FROM model_stats WHERE granularity = 'hour' AND unpriced_requests > 0 "
+                    + "AND bucket_start >= '2026-10-05 00:00:00' ORDER BY bucket_start LIMIT 1");
+            String[] u = unpriced.split("\t");
+            s.executeUpdate("UPDATE model_stats SET unpriced_requests = 0 WHERE granularity = 'hour' "
+                    + "AND bucket_start = '" + u[0].replace('T', ' ').replace("Z", "") + "' AND model = '" + u[1]
+                    + "'");
+            cells.add("model_stats\thour\t" + unpriced);
         }
         return cells;
     }
@@ -167,7 +184,7 @@ class RebuildCommandIT {
      * bucket missing or half built fails here.
      */
     private static void poll(AtomicBoolean running, List<String> failures, AtomicInteger reads) {
-        long[] last = new long[4];
+        long[] last = new long[6];
         String range = " AND bucket_start >= '2026-09-30 18:30:00' AND bucket_start < '2026-10-31 18:30:00'";
         try (Connection c = DriverManager.getConnection(consumer.jdbcUrl, EmbeddedMariaDb.USER,
                 EmbeddedMariaDb.PASSWORD)) {
@@ -179,7 +196,11 @@ class RebuildCommandIT {
                             + "'day'" + range),
                     LiveConsumer.single(c, "SELECT COALESCE(SUM(requests), 0) FROM usage_stats WHERE granularity = "
                             + "'month'" + range),
-                    LiveConsumer.single(c, "SELECT COUNT(*) FROM cost_stats WHERE granularity = 'day'" + range)};
+                    LiveConsumer.single(c, "SELECT COUNT(*) FROM cost_stats WHERE granularity = 'day'" + range),
+                    LiveConsumer.single(c, "SELECT COALESCE(SUM(requests), 0) FROM key_stats WHERE granularity = "
+                            + "'day'" + range),
+                    LiveConsumer.single(c, "SELECT COALESCE(SUM(unpriced_requests), 0) FROM model_stats WHERE "
+                            + "granularity = 'hour'" + range)};
                 for (int i = 0; i < now.length; i++) {
                     if (now[i] < last[i]) {
                         failures.add("measure " + i + " dropped from " + last[i] + " to " + now[i]);
