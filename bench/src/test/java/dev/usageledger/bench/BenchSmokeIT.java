@@ -58,7 +58,7 @@ class BenchSmokeIT {
                 "reads: the month's top key and its rated cost = the ledger's | passed",
                 "reads: all traffic's hourly series counts the ledger's requests and unpriced requests | passed",
                 "Correctness: PASSED");
-        assertThat(Files.readString(out.resolve("reads-plans.txt"))).contains("FROM usage_stats", "FROM usage_records",
-                "FROM model_stats", "FROM key_stats", "possible_keys");
+        assertThat(Files.readString(out.resolve("reads-plans.txt"))).contains("FROM key_stats", "FROM model_stats",
+                "FROM usage_records", "possible_keys");
     }
 }
