@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 /**
@@ -43,14 +44,11 @@ public final class LedgerInvariants {
             "output_tokens", "cache_create_tokens", "cache_read_tokens", "ephemeral_5m_tokens", "ephemeral_1h_tokens");
     private static final List<String> COSTS = List.of("real_cost_usd", "rated_cost_usd");
     private static final List<String> ALL = concat(TOKENS, COSTS);
-    /** usage_records measures in the order of {@link #ALL}: requests is COUNT(*). */
-    private static final String RECORD_SUMS = "COUNT(*), SUM(pricing_source = 'unpriced'), SUM(input_tokens), "
-            + "SUM(output_tokens), SUM(cache_create_tokens), SUM(cache_read_tokens), SUM(ephemeral_5m_tokens), "
-            + "SUM(ephemeral_1h_tokens), SUM(real_cost_usd), SUM(rated_cost_usd)";
-    private static final String STATS_TOKEN_SUMS = "SUM(requests), SUM(unpriced_requests), SUM(input_tokens), "
-            + "SUM(output_tokens), SUM(cache_create_tokens), SUM(cache_read_tokens), SUM(ephemeral_5m_tokens), "
-            + "SUM(ephemeral_1h_tokens)";
-    private static final String COST_SUMS = "SUM(real_cost_usd), SUM(rated_cost_usd)";
+    /** usage_records measures in the order of {@link #ALL}, each the ledger sum {@link RangeSql} holds for it. */
+    private static final String RECORD_SUMS = ALL.stream().map(RangeSql.FROM_USAGE_RECORDS::get)
+            .collect(Collectors.joining(", "));
+    private static final String STATS_TOKEN_SUMS = sums(TOKENS);
+    private static final String COST_SUMS = sums(COSTS);
 
     private LedgerInvariants() {}
 
@@ -318,6 +316,10 @@ public final class LedgerInvariants {
                 }
             }
         }
+    }
+
+    private static String sums(List<String> columns) {
+        return columns.stream().map(c -> "SUM(" + c + ")").collect(Collectors.joining(", "));
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
