@@ -134,11 +134,14 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--reads-accounts", description = "reads: upstream accounts (default ${DEFAULT-VALUE}).")
     int readsAccounts = 50;
 
-    @Option(names = "--reads-samples", description = "reads: timed calls per read, after 3 untimed (default ${DEFAULT-VALUE}).")
+    @Option(names = "--reads-samples", description = "reads: timed calls per read, after 30 untimed (default ${DEFAULT-VALUE}).")
     int readsSamples = 30;
 
     @Option(names = "--reads-deep-pages", description = "reads: pages of 1,000 walked before the ledger pages are timed (default ${DEFAULT-VALUE}: 1,000,000 rows deep).")
     int readsDeepPages = 1_000;
+
+    @Option(names = "--reads-operate-days", description = "reads: then ledger verify, rebuild (of three corrupted cells) and verify over the set's last days, timed (default ${DEFAULT-VALUE}; 0: none).")
+    int readsOperateDays = 7;
 
     @Option(names = "--cardinality-keys", split = ",", description = "Key counts of P6 (default ${DEFAULT-VALUE}).")
     List<Integer> cardinalityKeys = List.of(1_000, 100_000, 1_000_000);
@@ -238,7 +241,7 @@ public final class BenchMain implements Callable<Integer> {
             run(wanted, profiles, pipelineVariantList, ingestVariantList, ctx, report);
             if (wanted.contains("reads")) {
                 report.include(ReadsBench.run(ctx, new ReadsBench.Settings(readsRows, readsDays, readsKeys, readsModels,
-                        readsAccounts, readsSamples, readsDeepPages), stack != null, outDir));
+                        readsAccounts, readsSamples, readsDeepPages, readsOperateDays), stack != null, outDir));
             }
             report.write(outDir);
             System.out.println(report.markdown());

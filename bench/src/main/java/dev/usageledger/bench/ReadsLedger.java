@@ -34,8 +34,8 @@ import java.util.SplittableRandom;
  * The data set of the {@code reads} scenario, bulk-loaded: {@code rows} ledger rows spread evenly over {@code days}
  * UTC days ending at {@code end}, in time order, with their stats rows folded by the projection's own
  * {@link BatchFold} and written by its own {@link LoadDataSink} ({@code LOAD DATA} into the ledger, staged upserts into
- * the stats): the same rows usage-consumer would have stored, without Kafka, id claims or offsets, which reads never
- * touch. One cost adjustment per 1,000 requests. Keys are skewed (key {@code i} of {@code n} drawn with probability
+ * the stats), and the id claims: the same rows usage-consumer would have stored, without Kafka or its offsets, so
+ * {@code ledger verify} finds the set consistent. One cost adjustment per 1,000 requests. Keys are skewed (key {@code i} of {@code n} drawn with probability
  * falling like {@code 1/sqrt(i)}: a few keys carry most traffic, as on a real relay); models and accounts are uniform;
  * the last model is one the catalog does not price (cost 0, pricing source {@code unpriced}).
  */
@@ -102,6 +102,7 @@ final class ReadsLedger {
                 c.commit();
                 progress.advance(n);
             }
+            claim(c);
             markProjected(c);
             c.commit();
             try (Statement s = c.createStatement()) {
@@ -141,6 +142,27 @@ final class ReadsLedger {
     private String account(SplittableRandom random) {
         int a = random.nextInt(accounts + accounts / 4 + 1);
         return a >= accounts ? null : String.format(Locale.ROOT, "acc_%02d", a);
+    }
+
+    /** Every request's and adjustment's id claimed, as the consumer claims them; a day per transaction. */
+    private void claim(Connection c) throws SQLException {
+        try (PreparedStatement usage = c.prepareStatement("INSERT INTO ledger_event_ids (event_kind, event_id, "
+                + "occurred_at, batch_token) SELECT 'U', request_id, occurred_at, 0 FROM usage_records "
+                + "WHERE occurred_at >= ? AND occurred_at < ?");
+                PreparedStatement adjustments = c.prepareStatement("INSERT INTO ledger_event_ids (event_kind, "
+                        + "event_id, occurred_at, batch_token) SELECT 'A', adjustment_id, occurred_at, 0 "
+                        + "FROM cost_adjustments WHERE occurred_at >= ? AND occurred_at < ?");
+                Progress progress = Progress.onStderr("reads: claiming the ids, days", days)) {
+            for (Instant day = start(); day.isBefore(end); day = day.plus(Duration.ofDays(1))) {
+                for (PreparedStatement ps : List.of(usage, adjustments)) {
+                    ps.setObject(1, LocalDateTime.ofInstant(day, ZoneOffset.UTC));
+                    ps.setObject(2, LocalDateTime.ofInstant(day.plus(Duration.ofDays(1)), ZoneOffset.UTC));
+                    ps.executeUpdate();
+                }
+                c.commit();
+                progress.advance(1);
+            }
+        }
     }
 
     /** One stored offset, so stats-api's {@code projectedAt} is the end of the load. */

@@ -41,7 +41,7 @@ class BenchSmokeIT {
     }
 
     @Test
-    void theReadsScenarioTimesEveryReadAndChecksItsAnswers() throws Exception {
+    void theReadsScenarioTimesEveryReadAndChecksItsAnswersThenVerifiesAndRebuilds() throws Exception {
         Path out = Path.of("target", "bench-smoke-reads").toAbsolutePath();
 
         int exit = new CommandLine(new BenchMain()).execute("--scenarios", "reads", "--reads-rows", "5000",
@@ -57,6 +57,10 @@ class BenchSmokeIT {
                 "reads: key_00000's daily series totals = the ledger's | passed",
                 "reads: the month's top key and its rated cost = the ledger's | passed",
                 "reads: all traffic's hourly series counts the ledger's requests and unpriced requests | passed",
+                "reads first call: one key's daily series", "operate: ledger verify, ", "operate: ledger rebuild, ",
+                "operate: ledger verify finds the loaded set consistent (exit 0) | passed",
+                "operate: ledger rebuild changes exactly the corrupted cells | passed",
+                "operate: ledger verify after the rebuild (exit 0) | passed",
                 "Correctness: PASSED");
         assertThat(Files.readString(out.resolve("reads-plans.txt"))).contains("FROM key_stats", "FROM model_stats",
                 "FROM usage_records", "possible_keys");

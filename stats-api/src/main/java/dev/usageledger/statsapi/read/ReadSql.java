@@ -2,6 +2,7 @@ package dev.usageledger.statsapi.read;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * All SQL of stats-api: read-only, on the tables of CONTRACT §3 and the rollups. Runs on MySQL 8.0+ and MariaDB
@@ -35,11 +36,14 @@ public final class ReadSql {
 
         final String name;
         final String sums;
+        /** {@link #sums}, one expression per measure. */
+        final String[] sumList;
         final boolean stored;
 
         Table(String name, String sums, boolean stored) {
             this.name = name;
             this.sums = sums;
+            this.sumList = sums.split(", ");
             this.stored = stored;
         }
     }
@@ -134,30 +138,14 @@ public final class ReadSql {
      * The {@code limit} groups of {@code dimension} largest by {@code ranking} over one span, summed and ranked by the
      * server, so the app holds no more than the answer however many groups there are: the stored parts and the ledger
      * pieces, each summed per group, joined with {@code UNION ALL}, then summed per group; a group whose every sum is
-     * zero is left out (CONTRACT §3); ties in group order. Columns: group, the ten sums. Parameters: per stored part
-     * its granularity and each range's start and end; per ledger table of {@link Projection#LEDGER} and piece, its
-     * start and end; then the limit.
+     * zero is left out (CONTRACT §3); ties in group order. With {@code onlyGroups} > 0 only that many given groups
+     * are read, each through its group's index. Columns: group, the ten sums. Parameters: per stored part its
+     * granularity, each range's start and end, then the groups; per ledger table of {@link Projection#LEDGER} and
+     * piece, its start and end, then the groups; then the limit.
      */
     static String top(List<StoredPart> stored, Projection projection, Dimension dimension, int ledgerPieces,
-            Ranking ranking) {
-        String group = dimension.column();
-        List<String> parts = new ArrayList<>();
-        for (StoredPart part : stored) {
-            StringBuilder sql = new StringBuilder("SELECT ").append(group).append(" AS grp, ")
-                    .append(aliased(part.table().sums)).append(" FROM ").append(part.table().name)
-                    .append(" WHERE granularity = ? AND (");
-            for (int i = 0; i < part.ranges(); i++) {
-                sql.append(i == 0 ? "" : " OR ").append("(bucket_start >= ? AND bucket_start < ?)");
-            }
-            parts.add(sql.append(") GROUP BY ").append(group).toString());
-        }
-        for (Table table : Projection.LEDGER) {
-            for (int i = 0; i < ledgerPieces; i++) {
-                parts.add("SELECT " + group + " AS grp, " + aliased(table.sums) + " FROM " + table.name
-                        + " WHERE occurred_at >= ? AND occurred_at < ?" + projection.ledgerCondition + " GROUP BY "
-                        + group);
-            }
-        }
+            Ranking ranking, int onlyGroups) {
+        List<String> parts = topParts(stored, projection, dimension, ledgerPieces, onlyGroups, ReadSql::aliased);
         StringBuilder sums = new StringBuilder();
         StringBuilder nonZero = new StringBuilder();
         for (int i = 0; i < Measures.NAMES.size(); i++) {
@@ -165,15 +153,53 @@ public final class ReadSql {
             nonZero.append(i == 0 ? "" : " OR ").append("SUM(m").append(i).append(") <> 0");
         }
         return "SELECT grp" + sums + " FROM (" + String.join(" UNION ALL ", parts) + ") AS parts GROUP BY grp HAVING "
-                + nonZero + " ORDER BY " + ranking.sqlOrder + " DESC, grp LIMIT ?";
+                + nonZero + " ORDER BY " + ranking.overSums() + " DESC, grp LIMIT ?";
+    }
+
+    /**
+     * The first step of a top list over many groups: the {@code limit} groups whose ranked value is largest and above
+     * zero, in the order of {@link #top}, summing only the ranked measures; {@link #top} then sums every measure of
+     * those groups alone. When fewer groups than the limit rank above zero, groups ranked zero or below (costs
+     * lowered by adjustments, groups with no cost) may belong to the answer: then {@link #top} over every group
+     * answers. Columns: group. Parameters as {@link #top} without groups.
+     */
+    static String topRanks(List<StoredPart> stored, Projection projection, Dimension dimension, int ledgerPieces,
+            Ranking ranking) {
+        List<String> parts = topParts(stored, projection, dimension, ledgerPieces, 0,
+                table -> ranking.over(table.sumList) + " AS m0");
+        return "SELECT grp FROM (" + String.join(" UNION ALL ", parts) + ") AS parts GROUP BY grp HAVING SUM(m0) > 0"
+                + " ORDER BY SUM(m0) DESC, grp LIMIT ?";
+    }
+
+    private static List<String> topParts(List<StoredPart> stored, Projection projection, Dimension dimension,
+            int ledgerPieces, int onlyGroups, Function<Table, String> columns) {
+        String group = dimension.column();
+        String only = onlyGroups == 0 ? "" : " AND " + group + " IN (" + "?, ".repeat(onlyGroups - 1) + "?)";
+        List<String> parts = new ArrayList<>();
+        for (StoredPart part : stored) {
+            StringBuilder sql = new StringBuilder("SELECT ").append(group).append(" AS grp, ")
+                    .append(columns.apply(part.table())).append(" FROM ").append(part.table().name)
+                    .append(" WHERE granularity = ? AND (");
+            for (int i = 0; i < part.ranges(); i++) {
+                sql.append(i == 0 ? "" : " OR ").append("(bucket_start >= ? AND bucket_start < ?)");
+            }
+            parts.add(sql.append(')').append(only).append(" GROUP BY ").append(group).toString());
+        }
+        for (Table table : Projection.LEDGER) {
+            for (int i = 0; i < ledgerPieces; i++) {
+                parts.add("SELECT " + group + " AS grp, " + columns.apply(table) + " FROM " + table.name
+                        + " WHERE occurred_at >= ? AND occurred_at < ?" + projection.ledgerCondition + only
+                        + " GROUP BY " + group);
+            }
+        }
+        return parts;
     }
 
     /** A table's ten sum expressions named {@code m0 … m9}. */
-    private static String aliased(String sums) {
-        String[] expressions = sums.split(", ");
+    private static String aliased(Table table) {
         StringBuilder sql = new StringBuilder();
-        for (int i = 0; i < expressions.length; i++) {
-            sql.append(i == 0 ? "" : ", ").append(expressions[i]).append(" AS m").append(i);
+        for (int i = 0; i < table.sumList.length; i++) {
+            sql.append(i == 0 ? "" : ", ").append(table.sumList[i]).append(" AS m").append(i);
         }
         return sql.toString();
     }

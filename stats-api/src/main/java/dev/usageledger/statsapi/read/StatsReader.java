@@ -81,32 +81,19 @@ public final class StatsReader {
 
     /**
      * The {@code limit} groups of {@code dimension} largest by {@code ranking} over {@code span}, ranked by the server
-     * ({@link ReadSql#top}): the work is bounded by the rows the span covers, the memory by {@code limit}.
+     * ({@link ReadSql#top}): the work is bounded by the rows the span covers, the memory by {@code limit}. Over many
+     * groups the server first ranks them by the ranked measures alone ({@link ReadSql#topRanks}), then sums every
+     * measure of the winners through their group's index: one sum per row instead of ten over the span's rows.
      */
     public Top top(Span span, Dimension dimension, Ranking ranking, int limit) {
         Projection projection = Projection.of(dimension, Filters.NONE);
         Plan plan = plan(List.of(span));
         List<ReadSql.StoredPart> parts = new ArrayList<>();
-        List<Object> parameters = new ArrayList<>();
         for (Map.Entry<Source, TreeMap<LocalDateTime, Slot>> stored : plan.stored.entrySet()) {
-            List<LocalDateTime[]> ranges = ranges(stored.getValue());
             for (Table table : projection.stored) {
-                parts.add(new ReadSql.StoredPart(table, ranges.size()));
-                parameters.add(stored.getKey().granularity());
-                for (LocalDateTime[] range : ranges) {
-                    parameters.add(range[0]);
-                    parameters.add(range[1]);
-                }
+                parts.add(new ReadSql.StoredPart(table, ranges(stored.getValue()).size()));
             }
         }
-        for (int t = 0; t < Projection.LEDGER.size(); t++) {
-            for (LedgerPiece piece : plan.ledger) {
-                parameters.add(utc(piece.start()));
-                parameters.add(utc(piece.end()));
-            }
-        }
-        parameters.add(limit);
-        String sql = ReadSql.top(parts, projection, dimension, plan.ledger.size(), ranking);
         return inSnapshot(c -> {
             Instant projectedAt = projectedAt(c);
             for (Map.Entry<Source, TreeMap<LocalDateTime, Slot>> stored : plan.stored.entrySet()) {
@@ -114,11 +101,23 @@ public final class StatsReader {
                     requireZoneBuckets(c, table, stored.getKey(), stored.getValue());
                 }
             }
-            List<Ranked> items = new ArrayList<>(limit);
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                for (int i = 0; i < parameters.size(); i++) {
-                    ps.setObject(i + 1, parameters.get(i));
+            List<String> winners = new ArrayList<>(limit);
+            String ranks = ReadSql.topRanks(parts, projection, dimension, plan.ledger.size(), ranking);
+            try (PreparedStatement ps = c.prepareStatement(ranks)) {
+                int p = bindTopParts(ps, plan, projection, List.of());
+                ps.setInt(p, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        winners.add(rs.getString(1));
+                    }
                 }
+            }
+            List<String> only = winners.size() == limit ? winners : List.of();
+            List<Ranked> items = new ArrayList<>(limit);
+            String sql = ReadSql.top(parts, projection, dimension, plan.ledger.size(), ranking, only.size());
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int p = bindTopParts(ps, plan, projection, only);
+                ps.setInt(p, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         Measures measures = new Measures();
@@ -129,6 +128,35 @@ public final class StatsReader {
             }
             return new Top(items, projectedAt);
         });
+    }
+
+    /** Binds the parameters of {@link ReadSql#top}'s parts, each limited to {@code groups}; the next index. */
+    private static int bindTopParts(PreparedStatement ps, Plan plan, Projection projection, List<String> groups)
+            throws SQLException {
+        int p = 1;
+        for (Map.Entry<Source, TreeMap<LocalDateTime, Slot>> stored : plan.stored.entrySet()) {
+            List<LocalDateTime[]> ranges = ranges(stored.getValue());
+            for (int t = 0; t < projection.stored.size(); t++) {
+                ps.setString(p++, stored.getKey().granularity());
+                for (LocalDateTime[] range : ranges) {
+                    ps.setObject(p++, range[0]);
+                    ps.setObject(p++, range[1]);
+                }
+                for (String group : groups) {
+                    ps.setString(p++, group);
+                }
+            }
+        }
+        for (int t = 0; t < Projection.LEDGER.size(); t++) {
+            for (LedgerPiece piece : plan.ledger) {
+                ps.setObject(p++, utc(piece.start()));
+                ps.setObject(p++, utc(piece.end()));
+                for (String group : groups) {
+                    ps.setString(p++, group);
+                }
+            }
+        }
+        return p;
     }
 
     /** When the projection last committed; {@code null} before its first transaction. */

@@ -42,6 +42,24 @@ class ReadSqlTest {
     }
 
     @Test
+    void aTopListRanksByTheRankedMeasuresAloneThenSumsTheWinnersThroughTheirIndex() {
+        var parts = java.util.List.of(new ReadSql.StoredPart(Table.KEY_STATS, 1));
+        assertThat(ReadSql.topRanks(parts, Projection.KEY_ROLLUP, Dimension.API_KEY_ID, 1, Ranking.TOKENS))
+                .isEqualTo("SELECT grp FROM (SELECT api_key_id AS grp, SUM(input_tokens) + SUM(output_tokens) + "
+                        + "SUM(cache_create_tokens) + SUM(cache_read_tokens) AS m0 FROM key_stats WHERE granularity = ? "
+                        + "AND ((bucket_start >= ? AND bucket_start < ?)) GROUP BY api_key_id UNION ALL "
+                        + "SELECT api_key_id AS grp, SUM(input_tokens) + SUM(output_tokens) + SUM(cache_create_tokens) + "
+                        + "SUM(cache_read_tokens) AS m0 FROM usage_records WHERE occurred_at >= ? AND occurred_at < ? "
+                        + "GROUP BY api_key_id UNION ALL SELECT api_key_id AS grp, 0 + 0 + 0 + 0 AS m0 "
+                        + "FROM cost_adjustments WHERE occurred_at >= ? AND occurred_at < ? GROUP BY api_key_id) AS parts "
+                        + "GROUP BY grp HAVING SUM(m0) > 0 ORDER BY SUM(m0) DESC, grp LIMIT ?");
+        assertThat(ReadSql.top(parts, Projection.KEY_ROLLUP, Dimension.API_KEY_ID, 0, Ranking.RATED_COST, 2))
+                .contains(" FROM key_stats WHERE granularity = ? AND ((bucket_start >= ? AND bucket_start < ?)) "
+                        + "AND api_key_id IN (?, ?) GROUP BY api_key_id) AS parts GROUP BY grp HAVING SUM(m0) <> 0 OR ")
+                .endsWith(" ORDER BY SUM(m8) DESC, grp LIMIT ?");
+    }
+
+    @Test
     void aLedgerPageIsAKeysetWalkInTimeOrder() {
         assertThat(ReadSql.ledgerPage(Filters.NONE, true, true)).endsWith("FROM usage_records WHERE occurred_at >= ? "
                 + "AND occurred_at < ? AND (occurred_at > ? OR (occurred_at = ? AND request_id > ?)) "
