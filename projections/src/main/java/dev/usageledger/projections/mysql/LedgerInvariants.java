@@ -44,8 +44,8 @@ public final class LedgerInvariants {
             "output_tokens", "cache_create_tokens", "cache_read_tokens", "ephemeral_5m_tokens", "ephemeral_1h_tokens");
     private static final List<String> COSTS = List.of("real_cost_usd", "rated_cost_usd");
     private static final List<String> ALL = concat(TOKENS, COSTS);
-    /** usage_records measures in the order of {@link #ALL}, each the ledger sum {@link RangeSql} holds for it. */
-    private static final String RECORD_SUMS = ALL.stream().map(RangeSql.FROM_USAGE_RECORDS::get)
+    /** usage_records measures in the order of {@link #ALL}, each the sum of its per-row value in {@link RangeSql}. */
+    private static final String RECORD_SUMS = ALL.stream().map(m -> "SUM(" + RangeSql.FROM_USAGE_RECORDS.get(m) + ")")
             .collect(Collectors.joining(", "));
     private static final String STATS_TOKEN_SUMS = sums(TOKENS);
     private static final String COST_SUMS = sums(COSTS);

@@ -16,14 +16,14 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The stats cells of one {@link BucketSpan} compared with the ledger, on a connection whose transaction the caller
- * owns: the ledger's sums per slot (SQL, {@link RangeSql#ledgerSums}) placed in buckets by {@link Buckets}, the
+ * owns: the ledger's rows ({@link RangeSql#ledgerRows}) summed per cell, placed in buckets by {@link Buckets}, the
  * projection's own bucket rule; the stored cells streamed in primary-key order and merged with them. Every stats table
  * of {@link ProjectionSql.StatsTable} and each of its measures is covered.
  */
@@ -48,10 +48,11 @@ final class RangeCells {
      * {@code FOR UPDATE} (a rebuild); otherwise both are plain reads of the transaction's snapshot (a check).
      */
     SpanResult compare(Connection c, BucketSpan span, boolean locking) throws SQLException {
-        Map<ProjectionSql.StatsTable, TreeMap<StatsKey, BigDecimal[]>> expected =
-                new EnumMap<>(ProjectionSql.StatsTable.class);
+        // Summed by hash, sorted once per table and granularity for the merge: a sorted map would compare keys
+        // on every row's every cell, the largest cost of a span.
+        Map<ProjectionSql.StatsTable, Map<StatsKey, BigDecimal[]>> expected = new EnumMap<>(ProjectionSql.StatsTable.class);
         for (ProjectionSql.StatsTable t : ProjectionSql.StatsTable.values()) {
-            expected.put(t, new TreeMap<>(StatsKey.ORDER));
+            expected.put(t, new HashMap<>());
         }
         long rows = fold(c, span, "usage_records", RangeSql.FROM_USAGE_RECORDS, false, locking, expected)
                 + fold(c, span, "cost_adjustments", RangeSql.FROM_COST_ADJUSTMENTS, true, locking, expected);
@@ -65,27 +66,28 @@ final class RangeCells {
     }
 
     /** Adds the ledger table's rows of the span to the expected cells; returns how many rows it read. */
-    private long fold(Connection c, BucketSpan span, String table, Map<String, String> sums, boolean adjustments,
-            boolean locking, Map<ProjectionSql.StatsTable, TreeMap<StatsKey, BigDecimal[]>> expected)
+    private long fold(Connection c, BucketSpan span, String table, Map<String, String> values, boolean adjustments,
+            boolean locking, Map<ProjectionSql.StatsTable, Map<StatsKey, BigDecimal[]>> expected)
             throws SQLException {
         long slotSeconds = span.slotSeconds();
         long rows = 0;
-        try (PreparedStatement s = c.prepareStatement(RangeSql.ledgerSums(table, sums, locking))) {
+        try (PreparedStatement s = c.prepareStatement(RangeSql.ledgerRows(table, values, locking))) {
             s.setString(1, text(span.from()));
             s.setLong(2, slotSeconds);
             s.setString(3, text(span.from()));
             s.setString(4, text(span.to()));
+            s.setFetchSize(Integer.MIN_VALUE);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     Instant slot = span.from().plusSeconds(rs.getLong(1) * slotSeconds);
                     String apiKeyId = rs.getString(2);
                     String accountId = rs.getString(3);
                     String model = rs.getString(4);
-                    rows += rs.getLong(5);
-                    BigDecimal[] sumsOfSlot = new BigDecimal[allMeasures.size()];
-                    for (int i = 0; i < sumsOfSlot.length; i++) {
-                        BigDecimal v = rs.getBigDecimal(6 + i);
-                        sumsOfSlot[i] = v == null ? BigDecimal.ZERO : v;
+                    rows++;
+                    BigDecimal[] row = new BigDecimal[allMeasures.size()];
+                    for (int i = 0; i < row.length; i++) {
+                        BigDecimal v = rs.getBigDecimal(5 + i);
+                        row[i] = v == null ? BigDecimal.ZERO : v;
                     }
                     for (ProjectionSql.StatsTable t : ProjectionSql.StatsTable.values()) {
                         if (adjustments && !t.cost) {
@@ -97,8 +99,7 @@ final class RangeCells {
                             default -> apiKeyId;
                         };
                         if (subject != null) {
-                            add(span, t, slot, subject, t.rollup ? StatsKey.ROLLUP : model, sumsOfSlot,
-                                    expected.get(t));
+                            add(span, t, slot, subject, t.rollup ? StatsKey.ROLLUP : model, row, expected.get(t));
                         }
                     }
                 }
@@ -108,7 +109,7 @@ final class RangeCells {
     }
 
     private void add(BucketSpan span, ProjectionSql.StatsTable t, Instant slot, String subject, String model,
-            BigDecimal[] sumsOfSlot, TreeMap<StatsKey, BigDecimal[]> cells) {
+            BigDecimal[] row, Map<StatsKey, BigDecimal[]> cells) {
         int[] indexes = measureIndexes.get(t);
         for (Granularity g : span.granularities()) {
             LocalDateTime start = buckets.start(g, slot);
@@ -117,17 +118,18 @@ final class RangeCells {
             }
             BigDecimal[] cell = cells.computeIfAbsent(new StatsKey(g, start, subject, model), k -> zeros(indexes.length));
             for (int i = 0; i < indexes.length; i++) {
-                cell[i] = cell[i].add(sumsOfSlot[indexes[i]]);
+                cell[i] = cell[i].add(row[indexes[i]]);
             }
         }
     }
 
     /** Streams the stored cells of one granularity in key order against the expected ones of that granularity. */
     private void merge(Connection c, BucketSpan span, ProjectionSql.StatsTable t, Granularity g, boolean locking,
-            TreeMap<StatsKey, BigDecimal[]> expected, List<CellDifference> out) throws SQLException {
+            Map<StatsKey, BigDecimal[]> expected, List<CellDifference> out) throws SQLException {
         int n = t.measures().size();
         Iterator<Map.Entry<StatsKey, BigDecimal[]>> ledger = expected.entrySet().stream()
-                .filter(e -> e.getKey().granularity() == g).iterator();
+                .filter(e -> e.getKey().granularity() == g)
+                .sorted(Map.Entry.comparingByKey(StatsKey.ORDER)).iterator();
         Map.Entry<StatsKey, BigDecimal[]> next = ledger.hasNext() ? ledger.next() : null;
         try (PreparedStatement s = c.prepareStatement(RangeSql.storedCells(t, locking))) {
             s.setString(1, g.sqlName());

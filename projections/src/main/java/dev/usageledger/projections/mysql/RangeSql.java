@@ -12,31 +12,31 @@ import java.util.Set;
  * MySQL 8.0+ and MariaDB 10.11+ alike; instants travel as {@code 'yyyy-MM-dd HH:mm:ss'} UTC text, so the result does
  * not depend on the connection's time zone.
  *
- * <p>Every stats measure ({@link ProjectionSql.StatsTable#measures()}) needs its sum over {@code usage_records} in
- * {@link #FROM_USAGE_RECORDS}, and over {@code cost_adjustments} in {@link #FROM_COST_ADJUSTMENTS} when adjustments
+ * <p>Every stats measure ({@link ProjectionSql.StatsTable#measures()}) needs its value per {@code usage_records} row in
+ * {@link #FROM_USAGE_RECORDS}, and per {@code cost_adjustments} row in {@link #FROM_COST_ADJUSTMENTS} when adjustments
  * change it: a new measure is added there, and nowhere else, for {@code verify} and {@code rebuild} to cover it.
  */
 final class RangeSql {
 
     private RangeSql() {}
 
-    /** Each measure's sum over the {@code usage_records} rows of a slot. */
+    /** Each measure's value in one {@code usage_records} row; a measure's sum over rows is the sum of this. */
     static final Map<String, String> FROM_USAGE_RECORDS = Map.of(
-            "requests", "COUNT(*)",
-            "unpriced_requests", "SUM(pricing_source = 'unpriced')",
-            "input_tokens", "SUM(input_tokens)",
-            "output_tokens", "SUM(output_tokens)",
-            "cache_create_tokens", "SUM(cache_create_tokens)",
-            "cache_read_tokens", "SUM(cache_read_tokens)",
-            "ephemeral_5m_tokens", "SUM(ephemeral_5m_tokens)",
-            "ephemeral_1h_tokens", "SUM(ephemeral_1h_tokens)",
-            "real_cost_usd", "SUM(real_cost_usd)",
-            "rated_cost_usd", "SUM(rated_cost_usd)");
+            "requests", "1",
+            "unpriced_requests", "pricing_source = 'unpriced'",
+            "input_tokens", "input_tokens",
+            "output_tokens", "output_tokens",
+            "cache_create_tokens", "cache_create_tokens",
+            "cache_read_tokens", "cache_read_tokens",
+            "ephemeral_5m_tokens", "ephemeral_5m_tokens",
+            "ephemeral_1h_tokens", "ephemeral_1h_tokens",
+            "real_cost_usd", "real_cost_usd",
+            "rated_cost_usd", "rated_cost_usd");
 
-    /** Each measure's sum over the {@code cost_adjustments} rows of a slot; a measure not named here stays 0. */
+    /** Each measure's value in one {@code cost_adjustments} row; a measure not named here is 0. */
     static final Map<String, String> FROM_COST_ADJUSTMENTS = Map.of(
-            "real_cost_usd", "SUM(real_cost_usd)",
-            "rated_cost_usd", "SUM(rated_cost_usd)");
+            "real_cost_usd", "real_cost_usd",
+            "rated_cost_usd", "rated_cost_usd");
 
     /** The DATETIME text format of every bound and of {@code bucket_start} as read. */
     static final String DATETIME_FORMAT = "'%Y-%m-%d %H:%i:%s'";
@@ -57,21 +57,23 @@ final class RangeSql {
     }
 
     /**
-     * A ledger table's sums per (slot, api key, account, model) over {@code [from, to)}: parameters the span's start
-     * (twice: the slot origin, then the lower bound), the slot length in seconds, the upper bound. Columns: slot,
-     * {@code api_key_id}, {@code account_id}, {@code model}, the row count, then {@link #allMeasures()} in order.
-     * {@code locking}: a shared lock on every row read and on the gaps of the range ({@code LOCK IN SHARE MODE},
-     * both servers; next-key locks under REPEATABLE READ), so that no insert or delete in the range commits before
-     * this transaction does.
+     * A ledger table's rows in {@code [from, to)}, each with its slot: parameters the span's start (the slot origin),
+     * the slot length in seconds, the lower and the upper bound. Columns: slot, {@code api_key_id}, {@code account_id},
+     * {@code model}, then {@link #allMeasures()} in order (the row's {@code values} of each). Rows, not sums per slot:
+     * the slots of a busy ledger hold about one row per (key, account, model), so a {@code GROUP BY} in the server
+     * (a temporary table as large as the rows, spilled to disk past {@code tmp_table_size}) costs several times
+     * the plain range read, and the caller sums them into cells anyway. {@code locking}: a shared lock on every row
+     * read and on the gaps of the range ({@code LOCK IN SHARE MODE}, both servers; next-key locks under REPEATABLE
+     * READ), so that no insert or delete in the range commits before this transaction does.
      */
-    static String ledgerSums(String table, Map<String, String> sums, boolean locking) {
+    static String ledgerRows(String table, Map<String, String> values, boolean locking) {
         StringBuilder sql = new StringBuilder("SELECT TIMESTAMPDIFF(SECOND, ?, occurred_at) DIV ?, api_key_id, "
-                + "account_id, model, COUNT(*)");
+                + "account_id, model");
         for (String m : allMeasures()) {
-            sql.append(", ").append(sums.getOrDefault(m, "0"));
+            sql.append(", ").append(values.getOrDefault(m, "0"));
         }
         sql.append(" FROM ").append(table).append(indexHint(table))
-                .append(" WHERE occurred_at >= ? AND occurred_at < ? GROUP BY 1, 2, 3, 4");
+                .append(" WHERE occurred_at >= ? AND occurred_at < ?");
         if (locking) {
             sql.append(" LOCK IN SHARE MODE");
         }

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 class RangeSqlTest {
 
     @Test
-    void everyStatsMeasureHasItsSumOverTheLedger() {
+    void everyStatsMeasureHasItsValueInALedgerRow() {
         for (ProjectionSql.StatsTable t : ProjectionSql.StatsTable.values()) {
             assertThat(RangeSql.FROM_USAGE_RECORDS.keySet()).as(t.table).containsAll(t.measures());
         }
@@ -17,18 +17,18 @@ class RangeSqlTest {
     }
 
     @Test
-    void theLockingLedgerReadSumsPerSlotUnderSharedLocksAndAdjustmentsWalkTheirTimeIndex() {
-        assertThat(RangeSql.ledgerSums("usage_records", RangeSql.FROM_USAGE_RECORDS, true)).isEqualTo(
-                "SELECT TIMESTAMPDIFF(SECOND, ?, occurred_at) DIV ?, api_key_id, account_id, model, COUNT(*), "
-                        + "COUNT(*), SUM(pricing_source = 'unpriced'), SUM(input_tokens), SUM(output_tokens), SUM(cache_create_tokens), "
-                        + "SUM(cache_read_tokens), SUM(ephemeral_5m_tokens), SUM(ephemeral_1h_tokens), "
-                        + "SUM(real_cost_usd), SUM(rated_cost_usd) FROM usage_records "
-                        + "WHERE occurred_at >= ? AND occurred_at < ? GROUP BY 1, 2, 3, 4 LOCK IN SHARE MODE");
-        assertThat(RangeSql.ledgerSums("cost_adjustments", RangeSql.FROM_COST_ADJUSTMENTS, false)).isEqualTo(
-                "SELECT TIMESTAMPDIFF(SECOND, ?, occurred_at) DIV ?, api_key_id, account_id, model, COUNT(*), "
-                        + "0, 0, 0, 0, 0, 0, 0, 0, SUM(real_cost_usd), SUM(rated_cost_usd) "
+    void theLockingLedgerReadStreamsRowsWithTheirSlotUnderSharedLocksAndAdjustmentsWalkTheirTimeIndex() {
+        assertThat(RangeSql.ledgerRows("usage_records", RangeSql.FROM_USAGE_RECORDS, true)).isEqualTo(
+                "SELECT TIMESTAMPDIFF(SECOND, ?, occurred_at) DIV ?, api_key_id, account_id, model, "
+                        + "1, pricing_source = 'unpriced', input_tokens, output_tokens, cache_create_tokens, "
+                        + "cache_read_tokens, ephemeral_5m_tokens, ephemeral_1h_tokens, "
+                        + "real_cost_usd, rated_cost_usd FROM usage_records "
+                        + "WHERE occurred_at >= ? AND occurred_at < ? LOCK IN SHARE MODE");
+        assertThat(RangeSql.ledgerRows("cost_adjustments", RangeSql.FROM_COST_ADJUSTMENTS, false)).isEqualTo(
+                "SELECT TIMESTAMPDIFF(SECOND, ?, occurred_at) DIV ?, api_key_id, account_id, model, "
+                        + "0, 0, 0, 0, 0, 0, 0, 0, real_cost_usd, rated_cost_usd "
                         + "FROM cost_adjustments FORCE INDEX (ix_cost_adjustments_time) "
-                        + "WHERE occurred_at >= ? AND occurred_at < ? GROUP BY 1, 2, 3, 4");
+                        + "WHERE occurred_at >= ? AND occurred_at < ?");
     }
 
     @Test
