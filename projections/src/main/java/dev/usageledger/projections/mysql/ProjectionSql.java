@@ -273,12 +273,12 @@ public final class ProjectionSql {
 
     static final String COST_ADJUSTMENT_COLUMNS = """
             adjustment_id, occurred_at, api_key_id, account_id, model, \
-            real_cost_usd, rated_cost_usd, reason, requested_by, received_at""";
+            real_cost_usd, rated_cost_usd, reason, requested_by, received_at, request_id""";
 
     public static final String INSERT_COST_ADJUSTMENT = """
             INSERT INTO cost_adjustments (adjustment_id, occurred_at, api_key_id, account_id, model, \
-            real_cost_usd, rated_cost_usd, reason, requested_by, received_at) \
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+            real_cost_usd, rated_cost_usd, reason, requested_by, received_at, request_id) \
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
     /** Registers a partition on first assignment: nothing stored yet, epoch 0 (bumped right after). */
     public static final String INSERT_OFFSET_IF_ABSENT = """

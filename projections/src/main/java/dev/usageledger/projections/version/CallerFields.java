@@ -79,6 +79,10 @@ public final class CallerFields {
         v.put("realUsd", amount(a.realUsd()));
         v.put("ratedUsd", amount(a.ratedUsd()));
         v.put("reason", a.reason());
+        if (a.requestId() != null) {
+            // Only when named (schema version 2): the fingerprint of an adjustment that names none stays as it was.
+            v.put("requestId", a.requestId());
+        }
         return new CallerFields(v);
     }
 
