@@ -8,8 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -17,8 +15,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The dead-letter topic read without a consumer group (nothing committed, nothing moved for the apps): streamed
@@ -43,15 +39,8 @@ final class DeadLetterTopic implements AutoCloseable {
         this.bootstrapServers = bootstrapServers;
         this.topic = topic;
         this.deadLetterTopic = deadLetterTopic;
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // Only what the consumer's transactions committed; aborted dead letters are not there.
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "ledger-cli-dead-letters");
-        this.consumer = new KafkaConsumer<>(props);
+        this.consumer = TopicConsumers.open(bootstrapServers, "ledger-cli-dead-letters");
     }
 
     /**

@@ -41,6 +41,12 @@ public final class ProjectionSql {
                 + "?,".repeat(n - 1) + "?)";
     }
 
+    /** The ids among {@code n} candidates of one kind that are claimed: counted before (a read-only look-up). */
+    public static String selectEventIds(int n) {
+        return "SELECT event_id FROM ledger_event_ids WHERE event_kind = ? AND event_id IN (" + "?,".repeat(n - 1)
+                + "?)";
+    }
+
     /**
      * One ledger row per request, its cost breakdown included (five nullable columns since schema
      * version 3; before, a second row in {@code usage_cost_breakdowns}).
