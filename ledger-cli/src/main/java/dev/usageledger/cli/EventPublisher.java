@@ -1,5 +1,7 @@
 package dev.usageledger.cli;
 
+import dev.usageledger.projections.event.EncodedEvent;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +25,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 final class EventPublisher implements AutoCloseable {
 
+    /** The header naming an event's type, as relay-api sets it. */
+    static final String TYPE_HEADER = "type";
+
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final KafkaProducer<String, byte[]> producer;
@@ -42,6 +47,13 @@ final class EventPublisher implements AutoCloseable {
 
     String topic() {
         return topic;
+    }
+
+    /** An event's record for the topic: keyed by its API key and typed in {@link #TYPE_HEADER}, as relay-api's. */
+    ProducerRecord<String, byte[]> record(EncodedEvent event) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, event.key(), event.value());
+        record.headers().add(TYPE_HEADER, event.type().getBytes(StandardCharsets.UTF_8));
+        return record;
     }
 
     /** Sends the records (their topic must be {@link #topic()}); returns where each landed, in order. */
