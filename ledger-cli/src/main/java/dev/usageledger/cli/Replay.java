@@ -24,7 +24,8 @@ import org.apache.kafka.common.TopicPartition;
  * the fold, the version rule and the stats are the consumer's. Nothing is stored in {@code consumer_offsets} (the
  * batches carry no offsets) and no consumer group is used, so the live consumer's offsets never move. A record that
  * does not decode is reported as dead, never projected. A dry run asks the claims which ids are new and writes
- * nothing. Not thread-safe.
+ * nothing; it remembers the ids it found new, so that one repeated within the range counts once (memory grows with
+ * them, never with the ids counted before). Not thread-safe.
  */
 final class Replay {
 
