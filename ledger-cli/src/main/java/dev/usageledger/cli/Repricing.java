@@ -15,7 +15,7 @@ import java.util.List;
 
 /**
  * What repricing one counted request with a catalog means: the difference between a fresh pricing
- * ({@link Pricer#assess}, as relay-api prices at ingest, service rates included) and what the request counts at now,
+ * ({@link Pricer#assess}, as relay-api prices at ingest, service rates included) and what the request counts at,
  * its stored cost plus the repricings already counted for it; a {@code cost.adjusted} event carrying that difference,
  * signed, real and rated. History is never changed: the difference is added.
  *

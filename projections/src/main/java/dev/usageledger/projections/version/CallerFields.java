@@ -94,6 +94,12 @@ public final class CallerFields {
                 differing.add(e.getKey());
             }
         }
+        // A field only one version holds (an adjustment's requestId) differs whichever side is asked.
+        for (Map.Entry<String, String> e : other.values.entrySet()) {
+            if (!values.containsKey(e.getKey()) && e.getValue() != null) {
+                differing.add(e.getKey());
+            }
+        }
         return differing;
     }
 
