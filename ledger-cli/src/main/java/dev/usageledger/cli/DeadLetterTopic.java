@@ -1,35 +1,25 @@
 package dev.usageledger.cli;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The dead-letter topic read without a consumer group (nothing committed, nothing moved for the apps), and
- * re-publishing to the events topic with an idempotent producer ({@code acks=all}). A re-published event that was
+ * The dead-letter topic read without a consumer group (nothing committed, nothing moved for the apps): streamed
+ * ({@link #forEach}) or one record sought by its place ({@link #at}), never the whole topic held in memory; and
+ * re-publishing to the events topic ({@link EventPublisher}). A re-published event that was
  * counted before is not counted again: usage-consumer's id claims decide, as for any resend (CONTRACT §1).
  */
 final class DeadLetterTopic implements AutoCloseable {
@@ -49,78 +39,96 @@ final class DeadLetterTopic implements AutoCloseable {
         this.bootstrapServers = bootstrapServers;
         this.topic = topic;
         this.deadLetterTopic = deadLetterTopic;
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // Only what the consumer's transactions committed; aborted dead letters are not there.
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "ledger-cli-dead-letters");
-        this.consumer = new KafkaConsumer<>(props);
+        this.consumer = TopicConsumers.open(bootstrapServers, "ledger-cli-dead-letters");
     }
 
-    /** Every dead letter, by partition then offset. */
-    List<DeadLetter> all() {
-        List<TopicPartition> partitions = partitions();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
-        Map<Integer, List<DeadLetter>> byPartition = new java.util.TreeMap<>();
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!reached(end)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("reading " + deadLetterTopic + " did not reach its end in " + TIMEOUT);
-            }
-            for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
-                byPartition.computeIfAbsent(r.partition(), p -> new ArrayList<>()).add(deadLetter(r));
+    /**
+     * Hands every dead letter to {@code each}, by partition then offset, as it reads them: one partition assigned at a
+     * time, so memory holds one poll whatever the topic's size. Stops at each partition's end as it was when that
+     * partition's reading began.
+     *
+     * @return how many were handed over
+     */
+    long forEach(java.util.function.Consumer<DeadLetter> each) {
+        long count = 0;
+        for (TopicPartition partition : partitions()) {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition), TIMEOUT).get(partition);
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (consumer.position(partition, TIMEOUT) < end) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("reading " + partition + " did not reach its end in " + TIMEOUT);
+                }
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
+                    if (r.offset() < end) {
+                        each.accept(deadLetter(r));
+                        count++;
+                        deadline = System.nanoTime() + TIMEOUT.toNanos();
+                    }
+                }
             }
         }
-        List<DeadLetter> out = new ArrayList<>();
-        byPartition.values().forEach(out::addAll);
-        return out;
+        consumer.unsubscribe();
+        return count;
+    }
+
+    /**
+     * The dead letter at that partition and offset, read by seeking there (nothing else is read); empty when the
+     * partition does not exist, the offset is outside what the partition holds, or it is no committed record (an
+     * aborted one, a transaction marker).
+     */
+    Optional<DeadLetter> at(int partition, long offset) {
+        TopicPartition tp = new TopicPartition(deadLetterTopic, partition);
+        if (!partitions().contains(tp)) {
+            return Optional.empty();
+        }
+        consumer.assign(List.of(tp));
+        long begin = consumer.beginningOffsets(List.of(tp), TIMEOUT).get(tp);
+        long end = consumer.endOffsets(List.of(tp), TIMEOUT).get(tp);
+        if (offset < begin || offset >= end) {
+            return Optional.empty();
+        }
+        consumer.seek(tp, offset);
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (consumer.position(tp, TIMEOUT) <= offset) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("reading " + tp + " at " + offset + " took over " + TIMEOUT);
+            }
+            for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
+                // The first record at or after the offset: the one asked for, or proof that it is not there.
+                return r.offset() == offset ? Optional.of(deadLetter(r)) : Optional.empty();
+            }
+        }
+        return Optional.empty();
     }
 
     /** The dead letters with these ids ({@code <partition>:<offset>}), in the order given; absent ones are empty. */
     Map<String, Optional<DeadLetter>> find(List<String> ids) {
         Map<String, Optional<DeadLetter>> out = new LinkedHashMap<>();
-        Map<String, DeadLetter> byId = new HashMap<>();
-        for (DeadLetter d : all()) {
-            byId.put(d.id(), d);
-        }
         for (String id : ids) {
-            out.put(id, Optional.ofNullable(byId.get(id)));
+            String[] parts = id.split(":");
+            try {
+                out.put(id, at(Integer.parseInt(parts[0]), Long.parseLong(parts[1])));
+            } catch (NumberFormatException e) {
+                out.put(id, Optional.empty());
+            }
         }
         return out;
     }
 
     /** Publishes each dead letter's key and value to the events topic; returns where each landed. */
     List<RecordMetadata> republish(List<DeadLetter> deadLetters) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "ledger-cli-republish");
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
-            List<java.util.concurrent.Future<RecordMetadata>> sent = new ArrayList<>();
+        try (EventPublisher publisher = new EventPublisher(bootstrapServers, topic, "ledger-cli-republish")) {
+            List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
             for (DeadLetter d : deadLetters) {
                 ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, d.key(), d.value());
                 record.headers().add(REPUBLISHED_FROM_HEADER,
-                        (deadLetterTopic + ":" + d.id()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                sent.add(producer.send(record));
+                        (deadLetterTopic + ":" + d.id()).getBytes(StandardCharsets.UTF_8));
+                records.add(record);
             }
-            List<RecordMetadata> out = new ArrayList<>();
-            for (var f : sent) {
-                out.add(f.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
-            }
-            return out;
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("publishing to " + topic + " failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while publishing to " + topic, e);
+            return publisher.send(records);
         }
     }
 
@@ -138,15 +146,6 @@ final class DeadLetterTopic implements AutoCloseable {
             out.add(new TopicPartition(deadLetterTopic, p.partition()));
         }
         return out;
-    }
-
-    private boolean reached(Map<TopicPartition, Long> end) {
-        for (var e : end.entrySet()) {
-            if (consumer.position(e.getKey(), TIMEOUT) < e.getValue()) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static DeadLetter deadLetter(ConsumerRecord<String, byte[]> r) {

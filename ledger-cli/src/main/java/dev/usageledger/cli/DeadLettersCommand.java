@@ -80,13 +80,13 @@ final class DeadLettersCommand implements Runnable {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             try (DeadLetterTopic dlt = open(kafka)) {
-                List<DeadLetter> all = dlt.all();
                 out.println("id\ttimestamp\tkey\tevent_id\ttype\treason");
-                for (DeadLetter d : all) {
+                long count = dlt.forEach(d -> {
                     out.println(d.id() + "\t" + d.timestamp() + "\t" + d.key() + "\t" + d.eventId() + "\t" + d.type()
                             + "\t" + d.reason());
-                }
-                spec.commandLine().getErr().println("dead-letters: " + all.size() + " in " + dlt.deadLetterTopic());
+                    out.flush();
+                });
+                spec.commandLine().getErr().println("dead-letters: " + count + " in " + dlt.deadLetterTopic());
                 return ExitCodes.OK;
             }
         }

@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -22,18 +23,12 @@ public final class RangeOptions {
             description = "end, exclusive: RFC 3339 instant or YYYY-MM-DD (midnight in the zone)")
     String to;
 
-    @Option(names = "--zone", paramLabel = "ZONE", defaultValue = "${env:LEDGER_REPORTING_ZONE:-UTC}",
-            description = "the reporting zone of day and month buckets, ledger.reporting.zone "
-                    + "(env LEDGER_REPORTING_ZONE; default: ${DEFAULT-VALUE})")
-    String zone;
+    @Mixin
+    ReportingZone reportingZone;
 
     /** The zone; a usage error naming the option when it is not an IANA zone id. */
     ZoneId zone(CommandLine commandLine) {
-        try {
-            return ZoneId.of(zone);
-        } catch (DateTimeException e) {
-            throw new CommandLine.ParameterException(commandLine, "--zone: not an IANA time zone id: " + zone);
-        }
+        return reportingZone.zone(commandLine);
     }
 
     Instant from(CommandLine commandLine) {

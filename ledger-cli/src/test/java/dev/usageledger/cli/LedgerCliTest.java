@@ -11,7 +11,8 @@ class LedgerCliTest {
     void helpListsTheCommandsAndTheExitCodes() {
         Cli help = Cli.run("--help");
         assertThat(help.code()).isEqualTo(ExitCodes.OK);
-        assertThat(help.out()).contains("verify", "rebuild", "dead-letters", "Exit codes:", "3   failure");
+        assertThat(help.out()).contains("verify", "rebuild", "dead-letters", "replay", "reprice", "Exit codes:",
+                "3   failure");
     }
 
     @Test
@@ -26,5 +27,9 @@ class LedgerCliTest {
         assertThat(badInstant.err()).contains("--from: not an RFC 3339 instant");
         assertThat(Cli.run("dead-letters", "republish").code()).isEqualTo(ExitCodes.USAGE);
         assertThat(Cli.run("dead-letters", "republish", "3-17").code()).isEqualTo(ExitCodes.USAGE);
+        Cli noCatalog = Cli.run("reprice", "--from", "2026-11-01", "--to", "2026-11-02");
+        assertThat(noCatalog.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noCatalog.err()).contains("--catalog");
+        assertThat(Cli.run("replay", "--from", "yesterday").code()).isEqualTo(ExitCodes.USAGE);
     }
 }

@@ -1,9 +1,11 @@
 package dev.usageledger.cli;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.usageledger.consumer.UsageConsumerApplication;
 import dev.usageledger.fixtures.TestStack;
 import dev.usageledger.projections.event.EventCodec;
 import dev.usageledger.projections.event.LedgerEvent;
+import dev.usageledger.projections.mysql.LedgerInvariants;
 import dev.usageledger.stack.EmbeddedMariaDb;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -11,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +24,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -42,7 +46,8 @@ final class LiveConsumer implements AutoCloseable {
     final String deadLetterTopic;
     final String jdbcUrl;
     final String zone;
-    private final ConfigurableApplicationContext app;
+    private final Map<String, String> properties;
+    private ConfigurableApplicationContext app;
     private final KafkaProducer<String, byte[]> producer;
     private final EventCodec codec = new EventCodec();
 
@@ -51,7 +56,7 @@ final class LiveConsumer implements AutoCloseable {
         this.deadLetterTopic = topic + ".DLT";
         this.zone = zone;
         this.jdbcUrl = TestStack.emptyDatabase(name.replace('-', '_'));
-        Map<String, String> properties = new HashMap<>(TestStack.appProperties(jdbcUrl));
+        properties = new HashMap<>(TestStack.appProperties(jdbcUrl));
         properties.put("server.port", "0");
         properties.put("ledger.kafka.topic", topic);
         properties.put("ledger.kafka.dead-letter-topic", deadLetterTopic);
@@ -60,9 +65,7 @@ final class LiveConsumer implements AutoCloseable {
         properties.put("ledger.consumer.max-poll-records", "200");
         properties.put("ledger.counters.enabled", "false");
         properties.put("ledger.reporting.zone", zone);
-        // As command-line arguments: they override the app's own files (default properties would not).
-        this.app = new SpringApplicationBuilder(UsageConsumerApplication.class).run(properties.entrySet().stream()
-                .map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
+        start();
         Properties producerProps = new Properties();
         producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -71,6 +74,32 @@ final class LiveConsumer implements AutoCloseable {
         producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         this.producer = new KafkaProducer<>(producerProps);
+    }
+
+    /** Starts usage-consumer (again, after {@link #stop}): it resumes from the offsets it stored. */
+    void start() {
+        // As command-line arguments: they override the app's own files (default properties would not).
+        app = new SpringApplicationBuilder(UsageConsumerApplication.class).run(properties.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
+    }
+
+    /** Stops usage-consumer: what is published meanwhile is on the topic, never seen by it. */
+    void stop() {
+        if (app != null) {
+            app.close();
+            app = null;
+        }
+    }
+
+    /** Every CONTRACT §3 invariant holds over the whole database. */
+    void assertInvariantsHold() {
+        try (HikariDataSource ds = new HikariDataSource()) {
+            ds.setJdbcUrl(jdbcUrl);
+            ds.setUsername(EmbeddedMariaDb.USER);
+            ds.setPassword(EmbeddedMariaDb.PASSWORD);
+            ds.setMaximumPoolSize(1);
+            LedgerInvariants.assertHold(ds, ZoneId.of(zone));
+        }
     }
 
     static String bootstrapServers() {
@@ -85,10 +114,13 @@ final class LiveConsumer implements AutoCloseable {
         producer.flush();
     }
 
-    /** Publishes raw bytes to a topic (a poison message, or a record written to the dead-letter topic by hand). */
-    void publishRaw(ProducerRecord<String, byte[]> record) {
+    /**
+     * Publishes raw bytes to a topic (a poison message, or a record written to the dead-letter topic by hand);
+     * returns where it landed.
+     */
+    RecordMetadata publishRaw(ProducerRecord<String, byte[]> record) {
         try {
-            producer.send(record).get();
+            return producer.send(record).get();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -155,6 +187,6 @@ final class LiveConsumer implements AutoCloseable {
     @Override
     public void close() {
         producer.close();
-        app.close();
+        stop();
     }
 }

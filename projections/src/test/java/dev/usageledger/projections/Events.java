@@ -164,6 +164,8 @@ public final class Events {
         private String reason;
         private String requestedBy;
         private Instant receivedAt;
+        private String requestId;
+        private int schemaVersion = LedgerEvent.CURRENT_SCHEMA_VERSION;
 
         private AdjustmentBuilder(String adjustmentId) {
             this.adjustmentId = adjustmentId;
@@ -210,6 +212,18 @@ public final class Events {
             return this;
         }
 
+        /** The request it corrects (schema version 2). */
+        public AdjustmentBuilder correcting(String requestId) {
+            this.requestId = requestId;
+            return this;
+        }
+
+        /** Written at that schema version (the builder does not drop fields the version lacks). */
+        public AdjustmentBuilder version(int schemaVersion) {
+            this.schemaVersion = schemaVersion;
+            return this;
+        }
+
         /** Reason, requester and reception time set. */
         public AdjustmentBuilder withAllOptionals() {
             this.reason = "credit for outage";
@@ -219,8 +233,8 @@ public final class Events {
         }
 
         public CostAdjusted build() {
-            return new CostAdjusted(LedgerEvent.CURRENT_SCHEMA_VERSION, adjustmentId, occurredAt, apiKeyId, accountId,
-                    model, realUsd, ratedUsd, reason, requestedBy, receivedAt);
+            return new CostAdjusted(schemaVersion, adjustmentId, occurredAt, apiKeyId, accountId, model, realUsd,
+                    ratedUsd, reason, requestedBy, receivedAt, requestId);
         }
     }
 }

@@ -10,6 +10,9 @@ import java.util.Objects;
  *
  * @param model       the model the adjustment concerns, {@code *} when it concerns none in particular
  * @param requestedBy name of the admin token that posted it
+ * @param requestId   since schema version 2: the {@code usage.recorded} request this adjustment corrects (a repricing
+ *                    of that request); {@code null} when it corrects none in particular, and for every version 1
+ *                    event ({@link EventUpcaster})
  */
 public record CostAdjusted(
         int schemaVersion,
@@ -22,7 +25,8 @@ public record CostAdjusted(
         BigDecimal ratedUsd,
         String reason,
         String requestedBy,
-        Instant receivedAt) implements LedgerEvent {
+        Instant receivedAt,
+        String requestId) implements LedgerEvent {
 
     public static final String TYPE = "cost.adjusted";
     public static final String ANY_MODEL = "*";
@@ -34,6 +38,14 @@ public record CostAdjusted(
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(realUsd, "realUsd");
         Objects.requireNonNull(ratedUsd, "ratedUsd");
+    }
+
+    /** An adjustment that corrects no request in particular. */
+    public CostAdjusted(int schemaVersion, String adjustmentId, Instant occurredAt, String apiKeyId, String accountId,
+            String model, BigDecimal realUsd, BigDecimal ratedUsd, String reason, String requestedBy,
+            Instant receivedAt) {
+        this(schemaVersion, adjustmentId, occurredAt, apiKeyId, accountId, model, realUsd, ratedUsd, reason,
+                requestedBy, receivedAt, null);
     }
 
     @Override

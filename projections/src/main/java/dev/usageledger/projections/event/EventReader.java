@@ -112,10 +112,11 @@ final class EventReader {
         String reason = f.string("reason", false, 512, null);
         String requestedBy = f.string("requestedBy", false, 256, null);
         Instant receivedAt = f.has("receivedAt") ? f.timestamp("receivedAt", false) : null;
+        String requestId = EventUpcaster.adjustedRequestId(f, version);
         if (!f.violations().isEmpty()) {
             return null;
         }
         return new CostAdjusted(version, adjustmentId, occurredAt, apiKeyId, accountId, model, real, rated, reason,
-                requestedBy, receivedAt);
+                requestedBy, receivedAt, requestId);
     }
 }

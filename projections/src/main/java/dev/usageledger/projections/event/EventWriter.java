@@ -124,6 +124,7 @@ final class EventWriter {
             writeOptional(g, REASON, a.reason());
             writeOptional(g, REQUESTED_BY, a.requestedBy());
             writeOptional(g, RECEIVED_AT, iso(a.receivedAt()));
+            writeOptional(g, REQUEST_ID, a.requestId());
         }
         g.writeEndObject();
     }

@@ -121,13 +121,14 @@ public final class InputParser {
         BigDecimal realUsd = f.money("realUsd", true, MAX_ADJUSTMENT.negate(), MAX_ADJUSTMENT);
         BigDecimal ratedUsd = f.money("ratedUsd", true, MAX_ADJUSTMENT.negate(), MAX_ADJUSTMENT);
         String reason = f.string("reason", false, 512, null);
+        String requestId = f.id("requestId", false, 128);
         if (!violations.isEmpty()) {
             return new Parsed<>(null, violations);
         }
         String normalisedModel = model == null || model.equals(CostAdjusted.ANY_MODEL)
                 ? CostAdjusted.ANY_MODEL : ModelNames.normalise(model);
         return new Parsed<>(new CostAdjustmentRequest(adjustmentId, occurredAt, apiKeyId, accountId, normalisedModel,
-                realUsd, ratedUsd, reason), List.of());
+                realUsd, ratedUsd, reason, requestId), List.of());
     }
 
     private void checkAge(JsonFields f, String field, Instant occurredAt, Instant now, boolean enforceMaxAge) {

@@ -11,8 +11,11 @@ import java.time.Instant;
  */
 public sealed interface LedgerEvent permits UsageRecorded, CostAdjusted {
 
-    /** The schema version this code writes. */
-    int CURRENT_SCHEMA_VERSION = 1;
+    /**
+     * The schema version this code writes. Version 2 adds {@link CostAdjusted#requestId()}; a version 1 event is read
+     * as version 2 by {@link EventUpcaster}. A reader refuses any version above this one.
+     */
+    int CURRENT_SCHEMA_VERSION = 2;
 
     /** The wire name: {@code usage.recorded} or {@code cost.adjusted}. */
     String type();

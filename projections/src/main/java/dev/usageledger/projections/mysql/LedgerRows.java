@@ -101,7 +101,7 @@ public final class LedgerRows {
         }
     }
 
-    /** Binds all 10 parameters of {@link ProjectionSql#INSERT_COST_ADJUSTMENT}. */
+    /** Binds all 11 parameters of {@link ProjectionSql#INSERT_COST_ADJUSTMENT}. */
     public static void bindAdjustment(PreparedStatement ps, CostAdjusted a) throws SQLException {
         ps.setString(1, a.adjustmentId());
         ps.setObject(2, utc(a.occurredAt()));
@@ -113,6 +113,7 @@ public final class LedgerRows {
         ps.setString(8, a.reason());
         ps.setString(9, a.requestedBy());
         ps.setObject(10, a.receivedAt() == null ? null : utc(a.receivedAt()));
+        ps.setString(11, a.requestId());
     }
 
     /**
@@ -143,7 +144,7 @@ public final class LedgerRows {
     static CostAdjusted readAdjustment(ResultSet rs) throws SQLException {
         return new CostAdjusted(LedgerEvent.CURRENT_SCHEMA_VERSION, rs.getString(1), instant(rs, 2), rs.getString(3),
                 rs.getString(4), rs.getString(5), rs.getBigDecimal(6), rs.getBigDecimal(7), rs.getString(8),
-                rs.getString(9), instant(rs, 10));
+                rs.getString(9), instant(rs, 10), rs.getString(11));
     }
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {

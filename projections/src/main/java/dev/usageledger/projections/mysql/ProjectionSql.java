@@ -41,6 +41,12 @@ public final class ProjectionSql {
                 + "?,".repeat(n - 1) + "?)";
     }
 
+    /** The ids among {@code n} candidates of one kind that are claimed: counted before (a read-only look-up). */
+    public static String selectEventIds(int n) {
+        return "SELECT event_id FROM ledger_event_ids WHERE event_kind = ? AND event_id IN (" + "?,".repeat(n - 1)
+                + "?)";
+    }
+
     /**
      * One ledger row per request, its cost breakdown included (five nullable columns since schema
      * version 3; before, a second row in {@code usage_cost_breakdowns}).
@@ -273,12 +279,12 @@ public final class ProjectionSql {
 
     static final String COST_ADJUSTMENT_COLUMNS = """
             adjustment_id, occurred_at, api_key_id, account_id, model, \
-            real_cost_usd, rated_cost_usd, reason, requested_by, received_at""";
+            real_cost_usd, rated_cost_usd, reason, requested_by, received_at, request_id""";
 
     public static final String INSERT_COST_ADJUSTMENT = """
             INSERT INTO cost_adjustments (adjustment_id, occurred_at, api_key_id, account_id, model, \
-            real_cost_usd, rated_cost_usd, reason, requested_by, received_at) \
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+            real_cost_usd, rated_cost_usd, reason, requested_by, received_at, request_id) \
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
     /** Registers a partition on first assignment: nothing stored yet, epoch 0 (bumped right after). */
     public static final String INSERT_OFFSET_IF_ABSENT = """

@@ -79,6 +79,10 @@ public final class CallerFields {
         v.put("realUsd", amount(a.realUsd()));
         v.put("ratedUsd", amount(a.ratedUsd()));
         v.put("reason", a.reason());
+        if (a.requestId() != null) {
+            // Only when named (schema version 2): the fingerprint of an adjustment that names none stays as it was.
+            v.put("requestId", a.requestId());
+        }
         return new CallerFields(v);
     }
 
@@ -87,6 +91,12 @@ public final class CallerFields {
         List<String> differing = new ArrayList<>();
         for (Map.Entry<String, String> e : values.entrySet()) {
             if (!Objects.equals(e.getValue(), other.values.get(e.getKey()))) {
+                differing.add(e.getKey());
+            }
+        }
+        // A field only one version holds (an adjustment's requestId) differs whichever side is asked.
+        for (Map.Entry<String, String> e : other.values.entrySet()) {
+            if (!values.containsKey(e.getKey()) && e.getValue() != null) {
                 differing.add(e.getKey());
             }
         }

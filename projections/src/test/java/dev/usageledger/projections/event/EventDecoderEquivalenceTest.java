@@ -83,7 +83,8 @@ class EventDecoderEquivalenceTest {
     @Test
     void everyFieldWithEveryKindOfValueGivesTheSameOutcome() {
         for (LedgerEvent event : List.of(Events.usage("req_1").withAllOptionals().build(), Events.usage("req_2").build(),
-                Events.adjustment("adj_1").withAllOptionals().build(), Events.adjustment("adj_2").build())) {
+                Events.adjustment("adj_1").withAllOptionals().correcting("req_1").build(),
+                Events.adjustment("adj_2").build())) {
             for (String path : PATHS) {
                 for (String value : VALUES) {
                     assertSameOutcome(JSON.writeValueAsBytes(set(codec.toJson(event), path, value)));
@@ -153,6 +154,9 @@ class EventDecoderEquivalenceTest {
             }
             if (random.nextBoolean()) {
                 a.withAllOptionals();
+            }
+            if (random.nextBoolean()) {
+                a.correcting("req_" + id);
             }
             return a.build();
         }

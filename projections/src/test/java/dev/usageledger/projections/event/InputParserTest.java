@@ -505,11 +505,22 @@ class InputParserTest {
         assertThat(a.realUsd()).isEqualTo(new BigDecimal("-1.2500000000"));
         assertThat(a.ratedUsd()).isEqualTo(new BigDecimal("-1.5000000000"));
         assertThat(a.reason()).isEqualTo("credit for outage");
+        assertThat(a.requestId()).isNull();
 
         CostAdjusted event = a.toEvent("ops", NOW);
         assertThat(event.schemaVersion()).isEqualTo(LedgerEvent.CURRENT_SCHEMA_VERSION);
         assertThat(event.requestedBy()).isEqualTo("ops");
         assertThat(event.receivedAt()).isEqualTo(NOW);
+        assertThat(event.requestId()).isNull();
+    }
+
+    @Test
+    void anAdjustmentMayNameTheRequestItCorrects() {
+        CostAdjustmentRequest a = parser.costAdjustment(with(adjustmentBody(), "requestId", quoted("req_01JD8X4Q7Z")),
+                NOW).value();
+
+        assertThat(a.requestId()).isEqualTo("req_01JD8X4Q7Z");
+        assertThat(a.toEvent("ops", NOW).requestId()).isEqualTo("req_01JD8X4Q7Z");
     }
 
     @Test
@@ -575,7 +586,10 @@ class InputParserTest {
                 arguments("ratedUsd", REMOVE, "ratedUsd"),
                 arguments("ratedUsd", quoted("1e2"), "ratedUsd"),
                 arguments("reason", quoted("r".repeat(513)), "reason"),
-                arguments("reason", "5", "reason"));
+                arguments("reason", "5", "reason"),
+                arguments("requestId", quoted("req 1"), "requestId"),
+                arguments("requestId", quoted("r".repeat(129)), "requestId"),
+                arguments("requestId", "7", "requestId"));
     }
 
     @ParameterizedTest(name = "{0} = {1} -> violation on {2}")

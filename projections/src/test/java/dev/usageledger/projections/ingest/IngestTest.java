@@ -7,6 +7,7 @@ import dev.usageledger.projections.event.CostAdjusted;
 import dev.usageledger.projections.event.EncodedEvent;
 import dev.usageledger.projections.event.EventCodec;
 import dev.usageledger.projections.event.InputRules;
+import dev.usageledger.projections.event.LedgerEvent;
 import dev.usageledger.projections.event.UsageRecorded;
 import dev.usageledger.projections.event.Violation;
 import dev.usageledger.projections.ingest.IngestResult.Accepted;
@@ -102,7 +103,7 @@ class IngestTest {
     void copiesEveryReportedFieldAndStampsRelayAndReceipt() {
         UsageRecorded event = onlyUsage(batch(event("req_1", "us.anthropic." + MODEL + "-v1:0", "")));
 
-        assertThat(event.schemaVersion()).isEqualTo(1);
+        assertThat(event.schemaVersion()).isEqualTo(LedgerEvent.CURRENT_SCHEMA_VERSION);
         assertThat(event.requestId()).isEqualTo("req_1");
         assertThat(event.occurredAt()).isEqualTo(Instant.parse("2026-11-22T10:15:30.123Z"));
         assertThat(event.apiKeyId()).isEqualTo("key_1");

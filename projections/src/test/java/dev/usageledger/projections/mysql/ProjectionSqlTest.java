@@ -141,7 +141,8 @@ class ProjectionSqlTest {
     void everyColumnWrittenExistsInTheMigration() throws IOException {
         String migration = migration("V1__ledger_and_projections.sql") + migration("V6__unpriced_requests_and_rollups.sql");
         String alters = migration("V3__cost_breakdown_in_ledger_row.sql")
-                + migration("V6__unpriced_requests_and_rollups.sql");
+                + migration("V6__unpriced_requests_and_rollups.sql")
+                + migration("V10__cost_adjustments_request_id.sql");
         assertThat(alters).contains("DROP TABLE usage_cost_breakdowns");
         List<String> statements = new java.util.ArrayList<>(List.of(ProjectionSql.INSERT_EVENT_IDS,
                 ProjectionSql.INSERT_USAGE_RECORD, ProjectionSql.INSERT_COST_ADJUSTMENT));

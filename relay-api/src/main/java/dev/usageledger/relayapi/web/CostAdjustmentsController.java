@@ -40,7 +40,8 @@ public class CostAdjustmentsController {
     }
 
     @Operation(summary = "Record a cost adjustment (admin token)", description = "CONTRACT §2: a signed correction "
-            + "of cost, never of tokens; adjustmentId is the idempotency key.",
+            + "of cost, never of tokens; adjustmentId is the idempotency key. Optional requestId (an addition to "
+            + "§2, the requestId rule): the request the adjustment corrects.",
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
                     mediaType = "application/json", examples = @ExampleObject(value = "{\"adjustmentId\":"
                             + "\"adj_2026_11_credit_7\",\"apiKeyId\":\"key_7f3a\",\"occurredAt\":"

@@ -6,6 +6,7 @@ import static dev.usageledger.fixtures.IngestJson.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import dev.usageledger.projections.event.LedgerEvent;
 import dev.usageledger.projections.event.UsageRecorded;
 import dev.usageledger.projections.value.PricingSource;
 import java.math.BigDecimal;
@@ -49,7 +50,7 @@ class UsageEventsIT extends LiveKafkaContext {
         TopicReader.Message message = messages.stream().filter(m -> m.key().equals(key)).findFirst().orElseThrow();
         assertThat(message.typeHeader()).isEqualTo("usage.recorded");
         UsageRecorded event = (UsageRecorded) message.event();
-        assertThat(event.schemaVersion()).isEqualTo(1);
+        assertThat(event.schemaVersion()).isEqualTo(LedgerEvent.CURRENT_SCHEMA_VERSION);
         assertThat(event.requestId()).isEqualTo(first.get("requestId").asString());
         assertThat(event.occurredAt()).isEqualTo(Instant.parse(first.get("occurredAt").asString()));
         assertThat(event.apiKeyId()).isEqualTo(key);
