@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "ledger", mixinStandardHelpOptions = true, version = "ledger-cli 0.1.0",
         description = "Operate the usage ledger: check and rebuild the stats, handle dead letters.",
-        subcommands = {VerifyCommand.class, RebuildCommand.class, DeadLettersCommand.class},
+        subcommands = {VerifyCommand.class, RebuildCommand.class, DeadLettersCommand.class, ImportCrsCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:ok",
