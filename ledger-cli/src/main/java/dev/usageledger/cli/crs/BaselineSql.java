@@ -91,22 +91,24 @@ final class BaselineSql {
     /**
      * The baseline summed per subject and bucket of one granularity (both subject kinds), with the requests whose
      * cost is unknown; columns {@code kind, subject_id, bucket_start}, the measures, the costs,
-     * {@code unknown_cost_requests}. Parameters: import id, granularity (twice: keys, then accounts).
+     * {@code legacy_requests}, {@code no_detail_requests}. Parameters: import id, granularity (twice: keys, then accounts).
      */
     static String baselineSums(String bucketExpression) {
         String sums = MEASURES.stream().map(c -> "SUM(" + c + ") AS " + c).collect(Collectors.joining(", "));
         return "SELECT 'key' AS kind, api_key_id AS subject_id, " + bucketExpression + " AS bucket_start, " + sums
                 + ", SUM(real_cost_usd) AS real_cost_usd, SUM(rated_cost_usd) AS rated_cost_usd,"
-                + " SUM(CASE WHEN rated_cost_usd IS NULL THEN requests ELSE 0 END) AS unknown_cost_requests"
+                + " SUM(CASE WHEN model <> '' AND rated_cost_usd IS NULL THEN requests ELSE 0 END) AS legacy_requests,"
+                + " SUM(CASE WHEN model = '' THEN requests ELSE 0 END) AS no_detail_requests"
                 + " FROM crs_usage WHERE import_id = ? AND granularity = ? GROUP BY 1, 2, 3"
                 + " UNION ALL SELECT 'account', account_id, " + bucketExpression + ", " + sums
-                + ", NULL, NULL, 0 FROM crs_account_usage WHERE import_id = ? AND granularity = ? GROUP BY 1, 2, 3";
+                + ", NULL, NULL, 0, SUM(CASE WHEN model = '' THEN requests ELSE 0 END) FROM crs_account_usage WHERE import_id = ? AND granularity = ? GROUP BY 1, 2, 3";
     }
 
     /**
      * CRS's totals of one granularity next to the baseline's sums of {@code sums} (a {@link #baselineSums} query),
      * ordered by subject and bucket: {@code kind, subject_id, bucket_start}, CRS's measures and costs (prefix
-     * {@code c_}), the baseline's (prefix {@code b_}) and {@code unknown_cost_requests}. Parameters: those of
+     * {@code c_}), the baseline's (prefix {@code b_}), {@code legacy_requests} (in model rows without cost) and
+     * {@code no_detail_requests} (in the rows {@code model = ''}). Parameters: those of
      * {@code sums}, then import id and the totals' granularity.
      */
     static String totalsAgainst(String sums) {
@@ -115,7 +117,7 @@ final class BaselineSql {
         return "SELECT t.subject_kind AS kind, t.subject_id, t.bucket_start, " + crs
                 + ", t.real_cost_usd AS c_real_cost_usd, t.rated_cost_usd AS c_rated_cost_usd, " + base
                 + ", b.real_cost_usd AS b_real_cost_usd, b.rated_cost_usd AS b_rated_cost_usd,"
-                + " b.unknown_cost_requests"
+                + " b.legacy_requests, b.no_detail_requests"
                 + " FROM crs_totals t LEFT JOIN (" + sums + ") b ON b.kind = t.subject_kind"
                 + " AND b.subject_id = t.subject_id AND b.bucket_start = t.bucket_start"
                 + " WHERE t.import_id = ? AND t.granularity = ?"

@@ -68,7 +68,8 @@ public final class ImportReport {
             String kind = rs.getString("kind");
             String subject = rs.getString("subject_id");
             String bucket = offset.label(g, instant(rs, "bucket_start"));
-            long unknown = rs.getLong("unknown_cost_requests");
+            long legacy = rs.getLong("legacy_requests");
+            long noDetail = rs.getLong("no_detail_requests");
             if (rs.getObject("c_requests") != null) {
                 for (String m : BaselineSql.MEASURES) {
                     long crs = rs.getLong("c_" + m);
@@ -88,15 +89,20 @@ public final class ImportReport {
                 BigDecimal base = rs.getBigDecimal("b_" + m) == null ? BigDecimal.ZERO : rs.getBigDecimal("b_" + m);
                 BigDecimal rounding = MICRO.multiply(BigDecimal.valueOf(Math.max(requests, 1)));
                 if (crs.subtract(base).abs().compareTo(rounding) > 0) {
-                    Cause cause = unknown > 0 && base.compareTo(crs) < 0 ? Cause.LEGACY_WITHOUT_COST
-                            : Cause.UNEXPLAINED;
+                    Cause cause = base.compareTo(crs) > 0 ? Cause.UNEXPLAINED
+                            : legacy > 0 ? Cause.LEGACY_WITHOUT_COST
+                            : noDetail > 0 ? Cause.NO_MODEL_DETAIL : Cause.UNEXPLAINED;
                     out.accept(new ReportLine(kind, subject, g.column(), bucket, "total", m, crs.toPlainString(),
                             base.toPlainString(), cause));
                 }
             }
-            if (unknown > 0 && g != Granularity.HOUR) {
+            if (g != Granularity.HOUR && legacy > 0) {
                 out.accept(new ReportLine(kind, subject, g.column(), bucket, "total", "cost_unknown_requests", "",
-                        Long.toString(unknown), Cause.LEGACY_WITHOUT_COST));
+                        Long.toString(legacy), Cause.LEGACY_WITHOUT_COST));
+            }
+            if (g != Granularity.HOUR && noDetail > 0) {
+                out.accept(new ReportLine(kind, subject, g.column(), bucket, "total", "no_model_detail_requests", "",
+                        Long.toString(noDetail), Cause.NO_MODEL_DETAIL));
             }
         });
     }

@@ -14,6 +14,7 @@ public record ReportLine(String kind, String subject, String granularity, String
         EXPIRED_HOURLY_DETAIL("expired hourly detail (CRS keeps hourly keys 7 days)"),
         EXPIRED_DAILY_DETAIL("expired daily detail (CRS keeps daily keys 32 days)"),
         LEGACY_WITHOUT_COST("legacy records without cost (cost unknown)"),
+        NO_MODEL_DETAIL("usage without model detail (counted under model '', cost unknown)"),
         BUCKET_PAST_CUTOFF("bucket ends after the cutoff (not imported whole; its parts before the cutoff are)"),
         POSSIBLE_OVERLAP("possible overlap (live events of the key before the cutoff)"),
         UNEXPLAINED("unexplained");
