@@ -16,7 +16,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,8 +33,16 @@ import redis.clients.jedis.RedisClient;
  */
 @Command(name = "import-crs", mixinStandardHelpOptions = true,
         description = "Import Claude Relay Service's Redis usage up to a cutoff as a baseline, verify it "
-                + "(docs/crs-import.md); or remove one import.")
+                + "(docs/crs-import.md); or remove one import.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:imported (or removed); no unexplained difference",
+                "1:an unexplained difference in the report, or no such import to remove",
+                "2:usage error (a cutoff off the hour or in the future, a bad offset, URI or id)",
+                "3:failure (Redis or the database)"})
 final class ImportCrsCommand implements Callable<Integer> {
+
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -83,6 +93,9 @@ final class ImportCrsCommand implements Callable<Integer> {
         }
         CrsSource source = source(cl, Clock.systemUTC().instant());
         String id = importId != null ? importId : source.derivedId();
+        if (!ID.matcher(id).matches()) {
+            throw new CommandLine.ParameterException(cl, "--import-id: 1-64 characters of [A-Za-z0-9._:-]: " + id);
+        }
         Clock clock = Clock.systemUTC();
         try (RedisClient redis = RedisClients.create(URI.create(redisUri), Duration.ofSeconds(30), 2,
                 "ledger-import-crs")) {
@@ -92,10 +105,16 @@ final class ImportCrsCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
             try (HikariDataSource dataSource = database.open(true)) {
-                var recorded = new BaselineImports(dataSource).find(id);
+                BaselineImports imports = new BaselineImports(dataSource);
+                var recorded = imports.find(id);
                 if (recorded.isPresent() && !recorded.get().equals(source.recorded())) {
                     throw new CommandLine.ParameterException(cl, "--import-id " + id
                             + ": another import has this id: " + recorded.get());
+                }
+                List<String> others = imports.others(id);
+                if (!others.isEmpty()) {
+                    cl.getErr().println("import-crs: warning: other imports exist (" + String.join(", ", others)
+                            + "); readers add every import: remove the ones this one replaces");
                 }
                 cl.getOut().println(ReportLine.HEADER);
                 CrsImport.Result result = new CrsImport(redis, dataSource, source, id, clock)
@@ -152,6 +171,9 @@ final class ImportCrsCommand implements Callable<Integer> {
         if (end.isAfter(now)) {
             throw new CommandLine.ParameterException(cl, "--cutoff: in the future (its buckets are still open): "
                     + cutoff);
+        }
+        if (keyPrefix.length() > 128) {
+            throw new CommandLine.ParameterException(cl, "--key-prefix: at most 128 characters");
         }
         return new CrsSource(uri, keyPrefix, offset, end);
     }

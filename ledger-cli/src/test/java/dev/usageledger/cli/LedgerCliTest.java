@@ -11,7 +11,7 @@ class LedgerCliTest {
     void helpListsTheCommandsAndTheExitCodes() {
         Cli help = Cli.run("--help");
         assertThat(help.code()).isEqualTo(ExitCodes.OK);
-        assertThat(help.out()).contains("verify", "rebuild", "dead-letters", "Exit codes:", "3   failure");
+        assertThat(help.out()).contains("verify", "rebuild", "dead-letters", "import-crs", "Exit codes:", "3   failure");
     }
 
     @Test

@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -34,6 +36,21 @@ public final class BaselineImports {
                         rs.getObject(4, LocalDateTime.class).toInstant(ZoneOffset.UTC)));
             }
         }
+    }
+
+    /** The ids of every other import, in id order. */
+    public List<String> others(String importId) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(BaselineSql.OTHER_IMPORTS)) {
+            s.setString(1, importId);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        }
+        return ids;
     }
 
     public void start(String importId, CrsSource source, Instant now) throws SQLException {

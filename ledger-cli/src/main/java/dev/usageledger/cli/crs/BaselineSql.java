@@ -30,6 +30,8 @@ final class BaselineSql {
     static final String FIND_IMPORT =
             "SELECT source_uri, key_prefix, utc_offset_minutes, cutoff FROM crs_imports WHERE import_id = ?";
 
+    static final String OTHER_IMPORTS = "SELECT import_id FROM crs_imports WHERE import_id <> ? ORDER BY import_id";
+
     static final String START_IMPORT = """
             INSERT INTO crs_imports (import_id, source_uri, key_prefix, utc_offset_minutes, cutoff, first_started_at,
                                      last_started_at)
