@@ -19,7 +19,7 @@ CREATE TABLE crs_imports (
     last_finished_at        DATETIME(3)   NULL,
     keys_scanned            BIGINT        NOT NULL DEFAULT 0,
     rows_changed            BIGINT        NOT NULL DEFAULT 0,
-    CONSTRAINT pk_crs_imports PRIMARY KEY (import_id)
+    PRIMARY KEY (import_id)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
 
 -- Per API key, model and bucket: CRS's `usage:{keyId}:model:{hourly|daily|monthly}:{model}:{bucket}` hashes, costs
@@ -42,7 +42,7 @@ CREATE TABLE crs_usage (
     ephemeral_1h_tokens     BIGINT        NOT NULL DEFAULT 0,
     real_cost_usd           DECIMAL(20,10) NULL,
     rated_cost_usd          DECIMAL(20,10) NULL,
-    CONSTRAINT pk_crs_usage PRIMARY KEY (import_id, granularity, bucket_start, api_key_id, model),
+    PRIMARY KEY (import_id, granularity, bucket_start, api_key_id, model),
     KEY ix_crs_usage_key (granularity, api_key_id, bucket_start),
     KEY ix_crs_usage_bucket (granularity, bucket_start),
     CONSTRAINT ck_crs_usage_granularity CHECK (granularity IN ('hour', 'day', 'month'))
@@ -63,7 +63,7 @@ CREATE TABLE crs_account_usage (
     cache_read_tokens       BIGINT        NOT NULL DEFAULT 0,
     ephemeral_5m_tokens     BIGINT        NOT NULL DEFAULT 0,
     ephemeral_1h_tokens     BIGINT        NOT NULL DEFAULT 0,
-    CONSTRAINT pk_crs_account_usage PRIMARY KEY (import_id, granularity, bucket_start, account_id, model),
+    PRIMARY KEY (import_id, granularity, bucket_start, account_id, model),
     KEY ix_crs_account_usage_account (granularity, account_id, bucket_start),
     CONSTRAINT ck_crs_account_usage_granularity CHECK (granularity IN ('hour', 'day', 'month'))
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
@@ -87,7 +87,7 @@ CREATE TABLE crs_totals (
     ephemeral_1h_tokens     BIGINT        NULL,
     real_cost_usd           DECIMAL(20,10) NULL,
     rated_cost_usd          DECIMAL(20,10) NULL,
-    CONSTRAINT pk_crs_totals PRIMARY KEY (import_id, subject_kind, granularity, bucket_start, subject_id),
+    PRIMARY KEY (import_id, subject_kind, granularity, bucket_start, subject_id),
     CONSTRAINT ck_crs_totals_kind CHECK (subject_kind IN ('key', 'account')),
     CONSTRAINT ck_crs_totals_granularity CHECK (granularity IN ('hour', 'day', 'month'))
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;

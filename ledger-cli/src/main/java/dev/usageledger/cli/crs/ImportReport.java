@@ -135,7 +135,9 @@ public final class ImportReport {
                 }
             }
             Cause cause = mayHaveExpired && !anyAbove ? expired : Cause.UNEXPLAINED;
-            for (ReportLine line : lines) {
+            // Expired detail is one line per bucket (its first differing measure, requests where they differ):
+            // months of history hold it for every key and day. Anything unexplained lists every measure.
+            for (ReportLine line : cause == Cause.UNEXPLAINED ? lines : lines.subList(0, Math.min(1, lines.size()))) {
                 out.accept(new ReportLine(line.kind(), line.subject(), line.granularity(), line.bucket(),
                         line.check(), line.measure(), line.crs(), line.baseline(), cause));
             }
