@@ -75,7 +75,7 @@ public final class CrsImport {
             new ImportReport(dataSource, importId, source.offset(), source.cutoff(), now).run(line -> {
                 files.accept(line);
                 lines.accept(line);
-            });
+            }, files::day);
             String summary = files.summary();
             err.println("import-crs: report: " + summary);
             long unexplained = files.count(ReportLine.Cause.UNEXPLAINED);

@@ -45,10 +45,11 @@ public final class ImportReport {
         this.now = now;
     }
 
-    public void run(Consumer<ReportLine> out) throws SQLException {
+    /** Every difference to {@code out}; every key's and account's CRS day, with both totals, to {@code days}. */
+    public void run(Consumer<ReportLine> out, Consumer<DayTotals> days) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             for (Granularity g : Granularity.values()) {
-                totals(c, g, out);
+                totals(c, g, out, days);
             }
             within(c, Granularity.DAY, Granularity.HOUR, BaselineSql.DAY_OF_BUCKET, out);
             within(c, Granularity.MONTH, Granularity.DAY, BaselineSql.MONTH_OF_BUCKET, out);
@@ -59,7 +60,8 @@ public final class ImportReport {
     }
 
     /** CRS's totals of {@code g} against the baseline rows of the same bucket. */
-    private void totals(Connection c, Granularity g, Consumer<ReportLine> out) throws SQLException {
+    private void totals(Connection c, Granularity g, Consumer<ReportLine> lines, Consumer<DayTotals> days)
+            throws SQLException {
         String sql = BaselineSql.totalsAgainst(BaselineSql.baselineSums("bucket_start"));
         List<Object> params = sumsParams(g, false);
         params.add(importId);
@@ -68,6 +70,11 @@ public final class ImportReport {
             String kind = rs.getString("kind");
             String subject = rs.getString("subject_id");
             String bucket = offset.label(g, instant(rs, "bucket_start"));
+            boolean[] differs = {false};
+            Consumer<ReportLine> out = line -> {
+                differs[0] = true;
+                lines.accept(line);
+            };
             long legacy = rs.getLong("legacy_requests");
             long noDetail = rs.getLong("no_detail_requests");
             if (rs.getObject("c_requests") != null) {
@@ -103,6 +110,11 @@ public final class ImportReport {
             if (g != Granularity.HOUR && noDetail > 0) {
                 out.accept(new ReportLine(kind, subject, g.column(), bucket, "total", "no_model_detail_requests", "",
                         Long.toString(noDetail), Cause.NO_MODEL_DETAIL));
+            }
+            if (g == Granularity.DAY) {
+                days.accept(new DayTotals(kind, subject, bucket, measures(rs, "c_"), rs.getBigDecimal("c_real_cost_usd"),
+                        rs.getBigDecimal("c_rated_cost_usd"), measures(rs, "b_"), rs.getBigDecimal("b_real_cost_usd"),
+                        rs.getBigDecimal("b_rated_cost_usd"), legacy + noDetail, differs[0]));
             }
         });
     }
@@ -200,6 +212,14 @@ public final class ImportReport {
                 }
             }
         }
+    }
+
+    private static long[] measures(ResultSet rs, String prefix) throws SQLException {
+        long[] values = new long[BaselineSql.MEASURES.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = rs.getLong(prefix + BaselineSql.MEASURES.get(i));
+        }
+        return values;
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

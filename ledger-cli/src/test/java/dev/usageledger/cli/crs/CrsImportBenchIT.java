@@ -53,7 +53,8 @@ class CrsImportBenchIT {
                 "-Xmx256m", "-Xlog:gc:file=" + gcLog, "-jar", Path.of("target", "ledger-cli-exec.jar").toString(),
                 "import-crs", "--redis-uri", redisUri,
                 "--cutoff", now.truncatedTo(ChronoUnit.HOURS).toString(), "--jdbc-url", database.jdbcUrl(),
-                "--db-user", EmbeddedMariaDb.USER, "--db-password", EmbeddedMariaDb.PASSWORD))
+                "--db-user", EmbeddedMariaDb.USER, "--db-password", EmbeddedMariaDb.PASSWORD,
+                "--report-dir", work.resolve("report").toString()))
                 .redirectOutput(work.resolve("stdout.txt").toFile()).redirectError(err.toFile()).start();
         assertThat(process.waitFor(60, TimeUnit.MINUTES)).isTrue();
         String stderr = Files.readString(err);

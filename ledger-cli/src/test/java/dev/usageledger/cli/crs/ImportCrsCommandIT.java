@@ -119,8 +119,23 @@ class ImportCrsCommandIT {
         assertThat(first.err()).contains("import-crs: report: ").contains(" 0 unexplained");
         Path csv = reports.resolve("crs-import-" + importId + ".csv");
         assertThat(Files.readAllLines(csv)).hasSize(first.rows().size() + 1);
-        assertThat(Files.readString(reports.resolve("crs-import-" + importId + ".md")))
-                .contains("cutoff: " + cutoff).contains("**Summary:** " + first.rows().size() + " differences, 0 unexplained");
+        String markdown = Files.readString(reports.resolve("crs-import-" + importId + ".md"));
+        assertThat(markdown).contains("cutoff: " + cutoff)
+                .contains("**Summary:** " + first.rows().size() + " differences, 0 unexplained");
+        // Every key's and account's CRS day (a written, imported day total), with CRS's totals next to the baseline's.
+        List<String> days = Files.readAllLines(reports.resolve("crs-import-" + importId + "-days.csv"));
+        long writtenDays = truth.written().keySet().stream()
+                .filter(c -> c.model() == null && c.granularity() == Granularity.DAY && imported(c)).count();
+        assertThat(days).hasSize((int) writtenDays + 1);
+        assertThat(markdown).contains("**Days compared** (every key's and account's CRS day, both totals in `crs-import-"
+                + importId + "-days.csv`): " + writtenDays + ", ");
+        Cell someDay = truth.written().keySet().stream()
+                .filter(c -> c.kind().equals("key") && c.model() == null && c.granularity() == Granularity.DAY
+                        && imported(c) && truth.written().get(c).legacyRequests == 0)
+                .findFirst().orElseThrow();
+        Sums sums = truth.written().get(someDay);
+        assertThat(days).anySatisfy(line -> assertThat(line).startsWith("key," + someDay.subject() + ","
+                + someDay.label() + "," + sums.requests + "," + sums.input + ","));
 
         List<String> baseline = checksums("crs_usage, crs_account_usage, crs_totals");
         Cli again = importCrs();
