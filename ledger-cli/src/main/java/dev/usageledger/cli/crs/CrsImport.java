@@ -54,11 +54,12 @@ public final class CrsImport {
 
     public Result run(Consumer<ReportLine> lines, Path reportDir, PrintWriter err) throws SQLException {
         Instant now = clock.instant();
+        long keysInRedis = redis.dbSize(); // Redis answers before anything is recorded.
         BaselineImports imports = new BaselineImports(dataSource);
         imports.start(importId, source, now);
         long before = BaselineWriter.rowCount(dataSource, importId);
         BaselineWriter writer = new BaselineWriter(dataSource, importId);
-        ScanProgress progress = new ScanProgress("import-crs", redis.dbSize(), err, System::nanoTime);
+        ScanProgress progress = new ScanProgress("import-crs", keysInRedis, err, System::nanoTime);
         CrsScanner.Counts counts = scanner().scan(writer::write, progress);
         writer.writeResiduals();
         progress.finish();

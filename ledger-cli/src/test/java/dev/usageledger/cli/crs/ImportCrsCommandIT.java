@@ -179,6 +179,17 @@ class ImportCrsCommandIT {
         assertThat(future.err()).contains("in the future");
         assertThat(importCrs("--timezone-offset", "+5.5").code()).isEqualTo(ExitCodes.USAGE);
         assertThat(Cli.run("import-crs", "--cutoff", cutoff.toString()).code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(importCrs("--import-id", "no spaces").code()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void anUnreachableRedisIsAFailureAndRecordsNoImport() throws SQLException {
+        long imports = count("SELECT COUNT(*) FROM crs_imports");
+        Cli unreachable = Cli.run("import-crs", "--redis-uri", "redis://127.0.0.1:1", "--cutoff", cutoff.toString(),
+                "--jdbc-url", database.jdbcUrl(), "--db-user", EmbeddedMariaDb.USER);
+        assertThat(unreachable.code()).as(unreachable.toString()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(unreachable.err()).contains("ledger import-crs: failed");
+        assertThat(count("SELECT COUNT(*) FROM crs_imports")).isEqualTo(imports);
     }
 
     /** Every written, imported model hash is one baseline row with its values; the rows of a bucket sum to its total. */
