@@ -89,7 +89,11 @@ class CrsKeysTest {
                 "usage:cost:total:" + KEY, "usage:cost:real:total:" + KEY,
                 "usage:opus:weekly:" + KEY + ":2026-11-02T00", "usage:opus:total:" + KEY,
                 "usage:records:" + KEY, "system:metrics:minute:29382011", "apikey:" + KEY,
-                "request_detail:item:req_1", "usage:daily:" + KEY + ":2026-11",   // a month label on a daily key
+                "request_detail:item:req_1", "request_detail:index:day:20261103",
+                "concurrency:" + KEY, "concurrency:queue:stats:" + KEY, "cost_rank:today", "billing:events",
+                "apikey:hash_map", "system:service_rates", "account_usage:model:daily:index:2026-11-03",
+                "usage:opus:real:weekly:" + KEY + ":2026-11-02T00",
+                "usage:daily:" + KEY + ":2026-11",   // a month label on a daily key
                 "usage:hourly:" + KEY + ":2026-11-03",                           // a day label on an hourly key
         }) {
             assertThat(keys.parse(other)).as(other).isEmpty();

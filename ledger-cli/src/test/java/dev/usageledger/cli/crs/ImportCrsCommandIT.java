@@ -183,6 +183,28 @@ class ImportCrsCommandIT {
     }
 
     @Test
+    void aBucketWhoseModelsExceedItsTotalIsUnexplainedAndExitsOne() throws SQLException {
+        // Under a prefix of its own: the other imports of this Redis never read these keys.
+        String day = OFFSET.label(Granularity.DAY, cutoff.minus(Duration.ofDays(10)));
+        String key = CrsFixture.keyId(900);
+        redis.hset("bad:usage:daily:" + key + ":" + day, Map.of("requests", "5", "inputTokens", "500"));
+        redis.hset("bad:usage:" + key + ":model:daily:gpt-5:" + day, Map.of("requests", "7", "inputTokens", "500",
+                "realCostMicro", "100", "ratedCostMicro", "120"));
+        String importId = new CrsSource(URI.create(redisUri), "bad:", OFFSET, cutoff).derivedId();
+        try {
+            Cli bad = importCrs("--key-prefix", "bad:");
+
+            assertThat(bad.code()).as(bad.toString()).isEqualTo(ExitCodes.DIFFERENCES);
+            assertThat(bad.rows()).contains(String.join("\t", "key", key, "day", day, "total", "requests", "5", "7",
+                    Cause.UNEXPLAINED.name()));
+            assertThat(bad.err()).contains(" 1 unexplained");
+        } finally {
+            assertThat(Cli.run("import-crs", "--remove", importId, "--jdbc-url", database.jdbcUrl(), "--db-user",
+                    EmbeddedMariaDb.USER).code()).isEqualTo(ExitCodes.OK);
+        }
+    }
+
+    @Test
     void anUnreachableRedisIsAFailureAndRecordsNoImport() throws SQLException {
         long imports = count("SELECT COUNT(*) FROM crs_imports");
         Cli unreachable = Cli.run("import-crs", "--redis-uri", "redis://127.0.0.1:1", "--cutoff", cutoff.toString(),
