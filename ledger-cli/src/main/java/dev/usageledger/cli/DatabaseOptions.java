@@ -27,6 +27,14 @@ public final class DatabaseOptions {
 
     /** A small pool; fails at once, with the driver's reason, when the database cannot be reached. */
     HikariDataSource open() {
+        return open(false);
+    }
+
+    /**
+     * As {@link #open()}; {@code affectedRows}: an upsert reports the rows it changed (Connector/J's
+     * {@code useAffectedRows}: 1 inserted, 2 updated, 0 left as it was) instead of the rows it found.
+     */
+    HikariDataSource open(boolean affectedRows) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         config.setUsername(user);
@@ -38,6 +46,7 @@ public final class DatabaseOptions {
         config.addDataSourceProperty("forceConnectionTimeZoneToSession", "true");
         config.addDataSourceProperty("allowPublicKeyRetrieval", "true");
         config.addDataSourceProperty("rewriteBatchedStatements", "true");
+        config.addDataSourceProperty("useAffectedRows", String.valueOf(affectedRows));
         return new HikariDataSource(config);
     }
 }

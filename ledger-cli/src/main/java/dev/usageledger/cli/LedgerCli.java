@@ -8,21 +8,22 @@ import picocli.CommandLine.Command;
 
 /**
  * The operator CLI: {@code ledger verify}, {@code ledger rebuild}, {@code ledger dead-letters}, {@code ledger replay},
- * {@code ledger reprice}. Reads the same settings
+ * {@code ledger reprice}, {@code ledger import-crs}. Reads the same settings
  * as the apps (the same environment variables), writes results to stdout and progress and failures to stderr, and
  * exits with one of the {@link ExitCodes}. docs/operations.md documents every command.
  */
 @Command(name = "ledger", mixinStandardHelpOptions = true, version = "ledger-cli 0.1.0",
         description = "Operate the usage ledger: check and rebuild the stats, handle dead letters, replay the events "
-                + "topic, reprice a range.",
-        subcommands = {VerifyCommand.class, RebuildCommand.class, DeadLettersCommand.class, ReplayCommand.class, RepriceCommand.class},
+                + "topic, reprice a range, import Claude Relay Service's history.",
+        subcommands = {VerifyCommand.class, RebuildCommand.class, DeadLettersCommand.class, ReplayCommand.class,
+                RepriceCommand.class, ImportCrsCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:ok",
-                "1:differences found (verify; rebuild, replay, reprice --dry-run), undecodable records (replay) "
-                        + "or dead letters not found",
+                "1:differences found (verify; rebuild, replay, reprice --dry-run), undecodable records (replay), "
+                        + "dead letters not found, an unexplained difference or an unknown import id (import-crs)",
                 "2:usage error (unknown option, bad value)",
-                "3:failure (cannot connect, database or Kafka error)"})
+                "3:failure (cannot connect, database, Kafka or Redis error)"})
 public final class LedgerCli implements Runnable {
 
     @CommandLine.Spec

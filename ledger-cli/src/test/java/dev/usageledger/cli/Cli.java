@@ -7,9 +7,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /** Runs the CLI in-process as {@code ./ledger} would, capturing stdout, stderr and the exit code. */
-record Cli(int code, String out, String err) {
+public record Cli(int code, String out, String err) {
 
-    static Cli run(String... args) {
+    public static Cli run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = LedgerCli.execute(new PrintWriter(out), new PrintWriter(err), args);
@@ -17,7 +17,7 @@ record Cli(int code, String out, String err) {
     }
 
     /** stdout's lines after the header. */
-    List<String> rows() {
+    public List<String> rows() {
         List<String> lines = new ArrayList<>(Arrays.asList(out.split("\n")));
         lines.removeIf(String::isBlank);
         return lines.isEmpty() ? lines : lines.subList(1, lines.size());

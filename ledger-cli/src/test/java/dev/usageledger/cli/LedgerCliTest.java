@@ -11,8 +11,8 @@ class LedgerCliTest {
     void helpListsTheCommandsAndTheExitCodes() {
         Cli help = Cli.run("--help");
         assertThat(help.code()).isEqualTo(ExitCodes.OK);
-        assertThat(help.out()).contains("verify", "rebuild", "dead-letters", "replay", "reprice", "Exit codes:",
-                "3   failure");
+        assertThat(help.out()).contains("verify", "rebuild", "dead-letters", "replay", "reprice", "import-crs",
+                "Exit codes:", "3   failure");
     }
 
     @Test
