@@ -9,10 +9,11 @@ import java.util.function.LongSupplier;
  * Progress of long work on stderr: a line at most every {@link #INTERVAL} (units done of all, rows read, rate,
  * estimated time left by the share of units done), and a closing line with the whole run's rate, in a fixed format a
  * benchmark can read: {@code <command>: done, <spans> spans, <rows> ledger rows in <s> s (<rate> rows/s)}. verify and
- * rebuild count spans and ledger rows; replay counts offsets and records ({@code records/s}).
+ * rebuild count spans and ledger rows; replay counts offsets and records ({@code records/s}); import-crs counts keys
+ * scanned of the database's size (0 when unknown: no ETA) and rows written, and shows the rate of both.
  * Not thread-safe: one command's loop owns it.
  */
-final class Progress {
+public final class Progress {
 
     static final Duration INTERVAL = Duration.ofSeconds(2);
 
@@ -21,6 +22,8 @@ final class Progress {
     private final String unit;
     private final String rowUnit;
     private final String rateUnit;
+    /** Whether the lines show the rate of units too ({@code keys/s} besides {@code rows/s}). */
+    private final boolean unitRate;
     private final PrintWriter err;
     private final LongSupplier nanoTime;
     private final long started;
@@ -38,11 +41,27 @@ final class Progress {
      * @param rowUnit what the rows are ({@code ledger rows}, {@code records}); its last word names the rate
      */
     Progress(String command, long total, String unit, String rowUnit, PrintWriter err, LongSupplier nanoTime) {
+        this(command, total, unit, rowUnit, rowUnit.substring(rowUnit.lastIndexOf(' ') + 1) + "/s", false, err,
+                nanoTime);
+    }
+
+    /**
+     * Progress in units of which the first word names their rate ({@code keys scanned}: {@code keys/s}) and rows
+     * whose rate is {@code rateUnit}; {@code total} 0 when unknown.
+     */
+    public static Progress withBothRates(String command, long total, String unit, String rowUnit, String rateUnit,
+            PrintWriter err, LongSupplier nanoTime) {
+        return new Progress(command, total, unit, rowUnit, rateUnit, true, err, nanoTime);
+    }
+
+    private Progress(String command, long total, String unit, String rowUnit, String rateUnit, boolean unitRate,
+            PrintWriter err, LongSupplier nanoTime) {
         this.command = command;
         this.total = total;
         this.unit = unit;
         this.rowUnit = rowUnit;
-        this.rateUnit = rowUnit.substring(rowUnit.lastIndexOf(' ') + 1) + "/s";
+        this.rateUnit = rateUnit;
+        this.unitRate = unitRate;
         this.err = err;
         this.nanoTime = nanoTime;
         this.started = nanoTime.getAsLong();
@@ -55,26 +74,49 @@ final class Progress {
     }
 
     /** {@code units} more done, with the rows they read; prints when the interval has passed. */
-    void advance(long units, long rowsRead) {
+    public void advance(long units, long rowsRead) {
         done += units;
         rows += rowsRead;
         long now = nanoTime.getAsLong();
-        if (now - lastPrinted >= INTERVAL.toNanos() && done < total) {
+        if (now - lastPrinted >= INTERVAL.toNanos() && (total == 0 || done < total)) {
             lastPrinted = now;
-            double seconds = seconds(now);
-            double left = seconds / Math.max(done, 1) * (total - done);
-            long eta = Math.round(left);
-            err.printf(Locale.ROOT, "%s: %d/%d %s, %,d %s, %,.0f %s, ETA %d:%02d:%02d%n", command, done, total, unit,
-                    rows, rowUnit, rows / Math.max(seconds, 1e-9), rateUnit, eta / 3600, eta / 60 % 60, eta % 60);
+            double seconds = Math.max(seconds(now), 1e-9);
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s: %d", command, done));
+            if (total > 0) {
+                line.append('/').append(total);
+            }
+            line.append(String.format(Locale.ROOT, " %s, %,d %s, %s", unit, rows, rowUnit, rates(seconds, "%,.0f")));
+            if (total > done) {
+                long eta = Math.round(seconds / Math.max(done, 1) * (total - done));
+                line.append(String.format(Locale.ROOT, ", ETA %d:%02d:%02d", eta / 3600, eta / 60 % 60, eta % 60));
+            }
+            err.println(line);
             err.flush();
         }
     }
 
-    void finish() {
-        double seconds = seconds(nanoTime.getAsLong());
-        err.printf(Locale.ROOT, "%s: done, %d %s, %d %s in %.3f s (%.0f %s)%n", command, done, unit, rows, rowUnit,
-                seconds, rows / Math.max(seconds, 1e-9), rateUnit);
+    public void finish() {
+        double seconds = Math.max(seconds(nanoTime.getAsLong()), 1e-9);
+        err.printf(Locale.ROOT, "%s: done, %d %s, %d %s in %.3f s (%s)%n", command, done, unit, rows, rowUnit,
+                seconds(nanoTime.getAsLong()), rates(seconds, "%.0f"));
         err.flush();
+    }
+
+    public long done() {
+        return done;
+    }
+
+    public long rows() {
+        return rows;
+    }
+
+    private String rates(double seconds, String number) {
+        String rowRate = String.format(Locale.ROOT, number + " %s", rows / seconds, rateUnit);
+        if (!unitRate) {
+            return rowRate;
+        }
+        String unitName = unit.split(" ")[0];
+        return String.format(Locale.ROOT, number + " %s/s, %s", done / seconds, unitName, rowRate);
     }
 
     private double seconds(long now) {

@@ -1,5 +1,6 @@
 package dev.usageledger.cli.crs;
 
+import dev.usageledger.cli.Progress;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -43,7 +44,7 @@ public final class CrsImport {
     }
 
     public CrsScanner.Counts dryRun(Consumer<String> rows, PrintWriter err) throws SQLException {
-        ScanProgress progress = new ScanProgress("import-crs --dry-run", redis.dbSize(), err, System::nanoTime);
+        Progress progress = scanProgress("import-crs --dry-run", redis.dbSize(), err);
         CrsScanner.Counts counts = scanner().scan(page -> page.forEach(r -> rows.accept(describe(r))), progress);
         progress.finish();
         err.printf("import-crs --dry-run: import %s would write %d values (%d key-and-model hashes without cost); "
@@ -59,7 +60,7 @@ public final class CrsImport {
         imports.start(importId, source, now);
         long before = BaselineWriter.rowCount(dataSource, importId);
         BaselineWriter writer = new BaselineWriter(dataSource, importId);
-        ScanProgress progress = new ScanProgress("import-crs", keysInRedis, err, System::nanoTime);
+        Progress progress = scanProgress("import-crs", keysInRedis, err);
         CrsScanner.Counts counts = scanner().scan(writer::write, progress);
         writer.writeResiduals();
         progress.finish();
@@ -82,6 +83,12 @@ public final class CrsImport {
             long unexplained = files.count(ReportLine.Cause.UNEXPLAINED);
             return new Result(counts, changed, files.total(), unexplained);
         }
+    }
+
+    /** Keys scanned of {@code keysInRedis} (DBSIZE) and rows written, with the rate of both. */
+    private static Progress scanProgress(String command, long keysInRedis, PrintWriter err) {
+        return Progress.withBothRates(command, keysInRedis, "keys scanned", "rows written", "rows/s", err,
+                System::nanoTime);
     }
 
     /** A dry-run row: the table it would go to, its key and its values. */

@@ -1,5 +1,6 @@
 package dev.usageledger.cli.crs;
 
+import dev.usageledger.cli.Progress;
 import java.sql.SQLException;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -44,7 +45,7 @@ public final class CrsScanner {
         this.cutoff = cutoff;
     }
 
-    public Counts scan(PageSink sink, ScanProgress progress) throws SQLException {
+    public Counts scan(PageSink sink, Progress progress) throws SQLException {
         ScanParams params = new ScanParams().match(keys.scanPattern()).count(PAGE);
         String cursor = ScanParams.SCAN_POINTER_START;
         long scanned = 0;
@@ -75,7 +76,7 @@ public final class CrsScanner {
             sink.accept(rows);
             scanned += page.getResult().size();
             read += rows.size();
-            progress.pageDone(page.getResult().size(), rows.size());
+            progress.advance(page.getResult().size(), rows.size());
         } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
         return new Counts(scanned, read, skipped, afterCutoff, costUnknown);
     }
