@@ -7,13 +7,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The operator CLI: {@code ledger verify}, {@code ledger rebuild}, {@code ledger dead-letters}. Reads the same settings
- * as the apps (the same environment variables), writes results to stdout and progress and failures to stderr, and
- * exits with one of the {@link ExitCodes}. docs/operations.md documents every command.
+ * The operator CLI: {@code ledger verify}, {@code ledger rebuild}, {@code ledger dead-letters},
+ * {@code ledger retention}. Reads the same settings as the apps (the same environment variables), writes results to
+ * stdout and progress and failures to stderr, and exits with one of the {@link ExitCodes}. docs/operations.md documents every command.
  */
 @Command(name = "ledger", mixinStandardHelpOptions = true, version = "ledger-cli 0.1.0",
         description = "Operate the usage ledger: check and rebuild the stats, handle dead letters.",
-        subcommands = {VerifyCommand.class, RebuildCommand.class, DeadLettersCommand.class},
+        subcommands = {VerifyCommand.class, RebuildCommand.class, DeadLettersCommand.class, RetentionCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:ok",
