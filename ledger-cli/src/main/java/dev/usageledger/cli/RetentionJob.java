@@ -18,6 +18,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -104,11 +105,12 @@ final class RetentionJob {
             long copied = count(LedgerPartitions.countRows(table, LedgerPartitions.CATCH_ALL));
             report("create", table, LedgerPartitions.name(first) + ".." + LedgerPartitions.name(last), copied);
             if (copied > 0) {
-                err.printf("%s: %s: %,d rows of %s are copied into their months; writers to %s wait for the copy%n",
-                        command, table, copied, LedgerPartitions.CATCH_ALL, table);
+                err.printf(Locale.ROOT, "%s: %s: %,d rows of %s are copied into their months; writers to %s wait "
+                        + "for the copy%n", command, table, copied, LedgerPartitions.CATCH_ALL, table);
                 err.flush();
             }
-            ddl(LedgerPartitions.createMonths(table, created));
+            ddl(table, "created " + LedgerPartitions.name(first) + ".." + LedgerPartitions.name(last),
+                    LedgerPartitions.createMonths(table, created));
             months.addAll(created);
         }
         Instant cutoff = now.minus(retention.ledger());
@@ -123,7 +125,8 @@ final class RetentionJob {
             report("drop", table, LedgerPartitions.name(m),
                     count(LedgerPartitions.countBetween(table), from, utc(LedgerPartitions.end(m))));
         }
-        ddl(LedgerPartitions.dropMonths(table, expired));
+        ddl(table, "dropped " + String.join(", ", expired.stream().map(LedgerPartitions::name).toList()),
+                LedgerPartitions.dropMonths(table, expired));
     }
 
     /** The table's month partitions, in order; fails unless it is partitioned as V8 does it. */
@@ -185,17 +188,20 @@ final class RetentionJob {
         out.flush();
     }
 
-    /** A partition change, with a short metadata-lock wait, tried again while the lock is busy. */
-    private void ddl(String sql) {
+    /** A partition change, with a short metadata-lock wait, tried again while the lock is busy; timed on stderr. */
+    private void ddl(String table, String done, String sql) {
         if (dryRun) {
             return;
         }
+        long started = System.nanoTime();
         retry.call(() -> withConnection(sql, c -> {
             try (Statement s = c.createStatement()) {
                 s.execute("SET SESSION lock_wait_timeout = " + DDL_LOCK_WAIT_SECONDS);
                 return s.executeUpdate(sql);
             }
         }));
+        err.printf(Locale.ROOT, "%s: %s: %s in %.3f s%n", command, table, done, (System.nanoTime() - started) / 1e9);
+        err.flush();
     }
 
     private int update(String sql, Object parameter) {

@@ -11,10 +11,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
- * The settings {@code ledger retention} works by, named and defaulted as the apps bind them ({@code ledger.retention.*},
- * {@link LedgerSettings.Retention}), plus the two it is checked against: {@code ledger.projection.swap-horizon} and
- * {@code ledger.ingest.max-event-age}. Durations are written as in the apps' settings: {@code 400d}, {@code 12h},
- * {@code 30m}, {@code 45s} or ISO-8601 ({@code P30D}).
+ * The settings {@code ledger retention} works by, named and defaulted as the apps bind them
+ * ({@code ledger.retention.*}, {@link LedgerSettings.Retention}), plus the two it is checked against:
+ * {@code ledger.projection.swap-horizon} and {@code ledger.ingest.max-event-age}. Durations are written as in the
+ * apps' settings: {@code 400d}, {@code 12h}, {@code 30m}, {@code 45s} or ISO-8601 ({@code P30D}).
  */
 public final class RetentionOptions {
 
@@ -60,7 +60,8 @@ public final class RetentionOptions {
      */
     LedgerSettings.Retention retention(CommandLine commandLine) {
         LedgerSettings.Retention retention = new LedgerSettings.Retention(
-                duration(commandLine, "--ledger-retention", ledger), duration(commandLine, "--hourly-retention", hourly),
+                duration(commandLine, "--ledger-retention", ledger),
+                duration(commandLine, "--hourly-retention", hourly),
                 duration(commandLine, "--claims-retention", claims), monthsAhead);
         retention.requireCovers(duration(commandLine, "--swap-horizon", swapHorizon),
                 duration(commandLine, "--max-event-age", maxEventAge));

@@ -21,7 +21,8 @@ public final class RetentionSql {
     /** Records a horizon; it never moves back (what is removed stays removed). Parameters: subject, kept_from, now. */
     public static final String RECORD_HORIZON = """
             INSERT INTO ledger_retention (subject, kept_from, updated_at) VALUES (?, ?, ?) \
-            ON DUPLICATE KEY UPDATE kept_from = GREATEST(kept_from, VALUES(kept_from)), updated_at = VALUES(updated_at)""";
+            ON DUPLICATE KEY UPDATE kept_from = GREATEST(kept_from, VALUES(kept_from)), \
+            updated_at = VALUES(updated_at)""";
 
     /** Claims older than the cutoff (parameter 1), through {@code ix_ledger_event_ids_time}. */
     public static final String COUNT_CLAIMS = "SELECT COUNT(*) FROM ledger_event_ids WHERE occurred_at < ?";
