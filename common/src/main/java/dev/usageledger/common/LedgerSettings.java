@@ -20,8 +20,9 @@ import java.util.regex.Pattern;
  * @param ingest    {@code ledger.ingest.*}
  * @param reporting {@code ledger.reporting.*}
  * @param redis     {@code ledger.redis.*}
+ * @param retention {@code ledger.retention.*}
  */
-public record LedgerSettings(Kafka kafka, Ingest ingest, Reporting reporting, Redis redis) {
+public record LedgerSettings(Kafka kafka, Ingest ingest, Reporting reporting, Redis redis, Retention retention) {
 
     /** The property prefix this record binds from. */
     public static final String PREFIX = "ledger";
@@ -31,11 +32,12 @@ public record LedgerSettings(Kafka kafka, Ingest ingest, Reporting reporting, Re
         ingest = ingest == null ? new Ingest(null) : ingest;
         reporting = reporting == null ? new Reporting(null) : reporting;
         redis = redis == null ? new Redis(null) : redis;
+        retention = retention == null ? new Retention(null, null, null, null) : retention;
     }
 
     /** Every setting at its default. */
     public static LedgerSettings defaults() {
-        return new LedgerSettings(null, null, null, null);
+        return new LedgerSettings(null, null, null, null, null);
     }
 
     /**
@@ -138,6 +140,51 @@ public record LedgerSettings(Kafka kafka, Ingest ingest, Reporting reporting, Re
         @Override
         public String toString() {
             return "Redis[uri=" + uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort() + "]";
+        }
+    }
+
+    /**
+     * What {@code ledger retention} keeps (docs/operations.md, "Retention"). Each age is counted back from the run's
+     * instant; every one must cover what a live projection may still touch ({@link #requireCovers}).
+     *
+     * @param ledger      the ledger ({@code usage_records}, {@code cost_adjustments}): a UTC month partition is dropped
+     *                    whole once its end is this old. Positive, default 400 days
+     * @param hourly      hour rows of the stats tables and rollups: removed once their bucket started this long ago
+     *                    (day and month rows are kept). Positive, default 90 days
+     * @param claims      id claims ({@code ledger_event_ids}): removed once their {@code occurred_at} is this old; a
+     *                    resend is recognised while its claim is kept (CONTRACT §1). Positive, default 31 days
+     * @param monthsAhead month partitions created ahead of the current UTC month, so that live inserts never land in
+     *                    the catch-all partition between two runs. 1 to 120, default 3
+     */
+    public record Retention(Duration ledger, Duration hourly, Duration claims, Integer monthsAhead) {
+        public Retention {
+            ledger = ledger == null ? Duration.ofDays(400) : ledger;
+            Settings.requirePositive(ledger, "ledger.retention.ledger");
+            hourly = hourly == null ? Duration.ofDays(90) : hourly;
+            Settings.requirePositive(hourly, "ledger.retention.hourly");
+            claims = claims == null ? Duration.ofDays(31) : claims;
+            Settings.requirePositive(claims, "ledger.retention.claims");
+            monthsAhead = monthsAhead == null ? 3 : monthsAhead;
+            Settings.require(monthsAhead >= 1 && monthsAhead <= 120, "ledger.retention.months-ahead",
+                    "must be between 1 and 120, was " + monthsAhead);
+        }
+
+        /**
+         * Fails unless retention never removes what the projection may still touch: a version swap replaces a ledger
+         * row and folds its old measures out of its hour, day and month cells, so the ledger and the hour rows are kept
+         * at least {@code swapHorizon} ({@code ledger.projection.swap-horizon}); a resend is recognised by its claim,
+         * so claims are kept at least {@code maxEventAge} ({@code ledger.ingest.max-event-age}).
+         */
+        public void requireCovers(Duration swapHorizon, Duration maxEventAge) {
+            Settings.require(ledger.compareTo(swapHorizon) >= 0, "ledger.retention.ledger",
+                    "(" + ledger + ") must be at least ledger.projection.swap-horizon (" + swapHorizon
+                            + "): a version swap replaces a counted ledger row that young");
+            Settings.require(hourly.compareTo(swapHorizon) >= 0, "ledger.retention.hourly",
+                    "(" + hourly + ") must be at least ledger.projection.swap-horizon (" + swapHorizon
+                            + "): a version swap folds the replaced version out of its hour cells");
+            Settings.require(claims.compareTo(maxEventAge) >= 0, "ledger.retention.claims",
+                    "(" + claims + ") must be at least ledger.ingest.max-event-age (" + maxEventAge
+                            + "): a relay may resend an event that old, and only its claim recognises it");
         }
     }
 }

@@ -36,12 +36,38 @@ class LedgerSettingsTest {
     void keepsGivenValues() {
         LedgerSettings settings = new LedgerSettings(new LedgerSettings.Kafka("a", "b", "c", 12, (short) 3),
                 new LedgerSettings.Ingest(Duration.ofDays(7)), new LedgerSettings.Reporting("Asia/Shanghai"),
-                new LedgerSettings.Redis(URI.create("rediss://cache.internal:6380/2")));
+                new LedgerSettings.Redis(URI.create("rediss://cache.internal:6380/2")),
+                new LedgerSettings.Retention(Duration.ofDays(60), Duration.ofDays(14), Duration.ofDays(45), 6));
 
         assertThat(settings.kafka()).isEqualTo(new LedgerSettings.Kafka("a", "b", "c", 12, (short) 3));
         assertThat(settings.ingest().maxEventAge()).hasDays(7);
         assertThat(settings.reporting().zoneId()).isEqualTo(ZoneId.of("Asia/Shanghai"));
         assertThat(settings.redis().uri().getPort()).isEqualTo(6380);
+        assertThat(settings.retention())
+                .isEqualTo(new LedgerSettings.Retention(Duration.ofDays(60), Duration.ofDays(14), Duration.ofDays(45), 6));
+    }
+
+    @Test
+    void defaultsRetentionToAYearOfLedgerAQuarterOfHoursAndClaimsPastTheMaxEventAge() {
+        LedgerSettings.Retention retention = LedgerSettings.defaults().retention();
+
+        assertThat(retention).isEqualTo(
+                new LedgerSettings.Retention(Duration.ofDays(400), Duration.ofDays(90), Duration.ofDays(31), 3));
+        retention.requireCovers(Duration.ofDays(7), LedgerSettings.defaults().ingest().maxEventAge());
+    }
+
+    @Test
+    void refusesARetentionShorterThanWhatTheProjectionMayStillTouch() {
+        Duration swapHorizon = Duration.ofDays(7);
+        Duration maxEventAge = Duration.ofDays(30);
+        assertNames("ledger.retention.ledger", () -> new LedgerSettings.Retention(Duration.ofDays(6), null, null, null)
+                .requireCovers(swapHorizon, maxEventAge));
+        assertNames("ledger.retention.hourly", () -> new LedgerSettings.Retention(null, Duration.ofHours(12), null, null)
+                .requireCovers(swapHorizon, maxEventAge));
+        assertNames("ledger.retention.claims", () -> new LedgerSettings.Retention(null, null, Duration.ofDays(29), null)
+                .requireCovers(swapHorizon, maxEventAge));
+        new LedgerSettings.Retention(Duration.ofDays(7), Duration.ofDays(7), Duration.ofDays(30), 1)
+                .requireCovers(swapHorizon, maxEventAge);
     }
 
     @Test
@@ -63,6 +89,10 @@ class LedgerSettingsTest {
         assertNames("ledger.reporting.zone", () -> new LedgerSettings.Reporting(""));
         assertNames("ledger.redis.uri", () -> new LedgerSettings.Redis(URI.create("http://127.0.0.1:6379")));
         assertNames("ledger.redis.uri", () -> new LedgerSettings.Redis(URI.create("redis:opaque")));
+        assertNames("ledger.retention.ledger", () -> new LedgerSettings.Retention(Duration.ZERO, null, null, null));
+        assertNames("ledger.retention.hourly", () -> new LedgerSettings.Retention(null, Duration.ofDays(-1), null, null));
+        assertNames("ledger.retention.claims", () -> new LedgerSettings.Retention(null, null, Duration.ZERO, null));
+        assertNames("ledger.retention.months-ahead", () -> new LedgerSettings.Retention(null, null, null, 0));
     }
 
     @Test
@@ -71,7 +101,7 @@ class LedgerSettingsTest {
         LedgerSettings.Redis redis = new LedgerSettings.Redis(URI.create("redis://ledger:" + secret + "@host:6379"));
 
         assertThat(redis.toString()).doesNotContain(secret).contains("host");
-        assertThat(new LedgerSettings(null, null, null, redis).toString()).doesNotContain(secret);
+        assertThat(new LedgerSettings(null, null, null, redis, null).toString()).doesNotContain(secret);
         assertThatThrownBy(() -> new LedgerSettings.Redis(URI.create("http://ledger:" + secret + "@host:6379")))
                 .hasMessageNotContaining(secret);
     }

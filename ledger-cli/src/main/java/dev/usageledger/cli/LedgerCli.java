@@ -8,21 +8,22 @@ import picocli.CommandLine.Command;
 
 /**
  * The operator CLI: {@code ledger verify}, {@code ledger rebuild}, {@code ledger dead-letters}, {@code ledger replay},
- * {@code ledger reprice}, {@code ledger import-crs}. Reads the same settings
- * as the apps (the same environment variables), writes results to stdout and progress and failures to stderr, and
- * exits with one of the {@link ExitCodes}. docs/operations.md documents every command.
+ * {@code ledger reprice}, {@code ledger retention}, {@code ledger import-crs}. Reads the same settings as the apps (the
+ * same environment variables), writes results to stdout and progress and failures to stderr, and exits with one of the
+ * {@link ExitCodes}. docs/operations.md documents every command.
  */
 @Command(name = "ledger", mixinStandardHelpOptions = true, version = "ledger-cli 0.1.0",
         description = "Operate the usage ledger: check and rebuild the stats, handle dead letters, replay the events "
-                + "topic, reprice a range, import Claude Relay Service's history.",
+                + "topic, reprice a range, expire old data, import Claude Relay Service's history.",
         subcommands = {VerifyCommand.class, RebuildCommand.class, DeadLettersCommand.class, ReplayCommand.class,
-                RepriceCommand.class, ImportCrsCommand.class},
+                RepriceCommand.class, RetentionCommand.class, ImportCrsCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:ok",
                 "1:differences found (verify; rebuild, replay, reprice --dry-run), undecodable records (replay), "
                         + "dead letters not found, an unexplained difference or an unknown import id (import-crs)",
-                "2:usage error (unknown option, bad value)",
+                "2:usage error (unknown option, bad value, a retention the apps would refuse, a range before the "
+                        + "ledger's retention)",
                 "3:failure (cannot connect, database, Kafka or Redis error)"})
 public final class LedgerCli implements Runnable {
 

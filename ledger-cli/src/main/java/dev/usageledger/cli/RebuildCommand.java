@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
  * {@code ledger rebuild}: recomputes the stats of a range from {@code usage_records} and {@code cost_adjustments}
  * while the live projection continues, one transaction per span ({@link StatsRange#rebuild}), and lists every cell it
  * changed (before → after). {@code --dry-run} lists what it would change and writes nothing. Exit 0 when done (1 for a
- * dry run that found cells to change).
+ * dry run that found cells to change). Never over what retention removed ({@link RetentionHorizons}): a range before
+ * the kept ledger is a usage error (exit 2), hour cells removed by retention are not written again.
  */
 @Command(name = "rebuild", mixinStandardHelpOptions = true,
         description = "Recompute the stats of a range from the ledger, safely under live projection; "
@@ -43,8 +44,10 @@ final class RebuildCommand implements Callable<Integer> {
         Instant from = range.from(cl);
         Instant to = range.to(cl);
         try (HikariDataSource dataSource = database.open()) {
+            RetentionHorizons removed = RetentionHorizons.read(dataSource);
+            removed.requireLedgerKept(cl, from);
             StatsRange stats = new StatsRange(dataSource, zone, Retries.forCli());
-            List<BucketSpan> spans = stats.spans(from, to);
+            List<BucketSpan> spans = removed.withoutRemovedHours(stats.spans(from, to));
             String command = dryRun ? "rebuild --dry-run" : "rebuild";
             Progress progress = new Progress(command, spans.size(), cl.getErr(), System::nanoTime);
             CellReport report = new CellReport(cl.getOut(), "before", "after");

@@ -15,7 +15,8 @@ import picocli.CommandLine.Mixin;
 /**
  * {@code ledger verify}: every CONTRACT §3 invariant over a range, clipped to whole buckets of the reporting zone per
  * granularity; each differing cell on stdout ({@link CellReport}), each ledger row that breaks uniqueness after them.
- * Read-only. Exit 0 when all hold, 1 when anything differs.
+ * What retention removed is respected ({@link RetentionHorizons}): a range before the kept ledger is a usage error, hour
+ * cells and id claims retention removed are not looked for. Read-only. Exit 0 when all hold, 1 when anything differs.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = "Check the stats of a range against the ledger (CONTRACT §3); list every differing cell.")
@@ -37,8 +38,10 @@ final class VerifyCommand implements Callable<Integer> {
         Instant from = range.from(cl);
         Instant to = range.to(cl);
         try (HikariDataSource dataSource = database.open()) {
+            RetentionHorizons removed = RetentionHorizons.read(dataSource);
+            removed.requireLedgerKept(cl, from);
             StatsRange stats = new StatsRange(dataSource, zone, Retries.forCli());
-            List<BucketSpan> spans = stats.spans(from, to);
+            List<BucketSpan> spans = removed.withoutRemovedHours(stats.spans(from, to));
             Progress progress = new Progress("verify", spans.size(), cl.getErr(), System::nanoTime);
             CellReport report = new CellReport(cl.getOut(), "stored", "ledger");
             for (BucketSpan span : spans) {
@@ -48,7 +51,8 @@ final class VerifyCommand implements Callable<Integer> {
                 }
                 progress.spanDone(result.ledgerRows());
             }
-            List<String> problems = stats.ledgerProblems(from, to);
+            Instant claimed = removed.claimsCheckedFrom(from);
+            List<String> problems = claimed.isBefore(to) ? stats.ledgerProblems(claimed, to) : List.of();
             problems.forEach(cl.getOut()::println);
             progress.finish();
             cl.getErr().printf("verify: %d differing cells, %d ledger id problems%n", report.cells(), problems.size());

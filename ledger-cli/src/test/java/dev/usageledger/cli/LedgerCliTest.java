@@ -11,8 +11,8 @@ class LedgerCliTest {
     void helpListsTheCommandsAndTheExitCodes() {
         Cli help = Cli.run("--help");
         assertThat(help.code()).isEqualTo(ExitCodes.OK);
-        assertThat(help.out()).contains("verify", "rebuild", "dead-letters", "replay", "reprice", "import-crs",
-                "Exit codes:", "3   failure");
+        assertThat(help.out()).contains("verify", "rebuild", "dead-letters", "replay", "reprice", "retention",
+                "import-crs", "Exit codes:", "3   failure");
     }
 
     @Test
@@ -31,5 +31,17 @@ class LedgerCliTest {
         assertThat(noCatalog.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(noCatalog.err()).contains("--catalog");
         assertThat(Cli.run("replay", "--from", "yesterday").code()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void aRetentionOptionOutOfRangeIsAUsageErrorBeforeAnyDatabaseIsAsked() {
+        Cli badAge = Cli.run("retention", "--hourly-retention", "ninety days");
+        assertThat(badAge.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(badAge.err()).contains("--hourly-retention: not a duration");
+        Cli tooShort = Cli.run("retention", "--claims-retention", "P20D", "--jdbc-url", "jdbc:mysql://127.0.0.1:1/none");
+        assertThat(tooShort.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(tooShort.err()).contains("ledger.retention.claims (PT480H) must be at least ledger.ingest.max-event-age");
+        assertThat(Cli.run("retention", "--months-ahead", "0").code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(Cli.run("retention", "--batch-size", "0").code()).isEqualTo(ExitCodes.USAGE);
     }
 }

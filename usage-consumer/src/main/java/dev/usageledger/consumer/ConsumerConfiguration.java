@@ -77,6 +77,7 @@ class ConsumerConfiguration {
     ProjectionWriter projectionWriter(DataSource dataSource, ConsumerSettings settings, LedgerSettings ledger,
             TransactionRetry retry, Clock clock, MeterRegistry registry) {
         settings.projection().requireWithin(ledger.ingest().maxEventAge());
+        ledger.retention().requireCovers(settings.projection().swapHorizon(), ledger.ingest().maxEventAge());
         SecureRandom random = new SecureRandom();
         return new ProjectionWriter(dataSource, new BatchFold(new Buckets(ledger.reporting().zoneId())), retry,
                 clock, random::nextLong, registry, sink(settings.consumer().localInfileDir()),

@@ -130,8 +130,8 @@ public record ConsumerSettings(
 
         /**
          * Fails unless a swap only ever touches what is still kept: the counted version's ledger row and id claim,
-         * kept at least {@code ledger.ingest.max-event-age} ({@code maxEventAge}). A retention added later is checked
-         * here too.
+         * kept at least {@code ledger.ingest.max-event-age} ({@code maxEventAge}). The retention of both is checked
+         * against this horizon by {@link dev.usageledger.common.LedgerSettings.Retention#requireCovers}.
          */
         public void requireWithin(Duration maxEventAge) {
             Settings.require(swapHorizon.compareTo(maxEventAge) <= 0, "ledger.projection.swap-horizon",

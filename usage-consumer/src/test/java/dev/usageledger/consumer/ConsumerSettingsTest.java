@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 
@@ -69,6 +70,21 @@ class ConsumerSettingsTest {
                     .isInstanceOf(InvalidSettingException.class)
                     .hasMessageStartingWith("ledger.projection.swap-horizon ")
                     .hasMessageContaining("ledger.ingest.max-event-age");
+        });
+    }
+
+    @Test
+    void theRetentionIsBoundFromLedgerRetentionAndMustCoverTheSwapHorizon() {
+        runner.withPropertyValues("ledger.retention.hourly=3d", "ledger.retention.months-ahead=6").run(context -> {
+            LedgerSettings ledger = Binder.get(context.getEnvironment())
+                    .bindOrCreate(LedgerSettings.PREFIX, LedgerSettings.class);
+            assertThat(ledger.retention().hourly()).hasDays(3);
+            assertThat(ledger.retention().monthsAhead()).isEqualTo(6);
+            Duration swapHorizon = context.getBean(ConsumerSettings.class).projection().swapHorizon();
+            assertThatThrownBy(() -> ledger.retention().requireCovers(swapHorizon, ledger.ingest().maxEventAge()))
+                    .isInstanceOf(InvalidSettingException.class)
+                    .hasMessageStartingWith("ledger.retention.hourly ")
+                    .hasMessageContaining("ledger.projection.swap-horizon");
         });
     }
 

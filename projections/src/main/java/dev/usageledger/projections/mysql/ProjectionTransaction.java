@@ -35,7 +35,9 @@ import java.util.TreeMap;
  *   <li>for the ids claimed before, read their counted ledger rows with a locking read in id order, and decide on
  *       each ({@link FirstAccepted}): same caller-sent fields, a duplicate; else a {@code ledger_conflicts} row, and
  *       when the poll's version was accepted earlier (within the swap horizon) it replaces the counted one: the old
- *       ledger row deleted, the claim pointed at the new one, the old version's measures folded negatively;
+ *       ledger row deleted, the claim pointed at the new one, the old version's measures folded negatively. An id
+ *       whose counted row is gone (its month dropped by {@code ledger retention}, the claim kept) is a plain duplicate:
+ *       nothing to compare, nothing swapped;
  *   <li>insert the events that count now into the ledger ({@code usage_records}, one row per request with its cost
  *       breakdown, and {@code cost_adjustments}), and one {@code ledger_conflicts} row per conflict, those within
  *       the poll included.
