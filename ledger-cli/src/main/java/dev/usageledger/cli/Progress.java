@@ -10,7 +10,8 @@ import java.util.function.LongSupplier;
  * estimated time left by the share of units done), and a closing line with the whole run's rate, in a fixed format a
  * benchmark can read: {@code <command>: done, <spans> spans, <rows> ledger rows in <s> s (<rate> rows/s)}. verify and
  * rebuild count spans and ledger rows; replay counts offsets and records ({@code records/s}); import-crs counts keys
- * scanned of the database's size (0 when unknown: no ETA) and rows written, and shows the rate of both.
+ * scanned of the database's size (0 when unknown: no ETA) and rows written, and shows the rate of both; retention's
+ * batched deletes count only rows deleted of all ({@link #ofUnits}).
  * Not thread-safe: one command's loop owns it.
  */
 public final class Progress {
@@ -54,6 +55,15 @@ public final class Progress {
         return new Progress(command, total, unit, rowUnit, rateUnit, true, err, nanoTime);
     }
 
+    /**
+     * Progress in units alone, with their rate: {@code unit}'s last word names it ({@code rows deleted}:
+     * {@code deleted/s} would read badly, so the rate is {@code rateUnit}).
+     */
+    static Progress ofUnits(String command, long total, String unit, String rateUnit, PrintWriter err,
+            LongSupplier nanoTime) {
+        return new Progress(command, total, unit, null, rateUnit, true, err, nanoTime);
+    }
+
     private Progress(String command, long total, String unit, String rowUnit, String rateUnit, boolean unitRate,
             PrintWriter err, LongSupplier nanoTime) {
         this.command = command;
@@ -85,7 +95,11 @@ public final class Progress {
             if (total > 0) {
                 line.append('/').append(total);
             }
-            line.append(String.format(Locale.ROOT, " %s, %,d %s, %s", unit, rows, rowUnit, rates(seconds, "%,.0f")));
+            line.append(' ').append(unit).append(", ");
+            if (rowUnit != null) {
+                line.append(String.format(Locale.ROOT, "%,d %s, ", rows, rowUnit));
+            }
+            line.append(rates(seconds, "%,.0f"));
             if (total > done) {
                 long eta = Math.round(seconds / Math.max(done, 1) * (total - done));
                 line.append(String.format(Locale.ROOT, ", ETA %d:%02d:%02d", eta / 3600, eta / 60 % 60, eta % 60));
@@ -97,8 +111,10 @@ public final class Progress {
 
     public void finish() {
         double seconds = Math.max(seconds(nanoTime.getAsLong()), 1e-9);
-        err.printf(Locale.ROOT, "%s: done, %d %s, %d %s in %.3f s (%s)%n", command, done, unit, rows, rowUnit,
-                seconds(nanoTime.getAsLong()), rates(seconds, "%.0f"));
+        String counts = rowUnit == null ? done + " " + unit
+                : String.format(Locale.ROOT, "%d %s, %d %s", done, unit, rows, rowUnit);
+        err.printf(Locale.ROOT, "%s: done, %s in %.3f s (%s)%n", command, counts, seconds(nanoTime.getAsLong()),
+                rates(seconds, "%.0f"));
         err.flush();
     }
 
@@ -111,6 +127,9 @@ public final class Progress {
     }
 
     private String rates(double seconds, String number) {
+        if (rowUnit == null) {
+            return String.format(Locale.ROOT, number + " %s", done / seconds, rateUnit);
+        }
         String rowRate = String.format(Locale.ROOT, number + " %s", rows / seconds, rateUnit);
         if (!unitRate) {
             return rowRate;

@@ -8,9 +8,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
@@ -22,8 +19,6 @@ import picocli.CommandLine.Option;
  * ({@code --zone}) and {@code --swap-horizon} ({@code ledger.projection.swap-horizon}). Both must be the consumer's.
  */
 public final class ProjectionOptions {
-
-    private static final Pattern SIMPLE = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
     @Mixin
     ReportingZone reportingZone;
@@ -44,30 +39,6 @@ public final class ProjectionOptions {
 
     /** The swap horizon; a usage error unless it is a positive duration. */
     Duration swapHorizon(CommandLine commandLine) {
-        Duration d = parse(swapHorizon);
-        if (d == null || d.isNegative() || d.isZero()) {
-            throw new CommandLine.ParameterException(commandLine,
-                    "--swap-horizon: not a positive duration (7d, 168h, P7D): " + swapHorizon);
-        }
-        return d;
-    }
-
-    private static Duration parse(String text) {
-        Matcher m = SIMPLE.matcher(text.trim());
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        }
-        try {
-            return Duration.parse(text.trim());
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+        return Durations.positive(commandLine, "--swap-horizon", swapHorizon);
     }
 }

@@ -159,11 +159,12 @@ final class RetentionJob {
         if (dryRun || rows == 0) {
             return;
         }
-        BatchProgress progress = new BatchProgress(command, table, rows, err, System::nanoTime);
+        Progress progress = Progress.ofUnits(command + ": " + table, rows, "rows deleted", "rows/s", err,
+                System::nanoTime);
         int deleted;
         do {
             deleted = update(deleteSql, before);
-            progress.batchDone(deleted);
+            progress.advance(deleted, 0);
         } while (deleted == batch);
         progress.finish();
     }

@@ -2,11 +2,8 @@ package dev.usageledger.cli;
 
 import dev.usageledger.common.LedgerSettings;
 import java.time.DateTimeException;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -14,11 +11,9 @@ import picocli.CommandLine.Option;
  * The settings {@code ledger retention} works by, named and defaulted as the apps bind them
  * ({@code ledger.retention.*}, {@link LedgerSettings.Retention}), plus the two it is checked against:
  * {@code ledger.projection.swap-horizon} and {@code ledger.ingest.max-event-age}. Durations are written as in the
- * apps' settings: {@code 400d}, {@code 12h}, {@code 30m}, {@code 45s} or ISO-8601 ({@code P30D}).
+ * apps' settings ({@link Durations}).
  */
 public final class RetentionOptions {
-
-    private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
     @Option(names = "--ledger-retention", paramLabel = "AGE", defaultValue = "${env:LEDGER_RETENTION_LEDGER:-400d}",
             description = "ledger.retention.ledger: a UTC month of the ledger is dropped once its end is this old "
@@ -60,11 +55,11 @@ public final class RetentionOptions {
      */
     LedgerSettings.Retention retention(CommandLine commandLine) {
         LedgerSettings.Retention retention = new LedgerSettings.Retention(
-                duration(commandLine, "--ledger-retention", ledger),
-                duration(commandLine, "--hourly-retention", hourly),
-                duration(commandLine, "--claims-retention", claims), monthsAhead);
-        retention.requireCovers(duration(commandLine, "--swap-horizon", swapHorizon),
-                duration(commandLine, "--max-event-age", maxEventAge));
+                Durations.parse(commandLine, "--ledger-retention", ledger),
+                Durations.parse(commandLine, "--hourly-retention", hourly),
+                Durations.parse(commandLine, "--claims-retention", claims), monthsAhead);
+        retention.requireCovers(Durations.parse(commandLine, "--swap-horizon", swapHorizon),
+                Durations.parse(commandLine, "--max-event-age", maxEventAge));
         return retention;
     }
 
@@ -76,27 +71,6 @@ public final class RetentionOptions {
             return OffsetDateTime.parse(now).toInstant();
         } catch (DateTimeException e) {
             throw new CommandLine.ParameterException(commandLine, "--now: not an RFC 3339 instant: " + now);
-        }
-    }
-
-    /** A duration as the apps' settings write it; a usage error naming the option otherwise. */
-    static Duration duration(CommandLine commandLine, String option, String value) {
-        Matcher m = SIMPLE.matcher(value.strip());
-        try {
-            if (m.matches()) {
-                long n = Long.parseLong(m.group(1));
-                return switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    case "h" -> Duration.ofHours(n);
-                    default -> Duration.ofDays(n);
-                };
-            }
-            return Duration.parse(value.strip());
-        } catch (ArithmeticException | DateTimeException | NumberFormatException e) {
-            throw new CommandLine.ParameterException(commandLine,
-                    option + ": not a duration such as 400d, 12h or P30D: " + value);
         }
     }
 }

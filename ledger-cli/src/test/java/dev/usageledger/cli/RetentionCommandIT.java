@@ -198,7 +198,7 @@ class RetentionCommandIT {
         assertThat(count("SELECT COUNT(*) FROM ledger_event_ids WHERE occurred_at < '2026-11-02 12:00:00'")).isZero();
         assertThat(count("SELECT COUNT(*) FROM ledger_event_ids")).isEqualTo(claims - oldClaims);
         assertThat(run.rows()).contains("delete\tledger_event_ids\tclaims before 2026-11-02T12:00:00Z\t" + oldClaims);
-        assertThat(run.err()).contains("retention: ledger_event_ids: " + oldClaims + " rows deleted in ");
+        assertThat(run.err()).contains("retention: ledger_event_ids: done, " + oldClaims + " rows deleted in ");
         assertThat(horizon("hourly")).isEqualTo(cutoff);
         assertThat(horizon("claims")).isEqualTo("2026-11-02 12:00:00");
     }
