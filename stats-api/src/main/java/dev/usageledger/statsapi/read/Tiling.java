@@ -47,9 +47,19 @@ public final class Tiling {
         this.reportingZone = reportingZone;
     }
 
+    /** The zone of the day and month buckets. */
+    public ZoneId zone() {
+        return reportingZone;
+    }
+
     public List<Piece> tile(Instant from, Instant to) {
+        return tile(from, to, Source.MONTH);
+    }
+
+    /** {@link #tile(Instant, Instant)} with buckets no coarser than {@code coarsest} (the hours alone: HOUR). */
+    public List<Piece> tile(Instant from, Instant to, Source coarsest) {
         List<Piece> pieces = new ArrayList<>();
-        tile(from, to, Source.MONTH, pieces);
+        tile(from, to, coarsest, pieces);
         return pieces;
     }
 
