@@ -81,3 +81,59 @@ SELECT DATE(occurred_at) AS occurred_day, model,
 FROM usage_records
 WHERE pricing_source = 'unpriced'
 GROUP BY DATE(occurred_at), model;
+
+-- The history imported from Claude Relay Service (`ledger import-crs`, docs/crs-import.md) next to the ledger's own
+-- days, in views of their own: a baseline day is a day of the import's offset (CRS's TIMEZONE_OFFSET,
+-- day_utc_offset_minutes), the ledger's days are days of the reporting zone; the two line up only where the reporting
+-- zone has that offset, so the views without "_with_baseline" never mix them in silently. source is 'ledger' or the
+-- import's id; the baseline's days are its day rows plus, for the day that holds the import's cutoff (not imported
+-- whole), its hours before the cutoff: so baseline and ledger rows of one day never count a request twice when
+-- relays were cut over at the cutoff. Model '' is usage whose model detail CRS no longer had. A NULL cost is unknown
+-- (CRS stored none: legacy records, model '', every account).
+CREATE OR REPLACE SQL SECURITY INVOKER VIEW daily_cost_by_key_model_with_baseline AS
+SELECT day_start, api_key_id, model, 'ledger' AS source, NULL AS day_utc_offset_minutes, requests, input_tokens,
+       output_tokens, cache_create_tokens, cache_read_tokens, real_cost_usd, rated_cost_usd
+FROM daily_cost_by_key_model
+UNION ALL
+SELECT day_start, api_key_id, model, import_id, utc_offset_minutes, SUM(requests), SUM(input_tokens),
+       SUM(output_tokens), SUM(cache_create_tokens), SUM(cache_read_tokens), SUM(real_cost_usd), SUM(rated_cost_usd)
+FROM (SELECT u.bucket_start AS day_start, u.api_key_id, u.model, u.import_id, i.utc_offset_minutes, u.requests,
+             u.input_tokens, u.output_tokens, u.cache_create_tokens, u.cache_read_tokens, u.real_cost_usd,
+             u.rated_cost_usd
+      FROM crs_usage u JOIN crs_imports i ON i.import_id = u.import_id
+      WHERE u.granularity = 'day'
+      UNION ALL
+      SELECT TIMESTAMPADD(MINUTE, -i.utc_offset_minutes,
+                 CAST(DATE(TIMESTAMPADD(MINUTE, i.utc_offset_minutes, u.bucket_start)) AS DATETIME)),
+             u.api_key_id, u.model, u.import_id, i.utc_offset_minutes, u.requests, u.input_tokens, u.output_tokens,
+             u.cache_create_tokens, u.cache_read_tokens, u.real_cost_usd, u.rated_cost_usd
+      FROM crs_usage u JOIN crs_imports i ON i.import_id = u.import_id
+      WHERE u.granularity = 'hour' AND u.bucket_start >= TIMESTAMPADD(MINUTE, -i.utc_offset_minutes,
+                 CAST(DATE(TIMESTAMPADD(MINUTE, i.utc_offset_minutes, i.cutoff)) AS DATETIME))) AS baseline_days
+GROUP BY day_start, api_key_id, model, import_id, utc_offset_minutes;
+
+-- daily_account_usage and the imported account history, as daily_cost_by_key_model_with_baseline (CRS stores no
+-- account cost: the baseline's costs are NULL).
+CREATE OR REPLACE SQL SECURITY INVOKER VIEW daily_account_usage_with_baseline AS
+SELECT day_start, account_id, model, 'ledger' AS source, NULL AS day_utc_offset_minutes, requests, input_tokens,
+       output_tokens, cache_create_tokens, cache_read_tokens, ephemeral_5m_tokens, ephemeral_1h_tokens,
+       real_cost_usd, rated_cost_usd
+FROM daily_account_usage
+UNION ALL
+SELECT day_start, account_id, model, import_id, utc_offset_minutes, SUM(requests), SUM(input_tokens),
+       SUM(output_tokens), SUM(cache_create_tokens), SUM(cache_read_tokens), SUM(ephemeral_5m_tokens),
+       SUM(ephemeral_1h_tokens), CAST(NULL AS DECIMAL(20,10)), CAST(NULL AS DECIMAL(20,10))
+FROM (SELECT u.bucket_start AS day_start, u.account_id, u.model, u.import_id, i.utc_offset_minutes, u.requests,
+             u.input_tokens, u.output_tokens, u.cache_create_tokens, u.cache_read_tokens, u.ephemeral_5m_tokens,
+             u.ephemeral_1h_tokens
+      FROM crs_account_usage u JOIN crs_imports i ON i.import_id = u.import_id
+      WHERE u.granularity = 'day'
+      UNION ALL
+      SELECT TIMESTAMPADD(MINUTE, -i.utc_offset_minutes,
+                 CAST(DATE(TIMESTAMPADD(MINUTE, i.utc_offset_minutes, u.bucket_start)) AS DATETIME)),
+             u.account_id, u.model, u.import_id, i.utc_offset_minutes, u.requests, u.input_tokens, u.output_tokens,
+             u.cache_create_tokens, u.cache_read_tokens, u.ephemeral_5m_tokens, u.ephemeral_1h_tokens
+      FROM crs_account_usage u JOIN crs_imports i ON i.import_id = u.import_id
+      WHERE u.granularity = 'hour' AND u.bucket_start >= TIMESTAMPADD(MINUTE, -i.utc_offset_minutes,
+                 CAST(DATE(TIMESTAMPADD(MINUTE, i.utc_offset_minutes, i.cutoff)) AS DATETIME))) AS baseline_days
+GROUP BY day_start, account_id, model, import_id, utc_offset_minutes;
