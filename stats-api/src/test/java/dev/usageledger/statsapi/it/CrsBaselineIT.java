@@ -240,34 +240,40 @@ class CrsBaselineIT {
     }
 
     @Test
-    void theBaselineViewsShowTheImportsDaysNextToTheLedgersWithTheCutoffDaysHours() throws Exception {
-        try (Connection c = dataSource().getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT day_start, source, model, requests, rated_cost_usd"
-                        + " FROM daily_cost_by_key_model_with_baseline WHERE api_key_id = ? AND day_start >= ?"
-                        + " AND day_start < ? ORDER BY day_start, source, model")) {
+    void theBaselineDayViewsAndTheLedgersDaysOfTheSameOffsetAddUpWithoutCountingARequestTwice() throws Exception {
+        // as docs/analyst-sql.md adds them: the reporting zone has the import's offset here
+        String days = "SELECT day_start, source, model, requests, rated_cost_usd FROM ("
+                + "SELECT day_start, 'ledger' AS source, api_key_id, model, requests, rated_cost_usd"
+                + " FROM daily_cost_by_key_model UNION ALL SELECT day_start, import_id, api_key_id, model, requests,"
+                + " rated_cost_usd FROM crs_daily_cost_by_key_model) AS d WHERE api_key_id = ? AND day_start >= ?"
+                + " AND day_start < ? ORDER BY day_start, source, model";
+        List<String> rows = new ArrayList<>();
+        try (Connection c = dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(days)) {
             ps.setString(1, KEY);
             ps.setObject(2, LocalDateTime.parse("2026-05-09T16:00:00"));
             ps.setObject(3, LocalDateTime.parse("2026-05-12T16:00:00"));
-            List<String> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     rows.add(rs.getObject(1, LocalDateTime.class) + " " + rs.getString(2) + " " + rs.getString(3)
                             + " " + rs.getLong(4) + " " + rs.getBigDecimal(5).stripTrailingZeros().toPlainString());
                 }
             }
-            assertThat(rows).containsExactly("2026-05-09T16:00 " + IMPORT + " m1 20 0.4",
-                    "2026-05-10T16:00 " + IMPORT + " m1 7 0.14", "2026-05-10T16:00 ledger m1 1 1",
-                    "2026-05-11T16:00 ledger m1 1 1");
         }
+        // May 10 (+08:00): its day row, not its hours again; May 11: the hours before the cutoff, then live
+        assertThat(rows).containsExactly("2026-05-09T16:00 " + IMPORT + " m1 20 0.4",
+                "2026-05-10T16:00 " + IMPORT + " m1 7 0.14", "2026-05-10T16:00 ledger m1 1 1",
+                "2026-05-11T16:00 ledger m1 1 1");
         try (Connection c = dataSource().getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT SUM(requests), COUNT(real_cost_usd) FROM"
-                        + " daily_account_usage_with_baseline WHERE account_id = ? AND source = ?")) {
+                PreparedStatement ps = c.prepareStatement("SELECT SUM(requests), MIN(day_utc_offset_minutes),"
+                        + " COUNT(DISTINCT day_start) FROM crs_daily_account_usage WHERE account_id = ?"
+                        + " AND import_id = ?")) {
             ps.setString(1, ACCOUNT);
             ps.setString(2, IMPORT);
             try (ResultSet rs = ps.executeQuery()) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getLong(1)).isEqualTo(155 + 3 + 4);
-                assertThat(rs.getLong(2)).as("CRS stores no account cost").isZero();
+                assertThat(rs.getInt(2)).isEqualTo(480);
+                assertThat(rs.getLong(3)).as("May 1 to 10 and the cutoff day").isEqualTo(11);
             }
         }
     }
