@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.time.zone.ZoneOffsetTransition;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -26,6 +27,8 @@ import java.util.TreeMap;
  * of the import's offset — months, days and hours where the answer's zone has that offset over the whole range, else
  * UTC hours alone; what no whole baseline bucket covers (a part of an hour) gets nothing from the baseline. An
  * import's hour, day and month rows count the same requests: the tiling takes exactly one of them for every instant.
+ * A planned entry is one bucket, or (hours alone) the run of whole hours of one span, so that an all-time span plans
+ * one entry, not one per hour.
  */
 final class BaselinePlan {
 
@@ -71,7 +74,17 @@ final class BaselinePlan {
                 if (!span.from().isBefore(end)) {
                     continue;
                 }
-                for (Piece piece : tiling.tile(span.from(), end, aligned ? Source.MONTH : Source.HOUR)) {
+                if (!aligned) {
+                    Instant first = span.from().truncatedTo(ChronoUnit.HOURS);
+                    first = first.equals(span.from()) ? first : first.plus(1, ChronoUnit.HOURS);
+                    Instant last = end.truncatedTo(ChronoUnit.HOURS);
+                    if (first.isBefore(last)) {
+                        buckets.computeIfAbsent(Source.HOUR, s -> new TreeMap<>())
+                                .put(StatsReader.utc(first), new Slot(i, last));
+                    }
+                    continue;
+                }
+                for (Piece piece : tiling.tile(span.from(), end)) {
                     if (piece.source() != Source.LEDGER) {
                         buckets.computeIfAbsent(piece.source(), s -> new TreeMap<>())
                                 .put(StatsReader.utc(piece.start()), new Slot(i, piece.end()));
@@ -147,11 +160,12 @@ final class BaselinePlan {
     }
 
     /**
-     * The planned bucket a baseline row starts. Within a planned range every row of the import starts a planned
-     * bucket (its offset's hours, days and months); any other start is a damaged baseline: refuse to answer.
+     * The planned entry a baseline row starts in. Within a planned range every row of the import starts in one (its
+     * offset's hours, days and months); any other start is a damaged baseline: refuse to answer.
      */
     private static Slot planned(TreeMap<LocalDateTime, Slot> buckets, LocalDateTime start, Planned plan, Table table) {
-        Slot slot = buckets.get(start);
+        Map.Entry<LocalDateTime, Slot> entry = buckets.floorEntry(start);
+        Slot slot = entry == null || !start.isBefore(StatsReader.utc(entry.getValue().end())) ? null : entry.getValue();
         if (slot == null) {
             throw new IllegalStateException("a row of " + table.name + " of CRS import " + plan.source().id()
                     + " starts at " + start + " UTC, not a bucket of its offset " + offsetId(plan.source().offset()));

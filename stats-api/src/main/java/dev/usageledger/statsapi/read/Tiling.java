@@ -53,13 +53,8 @@ public final class Tiling {
     }
 
     public List<Piece> tile(Instant from, Instant to) {
-        return tile(from, to, Source.MONTH);
-    }
-
-    /** {@link #tile(Instant, Instant)} with buckets no coarser than {@code coarsest} (the hours alone: HOUR). */
-    public List<Piece> tile(Instant from, Instant to, Source coarsest) {
         List<Piece> pieces = new ArrayList<>();
-        tile(from, to, coarsest, pieces);
+        tile(from, to, Source.MONTH, pieces);
         return pieces;
     }
 

@@ -37,7 +37,13 @@ class BaselinePlanTest {
         assertThat(plan.daysAndMonths()).isFalse();
         assertThat(plan.reason()).contains("crs-1", "+08:00", "Z");
         assertThat(plan.buckets()).containsOnlyKeys(Source.HOUR);
-        assertThat(plan.buckets().get(Source.HOUR)).hasSize(24);
+        assertThat(plan.buckets().get(Source.HOUR)).containsOnlyKeys(LocalDateTime.parse("2026-05-09T00:00"));
+        assertThat(plan.buckets().get(Source.HOUR).firstEntry().getValue().end()).isEqualTo(utcDay.to());
+        Span allTime = new Span(Instant.parse("2000-01-01T00:00:00Z"), Instant.parse("2100-01-01T00:00:00Z"));
+        assertThat(BaselinePlan.plan(List.of(PLUS_8), List.of(allTime), ZoneOffset.UTC).get(0).buckets()
+                .get(Source.HOUR)).as("one run of hours, up to the cutoff")
+                .containsExactly(java.util.Map.entry(LocalDateTime.parse("2000-01-01T00:00"),
+                        new StatsReader.Slot(0, PLUS_8.cutoff())));
         Span halfHours = new Span(Instant.parse("2026-05-09T00:30:00Z"), Instant.parse("2026-05-09T02:30:00Z"));
         assertThat(BaselinePlan.plan(List.of(PLUS_8), List.of(halfHours), ZoneOffset.UTC).get(0).buckets()
                 .get(Source.HOUR)).containsOnlyKeys(LocalDateTime.parse("2026-05-09T01:00"));
