@@ -25,11 +25,23 @@ final class ModelEntries {
 
     private ModelEntries() {}
 
-    /** One model's sums over {@code span} (of one key with {@code apiKeyId}, else of all traffic). */
+    /**
+     * CRS's name of a model it did not record: the CRS baseline's model {@code ''} (usage whose model detail CRS no
+     * longer had, docs/crs-import.md) is shown under it, as CRS shows a request without a model.
+     */
+    static final String UNKNOWN_MODEL = "unknown";
+
+    /**
+     * One model's sums over {@code span} (of one key with {@code apiKeyId}, else of all traffic); the baseline's model
+     * {@code ''} as {@link #UNKNOWN_MODEL}, added to a model of that name.
+     */
     static Map<String, Measures> sums(StatsReader reader, Span span, String apiKeyId, int maxModels) {
         Map<String, Measures> models = new LinkedHashMap<>();
         reader.sums(List.of(span), Dimension.MODEL, new Filters(apiKeyId, null, null), maxModels).groups()
-                .forEach((model, sums) -> models.put(model, sums[0]));
+                .forEach((model, sums) -> models.merge(model.isEmpty() ? UNKNOWN_MODEL : model, sums[0], (a, b) -> {
+                    a.add(b);
+                    return a;
+                }));
         return models;
     }
 

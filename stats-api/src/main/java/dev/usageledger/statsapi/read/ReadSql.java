@@ -32,19 +32,48 @@ public final class ReadSql {
         KEY_STATS("key_stats", ALL_SUMS, true),
         MODEL_STATS("model_stats", ALL_SUMS, true),
         USAGE_RECORDS("usage_records", LEDGER_USAGE_SUMS + ", " + COST_SUMS + ", " + LEDGER_UNPRICED_SUM, false),
-        COST_ADJUSTMENTS("cost_adjustments", NO_USAGE + ", " + COST_SUMS + ", 0", false);
+        COST_ADJUSTMENTS("cost_adjustments", NO_USAGE + ", " + COST_SUMS + ", 0", false),
+        /** The baseline imported from CRS per key and model (V9); a NULL cost is unknown: added as 0, and counted. */
+        CRS_USAGE("crs_usage", USAGE_SUMS + ", " + COST_SUMS + ", 0",
+                "SUM(CASE WHEN real_cost_usd IS NULL OR rated_cost_usd IS NULL THEN requests ELSE 0 END)"),
+        /** The baseline per account and model: CRS stores no account cost, so every request's cost is unknown. */
+        CRS_ACCOUNT_USAGE("crs_account_usage", USAGE_SUMS + ", " + NO_COST + ", 0", "SUM(requests)");
 
         final String name;
         final String sums;
         /** {@link #sums}, one expression per measure. */
         final String[] sumList;
         final boolean stored;
+        /**
+         * For a baseline table (rows of one import, {@code import_id}), the sum of the requests whose cost is unknown;
+         * null for the ledger's own tables.
+         */
+        final String costUnknownSum;
 
         Table(String name, String sums, boolean stored) {
+            this(name, sums, stored, null);
+        }
+
+        Table(String name, String sums, String costUnknownSum) {
+            this(name, sums, true, costUnknownSum);
+        }
+
+        private Table(String name, String sums, boolean stored, String costUnknownSum) {
             this.name = name;
             this.sums = sums;
             this.sumList = sums.split(", ");
             this.stored = stored;
+            this.costUnknownSum = costUnknownSum;
+        }
+
+        /** Rows of imports ({@code import_id = ?} before the granularity). */
+        boolean imported() {
+            return costUnknownSum != null;
+        }
+
+        /** The rows of one granularity (and import): {@code [import_id = ? AND ]granularity = ?}. */
+        private String granularityCondition() {
+            return (imported() ? "import_id = ? AND " : "") + "granularity = ?";
         }
     }
 
@@ -55,18 +84,24 @@ public final class ReadSql {
      * the pieces no stored bucket covers.
      */
     enum Projection {
-        KEY(List.of(Table.USAGE_STATS, Table.COST_STATS), ""),
-        ACCOUNT(List.of(Table.ACCOUNT_USAGE_STATS), " AND account_id IS NOT NULL"),
-        KEY_ROLLUP(List.of(Table.KEY_STATS), ""),
-        MODEL_ROLLUP(List.of(Table.MODEL_STATS), "");
+        KEY(List.of(Table.USAGE_STATS, Table.COST_STATS), "", Table.CRS_USAGE),
+        ACCOUNT(List.of(Table.ACCOUNT_USAGE_STATS), " AND account_id IS NOT NULL", Table.CRS_ACCOUNT_USAGE),
+        KEY_ROLLUP(List.of(Table.KEY_STATS), "", Table.CRS_USAGE),
+        MODEL_ROLLUP(List.of(Table.MODEL_STATS), "", Table.CRS_USAGE);
 
         final List<Table> stored;
         /** Ledger rows the projection holds: the account projection only those that name an account. */
         final String ledgerCondition;
+        /**
+         * The baseline imported from CRS that holds the same grouping and filters: per key and model, or per account
+         * and model (without rollups: the baseline is small next to the ledger).
+         */
+        final Table baseline;
 
-        Projection(List<Table> stored, String ledgerCondition) {
+        Projection(List<Table> stored, String ledgerCondition, Table baseline) {
             this.stored = stored;
             this.ledgerCondition = ledgerCondition;
+            this.baseline = baseline;
         }
 
         static final List<Table> LEDGER = List.of(Table.USAGE_RECORDS, Table.COST_ADJUSTMENTS);
@@ -93,13 +128,16 @@ public final class ReadSql {
 
     /**
      * Sums of stored rows of one granularity whose {@code bucket_start} is in one of {@code ranges} half-open ranges,
-     * per bucket and group: columns {@code bucket_start}, group (NULL without grouping), the ten sums. Parameters:
-     * granularity, then each range's start and end, then the filters.
+     * per bucket and group: columns {@code bucket_start}, group (NULL without grouping), the ten sums, and for a
+     * baseline table the requests of unknown cost. Parameters: the import (baseline tables), granularity, then each
+     * range's start and end, then the filters.
      */
     static String storedSums(Table table, Dimension groupBy, Filters filters, int ranges) {
         String group = groupBy.column() == null ? "NULL" : groupBy.column();
         StringBuilder sql = new StringBuilder("SELECT bucket_start, ").append(group).append(", ").append(table.sums)
-                .append(" FROM ").append(table.name).append(" WHERE granularity = ? AND (");
+                .append(table.imported() ? ", " + table.costUnknownSum : "")
+                .append(" FROM ").append(table.name).append(" WHERE ").append(table.granularityCondition())
+                .append(" AND (");
         for (int i = 0; i < ranges; i++) {
             sql.append(i == 0 ? "" : " OR ").append("(bucket_start >= ? AND bucket_start < ?)");
         }
@@ -131,7 +169,10 @@ public final class ReadSql {
         return sql.toString();
     }
 
-    /** Stored rows of one table and granularity that a top list reads: {@code ranges} half-open bucket ranges. */
+    /**
+     * Stored rows of one table and granularity (and import, for a baseline table) that a top list reads: {@code ranges}
+     * half-open bucket ranges.
+     */
     record StoredPart(Table table, int ranges) {}
 
     /**
@@ -139,8 +180,8 @@ public final class ReadSql {
      * server, so the app holds no more than the answer however many groups there are: the stored parts and the ledger
      * pieces, each summed per group, joined with {@code UNION ALL}, then summed per group; a group whose every sum is
      * zero is left out (CONTRACT §3); ties in group order. With {@code onlyGroups} > 0 only that many given groups
-     * are read, each through its group's index. Columns: group, the ten sums. Parameters: per stored part its
-     * granularity, each range's start and end, then the groups; per ledger table of {@link Projection#LEDGER} and
+     * are read, each through its group's index. Columns: group, the ten sums. Parameters: per stored part its import
+     * (baseline tables), granularity, each range's start and end, then the groups; per ledger table of {@link Projection#LEDGER} and
      * piece, its start and end, then the groups; then the limit.
      */
     static String top(List<StoredPart> stored, Projection projection, Dimension dimension, int ledgerPieces,
@@ -179,7 +220,7 @@ public final class ReadSql {
         for (StoredPart part : stored) {
             StringBuilder sql = new StringBuilder("SELECT ").append(group).append(" AS grp, ")
                     .append(columns.apply(part.table())).append(" FROM ").append(part.table().name)
-                    .append(" WHERE granularity = ? AND (");
+                    .append(" WHERE ").append(part.table().granularityCondition()).append(" AND (");
             for (int i = 0; i < part.ranges(); i++) {
                 sql.append(i == 0 ? "" : " OR ").append("(bucket_start >= ? AND bucket_start < ?)");
             }
@@ -218,6 +259,12 @@ public final class ReadSql {
         }
         return sql.append(") LIMIT 1").toString();
     }
+
+    /**
+     * Every import of a CRS baseline (V9), which a reader adds: read in each answer's snapshot, one short statement
+     * over a table of one row per import (none where nothing was imported).
+     */
+    static final String CRS_IMPORTS = "SELECT import_id, utc_offset_minutes, cutoff FROM crs_imports ORDER BY import_id";
 
     /** The columns of a ledger record, in the order of {@link LedgerRecord}'s fields. */
     static final String LEDGER_COLUMNS = "request_id, occurred_at, api_key_id, account_id, account_type, model, "

@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,14 +24,15 @@ import javax.sql.DataSource;
 
 /**
  * Sums of the measures per span and group, exact: each span is tiled into the coarsest stored rows that cover it
- * ({@link Tiling}) and the ledger for the rest, and every statement of one answer reads the same snapshot (one
+ * ({@link Tiling}) and the ledger for the rest, plus the whole buckets of history imported from Claude Relay Service
+ * that align with the answer's zone ({@link BaselinePlan}); every statement of one answer reads the same snapshot (one
  * {@code REPEATABLE READ} transaction), so stored rows and ledger rows agree with each other and with
  * {@code projectedAt}. Thread-safe.
  */
 public final class StatsReader {
 
     /** Bounds a statement's text: ranges or ledger pieces per statement. */
-    private static final int PER_STATEMENT = 200;
+    static final int PER_STATEMENT = 200;
 
     private final DataSource dataSource;
     private final Tiling tiling;
@@ -44,21 +46,27 @@ public final class StatsReader {
      * @param groups per group (null without grouping), the sums per span in the order of the spans; groups in
      *               ascending order, a group whose every sum is zero left out (without grouping the one group is
      *               always there)
+     * @param baseline what was added of the CRS baseline; null where nothing was imported
      */
-    public record Sums(Map<String, Measures[]> groups, Instant projectedAt) {}
+    public record Sums(Map<String, Measures[]> groups, Instant projectedAt, Baseline baseline) {}
 
     /** One top-list entry. */
     public record Ranked(String group, Measures measures) {}
 
-    /** A top list, largest first. */
-    public record Top(List<Ranked> items, Instant projectedAt) {}
+    /** A top list, largest first; {@code baseline} as in {@link Sums}. */
+    public record Top(List<Ranked> items, Instant projectedAt, Baseline baseline) {}
+
+    /** {@link #sums(List, Dimension, Filters, int, ZoneId)} of spans of the reporting zone. */
+    public Sums sums(List<Span> spans, Dimension groupBy, Filters filters, int maxGroups) {
+        return sums(spans, groupBy, filters, maxGroups, tiling.zone());
+    }
 
     /**
-     * The sums per span of {@code spans} and group of {@code groupBy}.
+     * The sums per span of {@code spans} (in time order, buckets of {@code zone}) and group of {@code groupBy}.
      *
      * @throws TooManyGroupsException when more than {@code maxGroups} groups have rows
      */
-    public Sums sums(List<Span> spans, Dimension groupBy, Filters filters, int maxGroups) {
+    public Sums sums(List<Span> spans, Dimension groupBy, Filters filters, int maxGroups, ZoneId zone) {
         Projection projection = Projection.of(groupBy, filters);
         Plan plan = plan(spans);
         Accumulator sums = new Accumulator(spans.size(), maxGroups);
@@ -75,7 +83,10 @@ public final class StatsReader {
             for (Table table : Projection.LEDGER) {
                 readLedger(c, table, projection, plan.ledger, groupBy, filters, sums);
             }
-            return new Sums(sums.result(groupBy != Dimension.NONE), projectedAt);
+            List<BaselinePlan.Planned> baseline = BaselinePlan.plan(BaselinePlan.imports(c), spans, zone);
+            long costUnknown = BaselinePlan.readSums(c, baseline, projection.baseline, groupBy, filters, sums);
+            return new Sums(sums.result(groupBy != Dimension.NONE), projectedAt,
+                    BaselinePlan.answer(baseline, costUnknown));
         });
     }
 
@@ -86,6 +97,14 @@ public final class StatsReader {
      * measure of the winners through their group's index: one sum per row instead of ten over the span's rows.
      */
     public Top top(Span span, Dimension dimension, Ranking ranking, int limit) {
+        return top(span, dimension, ranking, limit, tiling.zone());
+    }
+
+    /**
+     * {@link #top(Span, Dimension, Ranking, int)} of a span of {@code zone}, which decides which buckets of the CRS
+     * baseline align: the baseline is one more part of each step's {@code UNION ALL}.
+     */
+    public Top top(Span span, Dimension dimension, Ranking ranking, int limit, ZoneId zone) {
         Projection projection = Projection.of(dimension, Filters.NONE);
         Plan plan = plan(List.of(span));
         List<ReadSql.StoredPart> parts = new ArrayList<>();
@@ -101,10 +120,16 @@ public final class StatsReader {
                     requireZoneBuckets(c, table, stored.getKey(), stored.getValue());
                 }
             }
+            List<BaselinePlan.Planned> baseline = BaselinePlan.plan(BaselinePlan.imports(c), List.of(span), zone);
+            for (BaselinePlan.Planned planned : baseline) {
+                for (TreeMap<LocalDateTime, Slot> buckets : planned.buckets().values()) {
+                    parts.add(new ReadSql.StoredPart(projection.baseline, ranges(buckets).size()));
+                }
+            }
             List<String> winners = new ArrayList<>(limit);
             String ranks = ReadSql.topRanks(parts, projection, dimension, plan.ledger.size(), ranking);
             try (PreparedStatement ps = c.prepareStatement(ranks)) {
-                int p = bindTopParts(ps, plan, projection, List.of());
+                int p = bindTopParts(ps, plan, baseline, projection, List.of());
                 ps.setInt(p, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -116,7 +141,7 @@ public final class StatsReader {
             List<Ranked> items = new ArrayList<>(limit);
             String sql = ReadSql.top(parts, projection, dimension, plan.ledger.size(), ranking, only.size());
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int p = bindTopParts(ps, plan, projection, only);
+                int p = bindTopParts(ps, plan, baseline, projection, only);
                 ps.setInt(p, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -126,25 +151,27 @@ public final class StatsReader {
                     }
                 }
             }
-            return new Top(items, projectedAt);
+            long costUnknown = baseline.isEmpty() ? 0 : BaselinePlan.readSums(c, baseline, projection.baseline,
+                    Dimension.NONE, Filters.NONE, new Accumulator(1, 1));
+            return new Top(items, projectedAt, BaselinePlan.answer(baseline, costUnknown));
         });
     }
 
-    /** Binds the parameters of {@link ReadSql#top}'s parts, each limited to {@code groups}; the next index. */
-    private static int bindTopParts(PreparedStatement ps, Plan plan, Projection projection, List<String> groups)
-            throws SQLException {
+    /**
+     * Binds the parameters of {@link ReadSql#top}'s parts (the stored ones, the baseline's, the ledger's), each
+     * limited to {@code groups}; the next index.
+     */
+    private static int bindTopParts(PreparedStatement ps, Plan plan, List<BaselinePlan.Planned> baseline,
+            Projection projection, List<String> groups) throws SQLException {
         int p = 1;
         for (Map.Entry<Source, TreeMap<LocalDateTime, Slot>> stored : plan.stored.entrySet()) {
-            List<LocalDateTime[]> ranges = ranges(stored.getValue());
             for (int t = 0; t < projection.stored.size(); t++) {
-                ps.setString(p++, stored.getKey().granularity());
-                for (LocalDateTime[] range : ranges) {
-                    ps.setObject(p++, range[0]);
-                    ps.setObject(p++, range[1]);
-                }
-                for (String group : groups) {
-                    ps.setString(p++, group);
-                }
+                p = bindStoredPart(ps, p, null, stored.getKey(), stored.getValue(), groups);
+            }
+        }
+        for (BaselinePlan.Planned planned : baseline) {
+            for (Map.Entry<Source, TreeMap<LocalDateTime, Slot>> buckets : planned.buckets().entrySet()) {
+                p = bindStoredPart(ps, p, planned.source().id(), buckets.getKey(), buckets.getValue(), groups);
             }
         }
         for (int t = 0; t < Projection.LEDGER.size(); t++) {
@@ -159,6 +186,24 @@ public final class StatsReader {
         return p;
     }
 
+    /** Binds one stored part of {@link ReadSql#top}: its import (baseline tables), granularity, ranges, groups. */
+    private static int bindStoredPart(PreparedStatement ps, int first, String importId, Source granularity,
+            TreeMap<LocalDateTime, Slot> buckets, List<String> groups) throws SQLException {
+        int p = first;
+        if (importId != null) {
+            ps.setString(p++, importId);
+        }
+        ps.setString(p++, granularity.granularity());
+        for (LocalDateTime[] range : ranges(buckets)) {
+            ps.setObject(p++, range[0]);
+            ps.setObject(p++, range[1]);
+        }
+        for (String group : groups) {
+            ps.setString(p++, group);
+        }
+        return p;
+    }
+
     /** When the projection last committed; {@code null} before its first transaction. */
     public Instant projectedAt() {
         return inSnapshot(StatsReader::projectedAt);
@@ -167,7 +212,7 @@ public final class StatsReader {
     // ---- planning -----------------------------------------------------------------------------
 
     /** Which span a stored bucket or ledger piece counts for. */
-    private record Slot(int span, Instant end) {}
+    record Slot(int span, Instant end) {}
 
     private record LedgerPiece(int span, Instant start, Instant end) {}
 
@@ -190,7 +235,7 @@ public final class StatsReader {
     }
 
     /** Adjacent buckets merged into ranges {@code [start, end)} of {@code bucket_start}. */
-    private static List<LocalDateTime[]> ranges(TreeMap<LocalDateTime, Slot> buckets) {
+    static List<LocalDateTime[]> ranges(TreeMap<LocalDateTime, Slot> buckets) {
         List<LocalDateTime[]> ranges = new ArrayList<>();
         for (Map.Entry<LocalDateTime, Slot> bucket : buckets.entrySet()) {
             LocalDateTime end = utc(bucket.getValue().end());
@@ -327,7 +372,7 @@ public final class StatsReader {
     }
 
     /** The sums per group and span while rows are read; refuses a group beyond the bound. */
-    private static final class Accumulator {
+    static final class Accumulator {
         private final int spans;
         private final int maxGroups;
         private final Map<String, Measures[]> groups = new HashMap<>();

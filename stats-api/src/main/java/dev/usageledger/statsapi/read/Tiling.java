@@ -47,6 +47,11 @@ public final class Tiling {
         this.reportingZone = reportingZone;
     }
 
+    /** The zone of the day and month buckets. */
+    public ZoneId zone() {
+        return reportingZone;
+    }
+
     public List<Piece> tile(Instant from, Instant to) {
         List<Piece> pieces = new ArrayList<>();
         tile(from, to, Source.MONTH, pieces);

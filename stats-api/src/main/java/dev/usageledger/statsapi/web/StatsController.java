@@ -2,6 +2,7 @@ package dev.usageledger.statsapi.web;
 
 import dev.usageledger.common.LedgerSettings;
 import dev.usageledger.statsapi.config.ReadLimitsProperties;
+import dev.usageledger.statsapi.read.Baseline;
 import dev.usageledger.statsapi.read.Dimension;
 import dev.usageledger.statsapi.read.Filters;
 import dev.usageledger.statsapi.read.Measures;
@@ -86,7 +87,7 @@ public class StatsController {
         int maxGroups = Math.max(1, limits.maxPoints() / buckets.size());
         try {
             sums = reader.sums(buckets.stream().map(b -> new Span(b.countedFrom(), b.countedTo())).toList(),
-                    groupBy, filters, maxGroups);
+                    groupBy, filters, maxGroups, zone);
         } catch (TooManyGroupsException e) {
             throw BadRequest.of("groupBy", "gives more than " + maxGroups + " groups over " + buckets.size()
                     + " buckets (at most " + limits.maxPoints() + " points): filter, or choose a coarser "
@@ -135,6 +136,7 @@ public class StatsController {
         body.put("groupBy", groupBy.parameter());
         body.put("series", series);
         body.put("totals", totals.toFields());
+        putBaseline(body, sums.baseline());
         body.put("projectedAt", instant(sums.projectedAt()));
         return ResponseEntity.ok(body);
     }
@@ -162,7 +164,7 @@ public class StatsController {
         Instant[] range = params.range(zone);
         boolean csv = params.csv(accept);
         params.check();
-        StatsReader.Top top = reader.top(new Span(range[0], range[1]), dimension, by, limit);
+        StatsReader.Top top = reader.top(new Span(range[0], range[1]), dimension, by, limit, zone);
         if (csv) {
             List<String> header = new ArrayList<>(List.of("group"));
             header.addAll(Measures.NAMES);
@@ -188,6 +190,7 @@ public class StatsController {
         body.put("from", offset(range[0], zone));
         body.put("to", offset(range[1], zone));
         body.put("items", items);
+        putBaseline(body, top.baseline());
         body.put("projectedAt", instant(top.projectedAt()));
         return ResponseEntity.ok(body);
     }
@@ -205,6 +208,16 @@ public class StatsController {
                     + "filter") + ": no stored projection holds keys and accounts together";
             throw new BadRequest(List.of(new ErrorBody.Violation(account, message),
                     new ErrorBody.Violation(key, message)));
+        }
+    }
+
+    /**
+     * {@code "baseline"}, an addition to CONTRACT §5 (docs/api.md): what the answer added of the history imported from
+     * Claude Relay Service; absent where nothing was imported, so such answers are exactly the contract's.
+     */
+    private static void putBaseline(Map<String, Object> body, Baseline baseline) {
+        if (baseline != null) {
+            body.put("baseline", baseline.toFields());
         }
     }
 

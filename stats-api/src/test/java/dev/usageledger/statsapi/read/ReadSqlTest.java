@@ -17,6 +17,24 @@ class ReadSqlTest {
     }
 
     @Test
+    void baselineSumsReadOneImportAndCountTheRequestsOfUnknownCost() {
+        assertThat(ReadSql.storedSums(Projection.KEY_ROLLUP.baseline, Dimension.NONE, new Filters("key_a", null, null),
+                1)).isEqualTo("SELECT bucket_start, NULL, SUM(requests), SUM(input_tokens), SUM(output_tokens), "
+                        + "SUM(cache_create_tokens), SUM(cache_read_tokens), SUM(ephemeral_5m_tokens), "
+                        + "SUM(ephemeral_1h_tokens), SUM(real_cost_usd), SUM(rated_cost_usd), 0, SUM(CASE WHEN "
+                        + "real_cost_usd IS NULL OR rated_cost_usd IS NULL THEN requests ELSE 0 END) FROM crs_usage "
+                        + "WHERE import_id = ? AND granularity = ? AND ((bucket_start >= ? AND bucket_start < ?)) "
+                        + "AND api_key_id = ? GROUP BY bucket_start");
+        assertThat(Projection.ACCOUNT.baseline).isEqualTo(Table.CRS_ACCOUNT_USAGE);
+        var parts = java.util.List.of(new ReadSql.StoredPart(Table.CRS_ACCOUNT_USAGE, 1));
+        assertThat(ReadSql.topRanks(parts, Projection.ACCOUNT, Dimension.ACCOUNT_ID, 0, Ranking.REQUESTS))
+                .isEqualTo("SELECT grp FROM (SELECT account_id AS grp, SUM(requests) AS m0 FROM crs_account_usage "
+                        + "WHERE import_id = ? AND granularity = ? AND ((bucket_start >= ? AND bucket_start < ?)) "
+                        + "GROUP BY account_id) AS parts GROUP BY grp HAVING SUM(m0) > 0 ORDER BY SUM(m0) DESC, grp "
+                        + "LIMIT ?");
+    }
+
+    @Test
     void ledgerSumsOfTheAccountProjectionCountOnlyRowsNamingAnAccount() {
         assertThat(ReadSql.ledgerSums(Table.USAGE_RECORDS, Projection.ACCOUNT, Dimension.NONE, Filters.NONE, 7, 1))
                 .isEqualTo("SELECT 7, NULL, COUNT(*), SUM(input_tokens), SUM(output_tokens), SUM(cache_create_tokens), "
