@@ -110,11 +110,11 @@ public final class Progress {
     }
 
     public void finish() {
-        double seconds = Math.max(seconds(nanoTime.getAsLong()), 1e-9);
+        double elapsed = seconds(nanoTime.getAsLong());
         String counts = rowUnit == null ? done + " " + unit
                 : String.format(Locale.ROOT, "%d %s, %d %s", done, unit, rows, rowUnit);
-        err.printf(Locale.ROOT, "%s: done, %s in %.3f s (%s)%n", command, counts, seconds(nanoTime.getAsLong()),
-                rates(seconds, "%.0f"));
+        err.printf(Locale.ROOT, "%s: done, %s in %.3f s (%s)%n", command, counts, elapsed,
+                rates(Math.max(elapsed, 1e-9), "%.0f"));
         err.flush();
     }
 
