@@ -105,6 +105,10 @@ class CountersReconciliationIT {
 
             await("the reconciliation corrected the drift", Duration.ofSeconds(30),
                     () -> expected.equals(redis.get(total)));
+            // The counters restore Redis, then count the rebuild: wait for the count too.
+            await("the reconciliation was counted", Duration.ofSeconds(30),
+                    () -> reconciliations() > reconciled
+                            && registry.get("ledger.counters.drift").counter().count() > drift);
             assertThat(reconciliations()).isGreaterThan(reconciled);
             assertThat(registry.get("ledger.counters.drift").counter().count()).isGreaterThan(drift);
         }
